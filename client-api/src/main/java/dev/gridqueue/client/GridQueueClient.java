@@ -1,0 +1,49 @@
+package dev.gridqueue.client;
+
+import dev.gridqueue.proto.v1.QueueGrpc;
+import dev.gridqueue.proto.v1.Session;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * The Java client of a gridqueue grid. A thin client: it only speaks gRPC and never joins the
+ * grid. It takes a {@link Channel}, which the caller creates and shuts down:
+ *
+ * <pre>{@code
+ * ManagedChannel channel = ManagedChannelBuilder.forTarget("localhost:1337").usePlaintext().build();
+ * GridQueueClient client = new GridQueueClient(channel);
+ * try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
+ *   session.submit("t1", "hello".getBytes());
+ *   session.flush();
+ *   TaskResult result = session.take();
+ * }
+ * }</pre>
+ */
+public final class GridQueueClient {
+  private final QueueGrpc.QueueBlockingStub blocking;
+  private final QueueGrpc.QueueStub async;
+
+  public GridQueueClient(Channel channel) {
+    this.blocking = QueueGrpc.newBlockingStub(channel);
+    this.async = QueueGrpc.newStub(channel);
+  }
+
+  /** Creates a session and opens its task stream. */
+  public TaskSession openSession(SessionOptions options) {
+    Session session = call(() -> blocking.createSession(options.toRequest()));
+    return TaskSession.open(this, async, session, options.batchSize());
+  }
+
+  /** Closes a session by id: its queued tasks and undelivered results are dropped. */
+  public void closeSession(String sessionId) {
+    call(() -> blocking.closeSession(Session.newBuilder().setId(sessionId).build()));
+  }
+
+  private static <T> T call(java.util.function.Supplier<T> rpc) {
+    try {
+      return rpc.get();
+    } catch (StatusRuntimeException e) {
+      throw new GridQueueException(e.getStatus());
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.gridqueue.client;
+
+import io.grpc.Status;
+
+/** A call the grid refused or could not complete; {@link #status()} says why. */
+public final class GridQueueException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final transient Status status;
+
+  public GridQueueException(Status status) {
+    super(status.getCode() + ": " + status.getDescription(), status.getCause());
+    this.status = status;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  static GridQueueException from(Throwable t) {
+    return t instanceof GridQueueException g ? g : new GridQueueException(Status.fromThrowable(t));
+  }
+}

@@ -1,0 +1,112 @@
+package dev.gridqueue.grid;
+
+import java.util.List;
+import org.apache.ignite.cache.CacheAtomicityMode;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.configuration.CacheConfiguration;
+import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.events.EventType;
+import org.apache.ignite.kubernetes.configuration.KubernetesConnectionConfiguration;
+import org.apache.ignite.logger.slf4j.Slf4jLogger;
+import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.TcpDiscoveryIpFinder;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.kubernetes.TcpDiscoveryKubernetesIpFinder;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
+
+/** Builds the Ignite configuration of a gridqueue node from {@link GridOptions}. */
+public final class IgniteConfigFactory {
+  private static final long INITIAL_DATA_REGION_BYTES = 64L << 20;
+
+  private IgniteConfigFactory() {}
+
+  public static IgniteConfiguration create(GridOptions options) {
+    IgniteConfiguration cfg = new IgniteConfiguration();
+    cfg.setIgniteInstanceName(options.instanceName());
+    cfg.setClientMode(options.clientMode());
+    cfg.setLocalHost(options.localHost());
+    cfg.setWorkDirectory(options.workDirectory().resolve(options.instanceName()).toAbsolutePath().toString());
+    cfg.setGridLogger(new Slf4jLogger());
+    cfg.setMetricsLogFrequency(0);
+    cfg.setPeerClassLoadingEnabled(false);
+    // gridqueue talks gRPC; Ignite's thin-client and REST ports would only be attack surface.
+    cfg.setClientConnectorConfiguration(null);
+    cfg.setConnectorConfiguration(null);
+    cfg.setFailureDetectionTimeout(options.failureDetectionTimeout().toMillis());
+    cfg.setClientFailureDetectionTimeout(options.failureDetectionTimeout().toMillis());
+    cfg.setPublicThreadPoolSize(options.publicThreadPoolSize());
+    cfg.setUserAttributes(options.userAttributes());
+    // The scheduler follows workers joining and leaving through these events.
+    cfg.setIncludeEventTypes(
+        EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
+
+    cfg.setDiscoverySpi(discovery(options));
+    cfg.setCommunicationSpi(communication(options));
+    cfg.setDataStorageConfiguration(dataStorage(options));
+    cfg.setCacheConfiguration(sessionsCache(), batchesCache(options.backups()));
+    return cfg;
+  }
+
+  private static TcpDiscoverySpi discovery(GridOptions options) {
+    TcpDiscoverySpi spi = new TcpDiscoverySpi();
+    spi.setLocalPort(options.discoveryPort());
+    spi.setLocalPortRange(options.discoveryPortRange());
+    spi.setIpFinder(ipFinder(options));
+    return spi;
+  }
+
+  private static TcpDiscoveryIpFinder ipFinder(GridOptions options) {
+    if (options.kubernetes() != null) {
+      KubernetesConnectionConfiguration k8s = new KubernetesConnectionConfiguration();
+      k8s.setNamespace(options.kubernetes().namespace());
+      k8s.setServiceName(options.kubernetes().serviceName());
+      k8s.setDiscoveryPort(options.discoveryPort());
+      return new TcpDiscoveryKubernetesIpFinder(k8s);
+    }
+    TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
+    finder.setAddresses(List.copyOf(options.seedAddresses()));
+    return finder;
+  }
+
+  private static TcpCommunicationSpi communication(GridOptions options) {
+    TcpCommunicationSpi spi = new TcpCommunicationSpi();
+    spi.setLocalPort(options.communicationPort());
+    spi.setLocalPortRange(options.communicationPortRange());
+    // OS autotuning: Ignite's fixed 32 KB buffers throttle batch traffic between JVMs.
+    spi.setSocketSendBuffer(0);
+    spi.setSocketReceiveBuffer(0);
+    return spi;
+  }
+
+  private static DataStorageConfiguration dataStorage(GridOptions options) {
+    DataRegionConfiguration region = new DataRegionConfiguration();
+    region.setName("default");
+    region.setInitialSize(Math.min(INITIAL_DATA_REGION_BYTES, options.dataRegionMaxBytes()));
+    region.setMaxSize(options.dataRegionMaxBytes());
+    DataStorageConfiguration storage = new DataStorageConfiguration();
+    storage.setDefaultDataRegionConfiguration(region);
+    return storage;
+  }
+
+  private static CacheConfiguration<String, Object> sessionsCache() {
+    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(CacheNames.SESSIONS);
+    cache.setCacheMode(CacheMode.REPLICATED);
+    cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+    cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+    cache.setOnheapCacheEnabled(true);
+    return cache;
+  }
+
+  private static CacheConfiguration<String, Object> batchesCache(int backups) {
+    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(CacheNames.BATCHES);
+    cache.setCacheMode(CacheMode.PARTITIONED);
+    cache.setBackups(backups);
+    cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+    // A put returns only once backups hold the batch: that is when a batch counts as accepted.
+    cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+    return cache;
+  }
+}

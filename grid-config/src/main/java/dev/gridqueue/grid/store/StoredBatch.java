@@ -1,0 +1,62 @@
+package dev.gridqueue.grid.store;
+
+import java.util.Objects;
+
+/**
+ * What the batches cache holds for one accepted batch, from acceptance to delivery. {@code
+ * payload} is the serialized {@code gridqueue.v1.Batch}: the tasks while queued, the results once
+ * done. Kept as bytes so the grid never re-encodes task data on the way through.
+ */
+public final class StoredBatch {
+  private final String sessionId;
+  private final long sequence;
+  private final int priority;
+  private final BatchState state;
+  private final int attempts;
+  private final byte[] payload;
+
+  public StoredBatch(
+      String sessionId, long sequence, int priority, BatchState state, int attempts, byte[] payload) {
+    this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+    this.sequence = sequence;
+    this.priority = priority;
+    this.state = Objects.requireNonNull(state, "state");
+    this.attempts = attempts;
+    this.payload = Objects.requireNonNull(payload, "payload");
+  }
+
+  /** A batch just accepted from a client. */
+  public static StoredBatch queued(String sessionId, long sequence, int priority, byte[] tasks) {
+    return new StoredBatch(sessionId, sequence, priority, BatchState.QUEUED, 0, tasks);
+  }
+
+  /** This batch, done, carrying its results instead of its tasks. */
+  public StoredBatch done(int attempts, byte[] results) {
+    return new StoredBatch(sessionId, sequence, priority, BatchState.DONE, attempts, results);
+  }
+
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /** Acceptance order within the grid: FIFO among batches of equal priority. */
+  public long sequence() {
+    return sequence;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public BatchState state() {
+    return state;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  public byte[] payload() {
+    return payload;
+  }
+}

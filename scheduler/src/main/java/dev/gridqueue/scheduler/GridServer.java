@@ -1,0 +1,104 @@
+package dev.gridqueue.scheduler;
+
+import dev.gridqueue.grid.GridNodes;
+import dev.gridqueue.grid.GridOptions;
+import dev.gridqueue.scheduler.frontend.QueueService;
+import dev.gridqueue.scheduler.frontend.SessionIdMetadata;
+import dev.gridqueue.scheduler.internal.SchedulerService;
+import dev.gridqueue.shareddata.SharedDataService;
+import dev.gridqueue.worker.WorkerRuntime;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A grid node: an Ignite server node holding the grid's caches, the gRPC frontend clients talk
+ * to, a share in hosting the scheduler singleton, and optionally a local worker. Start one for the
+ * embedded default; start several with the same discovery addresses for a cluster.
+ */
+public final class GridServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GridServer.class);
+
+  private final Ignite ignite;
+  private final Server grpc;
+
+  private GridServer(Ignite ignite, Server grpc) {
+    this.ignite = ignite;
+    this.grpc = grpc;
+  }
+
+  public static GridServer start(GridServerOptions options) {
+    GridOptions.Builder grid = options.grid().toBuilder().clientMode(false);
+    WorkerRuntime worker = options.localWorker().map(WorkerRuntime::create).orElse(null);
+    if (worker != null) {
+      grid.userAttributes(worker.nodeAttributes())
+          .publicThreadPoolSize(options.localWorker().get().slots());
+    }
+    Ignite ignite = GridNodes.start(grid.build());
+    try {
+      if (worker != null) {
+        worker.installOn(ignite);
+      }
+      ignite.services().deployClusterSingleton(SchedulerService.NAME, new SchedulerService());
+      Server grpc = startGrpc(options, ignite);
+      LOG.info(
+          "grid node {} serving gRPC on port {}{}",
+          ignite.name(),
+          grpc.getPort(),
+          worker != null ? " with a local worker" : "");
+      return new GridServer(ignite, grpc);
+    } catch (RuntimeException e) {
+      ignite.close(); // else Ignite's non-daemon threads keep the JVM alive
+      throw e;
+    }
+  }
+
+  private static Server startGrpc(GridServerOptions options, Ignite ignite) {
+    try {
+      return NettyServerBuilder.forAddress(new InetSocketAddress(options.grpcHost(), options.grpcPort()))
+          .maxInboundMessageSize(options.maxMessageBytes())
+          .addService(ServerInterceptors.intercept(new QueueService(ignite), new SessionIdMetadata()))
+          .addService(new SharedDataService())
+          .build()
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve gRPC on port " + options.grpcPort(), e);
+    }
+  }
+
+  /** The port gRPC listens on (the chosen one when the options said 0). */
+  public int grpcPort() {
+    return grpc.getPort();
+  }
+
+  public Ignite ignite() {
+    return ignite;
+  }
+
+  /** Blocks until the gRPC server terminates. */
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    grpc.shutdown();
+    try {
+      if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {
+        grpc.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      grpc.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      ignite.close();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.gridqueue.scheduler;
+
+import dev.gridqueue.grid.GridOptions;
+import dev.gridqueue.worker.WorkerOptions;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What a grid server runs: its Ignite node, its gRPC endpoint, and optionally a local worker. */
+public final class GridServerOptions {
+  /** The gRPC port clients use unless told otherwise (ALPCRUN.CH's). */
+  public static final int DEFAULT_GRPC_PORT = 1337;
+
+  /** gRPC's default 4 MiB is too small for large task batches. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
+
+  private final GridOptions grid;
+  private final String grpcHost;
+  private final int grpcPort;
+  private final int maxMessageBytes;
+  private final WorkerOptions localWorker;
+
+  private GridServerOptions(Builder b) {
+    this.grid = Objects.requireNonNull(b.grid, "grid options are required");
+    this.grpcHost = b.grpcHost;
+    this.grpcPort = b.grpcPort;
+    this.maxMessageBytes = b.maxMessageBytes;
+    this.localWorker = b.localWorker;
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  public GridOptions grid() {
+    return grid;
+  }
+
+  /** Address the gRPC server binds; "0.0.0.0" means every interface. */
+  public String grpcHost() {
+    return grpcHost;
+  }
+
+  /** gRPC port; 0 picks a free one (see {@link GridServer#grpcPort()}). */
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /** The worker to run inside the server's JVM, if any. */
+  public Optional<WorkerOptions> localWorker() {
+    return Optional.ofNullable(localWorker);
+  }
+
+  /** Builder of {@link GridServerOptions}. */
+  public static final class Builder {
+    private GridOptions grid;
+    private String grpcHost = "0.0.0.0";
+    private int grpcPort = DEFAULT_GRPC_PORT;
+    private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private WorkerOptions localWorker;
+
+    private Builder() {}
+
+    public Builder grid(GridOptions grid) {
+      this.grid = Objects.requireNonNull(grid, "grid");
+      return this;
+    }
+
+    public Builder grpcHost(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("grpcHost must not be empty");
+      }
+      this.grpcHost = host;
+      return this;
+    }
+
+    public Builder grpcPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("grpcPort must be between 0 and 65535, got " + port);
+      }
+      this.grpcPort = port;
+      return this;
+    }
+
+    public Builder maxMessageBytes(int bytes) {
+      if (bytes < (1 << 20)) {
+        throw new IllegalArgumentException("maxMessageBytes must be at least 1 MiB, got " + bytes);
+      }
+      this.maxMessageBytes = bytes;
+      return this;
+    }
+
+    /** Runs a worker inside the server; null for none. */
+    public Builder localWorker(WorkerOptions worker) {
+      this.localWorker = worker;
+      return this;
+    }
+
+    public GridServerOptions build() {
+      return new GridServerOptions(this);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.gridqueue.scheduler.frontend;
+
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.store.BatchKeys;
+import dev.gridqueue.grid.store.StoredBatch;
+import dev.gridqueue.proto.v1.Batch;
+import dev.gridqueue.proto.v1.Message;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.lang.IgniteFuture;
+
+/**
+ * Validates task batches and stores them in the grid. A batch is accepted when its put returns:
+ * the batches cache writes backups synchronously, so an accepted batch survives a node loss.
+ */
+final class BatchIntake {
+  /** Largest number of tasks one batch may carry. */
+  static final int MAX_TASKS_PER_BATCH = 100_000;
+
+  private final IgniteCache<String, StoredBatch> batches;
+  // Batch keys: a per-node random prefix plus a counter, unique across the grid without coordination.
+  private final String uidPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
+  private final AtomicLong counter = new AtomicLong();
+
+  BatchIntake(Ignite ignite) {
+    this.batches = ignite.cache(CacheNames.BATCHES);
+  }
+
+  /** Throws {@link InvalidRequestException} naming the field if the batch is malformed. */
+  static void validate(Batch batch) {
+    if (batch.getMessagesCount() == 0) {
+      throw new InvalidRequestException("batch.messages must not be empty");
+    }
+    if (batch.getMessagesCount() > MAX_TASKS_PER_BATCH) {
+      throw new InvalidRequestException(
+          "batch.messages holds " + batch.getMessagesCount() + " tasks; the limit is " + MAX_TASKS_PER_BATCH);
+    }
+    for (int i = 0; i < batch.getMessagesCount(); i++) {
+      Message m = batch.getMessages(i);
+      if (m.getId().isEmpty()) {
+        throw new InvalidRequestException("batch.messages[" + i + "].id must not be empty");
+      }
+    }
+  }
+
+  /** A fresh key for a batch of the session. */
+  String newKey(String sessionId) {
+    return BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
+  }
+
+  /** Stores the batch under {@code key}; the future completes when the batch is accepted. */
+  IgniteFuture<Void> store(String key, String sessionId, Batch batch) {
+    // Sequence: time first, so FIFO holds roughly across grid nodes; the counter breaks ties.
+    long sequence = (System.currentTimeMillis() << 20) | (counter.get() & 0xFFFFF);
+    StoredBatch stored = StoredBatch.queued(sessionId, sequence, batch.getPriority(), batch.toByteArray());
+    return batches.putAsync(key, stored);
+  }
+
+  void remove(String key) {
+    batches.removeAsync(key);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.gridqueue.scheduler.frontend;
+
+import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.errors.SessionNotFoundException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.apache.ignite.IgniteException;
+import org.apache.ignite.cache.CacheServerNotFoundException;
+import org.apache.ignite.cluster.ClusterTopologyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into gRPC statuses (DESIGN.md section 5) and decides how loud
+ * to log them: client mistakes at debug, grid trouble at warn, bugs at error.
+ */
+public final class GrpcErrorMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcErrorMapper.class);
+
+  private GrpcErrorMapper() {}
+
+  public static StatusRuntimeException toStatus(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof StatusRuntimeException sre) {
+      return sre;
+    }
+    if (cause instanceof SessionNotFoundException) {
+      LOG.debug("rejected: {}", cause.getMessage());
+      return Status.NOT_FOUND.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof InvalidRequestException) {
+      LOG.debug("rejected: {}", cause.getMessage());
+      return Status.INVALID_ARGUMENT.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof ClusterTopologyException
+        || cause instanceof CacheServerNotFoundException
+        || cause instanceof IllegalStateException && cause.getMessage() != null
+            && cause.getMessage().contains("Grid is in invalid state")
+        || cause instanceof IgniteException) {
+      LOG.warn("grid unavailable: {}", cause.toString());
+      return Status.UNAVAILABLE
+          .withDescription("grid unavailable, retry the call: " + cause.getMessage())
+          .asRuntimeException();
+    }
+    LOG.error("internal error", cause);
+    return Status.INTERNAL.withDescription("internal error: " + cause).asRuntimeException();
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

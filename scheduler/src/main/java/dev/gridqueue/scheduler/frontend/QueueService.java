@@ -1,0 +1,95 @@
+package dev.gridqueue.scheduler.frontend;
+
+import com.google.protobuf.Empty;
+import dev.gridqueue.proto.v1.Batch;
+import dev.gridqueue.proto.v1.Instruction;
+import dev.gridqueue.proto.v1.QueueGrpc;
+import dev.gridqueue.proto.v1.Session;
+import dev.gridqueue.proto.v1.WorkerState;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import org.apache.ignite.Ignite;
+
+/** The gRPC Queue service of a grid node: sessions and client task streams. */
+public final class QueueService extends QueueGrpc.QueueImplBase {
+  private final Ignite ignite;
+  private final SessionStore sessions;
+  private final BatchIntake intake;
+
+  public QueueService(Ignite ignite) {
+    this.ignite = ignite;
+    this.sessions = new SessionStore(ignite);
+    this.intake = new BatchIntake(ignite);
+  }
+
+  @Override
+  public void createSession(Session request, StreamObserver<Session> response) {
+    try {
+      response.onNext(sessions.create(request));
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrorMapper.toStatus(e));
+    }
+  }
+
+  @Override
+  public void closeSession(Session request, StreamObserver<Empty> response) {
+    try {
+      sessions.close(request.getId());
+      response.onNext(Empty.getDefaultInstance());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrorMapper.toStatus(e));
+    }
+  }
+
+  @Override
+  public StreamObserver<Batch> clientStream(StreamObserver<Batch> response) {
+    ClientStreamHandler handler =
+        new ClientStreamHandler(ignite, sessions, intake, (ServerCallStreamObserver<Batch>) response);
+    String fromMetadata = SessionIdMetadata.SESSION_ID.get();
+    handler.start(fromMetadata == null ? "" : fromMetadata);
+    return handler;
+  }
+
+  @Override
+  public void updateSession(Session request, StreamObserver<Session> response) {
+    response.onError(notYet("UpdateSession", "the scheduling-policy issue"));
+  }
+
+  @Override
+  public void clientStreamDeadLetters(Session request, StreamObserver<Batch> response) {
+    response.onError(notYet("ClientStreamDeadLetters", "the fault-tolerance issue"));
+  }
+
+  @Override
+  public StreamObserver<WorkerState> workerUpdate(StreamObserver<Instruction> response) {
+    response.onError(notYet("WorkerUpdate", "the polyglot-worker (scheduling) issue"));
+    return new DiscardingObserver<>();
+  }
+
+  @Override
+  public StreamObserver<Batch> workerStream(StreamObserver<Batch> response) {
+    response.onError(notYet("WorkerStream", "the polyglot-worker (scheduling) issue"));
+    return new DiscardingObserver<>();
+  }
+
+  static io.grpc.StatusRuntimeException notYet(String rpc, String when) {
+    return Status.UNIMPLEMENTED
+        .withDescription(rpc + " is not implemented yet in this gridqueue version; it comes with " + when)
+        .asRuntimeException();
+  }
+
+  /** Swallows messages of a call already failed. */
+  private static final class DiscardingObserver<T> implements StreamObserver<T> {
+    @Override
+    public void onNext(T value) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
+  }
+}

@@ -1,0 +1,134 @@
+package dev.gridqueue.scheduler.frontend;
+
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.errors.SessionNotFoundException;
+import dev.gridqueue.grid.store.SessionRecord;
+import dev.gridqueue.grid.store.StoredBatch;
+import dev.gridqueue.proto.v1.Session;
+import dev.gridqueue.proto.v1.SessionAttributes;
+import dev.gridqueue.scheduler.internal.GridFilters;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.cache.Cache;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.query.QueryCursor;
+import org.apache.ignite.cache.query.ScanQuery;
+
+/** Opens, finds and closes sessions in the grid. */
+final class SessionStore {
+  static final int DEFAULT_PRIORITY = 5;
+  static final int MAX_PRIORITY = 10;
+  static final int DEFAULT_MAX_INFLIGHT = 10;
+  static final int MAX_INFLIGHT_LIMIT = 1000;
+  static final int DEFAULT_MAX_RETRIES = 3;
+  static final int MAX_RETRIES_LIMIT = 100;
+  private static final int REMOVE_CHUNK = 1000;
+
+  private final IgniteCache<String, SessionRecord> sessions;
+  private final IgniteCache<String, StoredBatch> batches;
+
+  SessionStore(Ignite ignite) {
+    this.sessions = ignite.cache(CacheNames.SESSIONS);
+    this.batches = ignite.cache(CacheNames.BATCHES);
+  }
+
+  /** Validates the request, fills in defaults, stores the session and returns it with its id. */
+  Session create(Session request) {
+    String appId = request.getApp().getId();
+    if (appId.isBlank()) {
+      throw new InvalidRequestException("app.id must not be empty");
+    }
+    SessionAttributes attributes = withDefaults(request.getAttributes());
+    String id = UUID.randomUUID().toString();
+    sessions.put(
+        id,
+        new SessionRecord(
+            id,
+            appId,
+            attributes.getPriority(),
+            attributes.getMaxInflightBatchesPerWorker(),
+            attributes.toByteArray()));
+    return request.toBuilder().setId(id).setAttributes(attributes).build();
+  }
+
+  /** The open session {@code id}. */
+  SessionRecord require(String id) {
+    if (id.isEmpty()) {
+      throw new InvalidRequestException("session_id must not be empty");
+    }
+    SessionRecord record = sessions.get(id);
+    if (record == null) {
+      throw new SessionNotFoundException(id);
+    }
+    return record;
+  }
+
+  /** Closes the session: removes it, then its queued batches and undelivered results. */
+  void close(String id) {
+    if (id.isEmpty()) {
+      throw new InvalidRequestException("id must not be empty");
+    }
+    if (sessions.getAndRemove(id) == null) {
+      throw new SessionNotFoundException(id);
+    }
+    Set<String> keys = new HashSet<>();
+    try (QueryCursor<Cache.Entry<String, StoredBatch>> cursor =
+        batches.query(new ScanQuery<>(new GridFilters.KeysOfSession(id)))) {
+      for (Cache.Entry<String, StoredBatch> e : cursor) {
+        keys.add(e.getKey());
+        if (keys.size() >= REMOVE_CHUNK) {
+          batches.removeAll(keys);
+          keys.clear();
+        }
+      }
+    }
+    batches.removeAll(keys);
+  }
+
+  static SessionAttributes withDefaults(SessionAttributes given) {
+    SessionAttributes.Builder a = given.toBuilder();
+    if (!a.hasPriority()) {
+      a.setPriority(DEFAULT_PRIORITY);
+    } else if (a.getPriority() > MAX_PRIORITY) {
+      throw new InvalidRequestException(
+          "attributes.priority must be between 0 and " + MAX_PRIORITY + ", got " + a.getPriority());
+    }
+    if (!a.hasMaxInflightBatchesPerWorker()) {
+      a.setMaxInflightBatchesPerWorker(DEFAULT_MAX_INFLIGHT);
+    } else if (a.getMaxInflightBatchesPerWorker() < 1
+        || a.getMaxInflightBatchesPerWorker() > MAX_INFLIGHT_LIMIT) {
+      throw new InvalidRequestException(
+          "attributes.max_inflight_batches_per_worker must be between 1 and "
+              + MAX_INFLIGHT_LIMIT
+              + ", got "
+              + a.getMaxInflightBatchesPerWorker());
+    }
+    if (!a.hasMaxRetries()) {
+      a.setMaxRetries(DEFAULT_MAX_RETRIES);
+    } else if (a.getMaxRetries() > MAX_RETRIES_LIMIT) {
+      throw new InvalidRequestException(
+          "attributes.max_retries must be at most " + MAX_RETRIES_LIMIT + ", got " + a.getMaxRetries());
+    }
+    if (a.getMaxWorkers() > 0 && a.getMinWorkers() > a.getMaxWorkers()) {
+      throw new InvalidRequestException(
+          "attributes.min_workers ("
+              + a.getMinWorkers()
+              + ") must not exceed attributes.max_workers ("
+              + a.getMaxWorkers()
+              + ")");
+    }
+    List<String> tags = new ArrayList<>(a.getTagsList());
+    if (tags.stream().anyMatch(String::isBlank)) {
+      throw new InvalidRequestException("attributes.tags must not contain empty tags");
+    }
+    if (a.hasIdleTimeout() && (a.getIdleTimeout().getSeconds() < 0 || a.getIdleTimeout().getNanos() < 0)) {
+      throw new InvalidRequestException("attributes.idle_timeout must not be negative");
+    }
+    return a.build();
+  }
+}

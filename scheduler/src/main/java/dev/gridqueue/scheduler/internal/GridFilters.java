@@ -1,0 +1,120 @@
+package dev.gridqueue.scheduler.internal;
+
+import dev.gridqueue.grid.store.BatchKeys;
+import dev.gridqueue.grid.store.BatchState;
+import dev.gridqueue.grid.store.SessionRecord;
+import dev.gridqueue.grid.store.StoredBatch;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.EventType;
+import org.apache.ignite.cache.CacheEntryEventSerializableFilter;
+import org.apache.ignite.lang.IgniteBiPredicate;
+import org.apache.ignite.lang.IgniteClosure;
+
+/**
+ * Filters and transformers that run on the grid's data nodes for continuous and scan queries.
+ * Static and serializable: they travel to the nodes that hold the data. Internal.
+ */
+public final class GridFilters {
+  private GridFilters() {}
+
+  /** Newly accepted batches. */
+  static final class NewlyQueued implements CacheEntryEventSerializableFilter<String, StoredBatch> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean evaluate(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
+      return e.getEventType() == EventType.CREATED && e.getValue().state() == BatchState.QUEUED;
+    }
+  }
+
+  /** Queued batches, for the scheduler's start-up scan. */
+  static final class Queued implements IgniteBiPredicate<String, StoredBatch> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean apply(String key, StoredBatch batch) {
+      return batch.state() == BatchState.QUEUED;
+    }
+  }
+
+  /** Only the scheduling-relevant part of a queued batch crosses the network. */
+  static final class ToRef
+      implements IgniteClosure<CacheEntryEvent<? extends String, ? extends StoredBatch>, QueuedBatchRef> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public QueuedBatchRef apply(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
+      StoredBatch b = e.getValue();
+      return new QueuedBatchRef(e.getKey(), b.sessionId(), b.priority(), b.sequence());
+    }
+  }
+
+  /** Sessions that were closed. */
+  static final class SessionGone implements CacheEntryEventSerializableFilter<String, SessionRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean evaluate(CacheEntryEvent<? extends String, ? extends SessionRecord> e) {
+      return e.getEventType() == EventType.REMOVED || e.getEventType() == EventType.EXPIRED;
+    }
+  }
+
+  /** The key of a session event. */
+  static final class SessionKey
+      implements IgniteClosure<CacheEntryEvent<? extends String, ? extends SessionRecord>, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String apply(CacheEntryEvent<? extends String, ? extends SessionRecord> e) {
+      return e.getKey();
+    }
+  }
+
+  /** Done batches of one session, as they complete. */
+  public static final class DoneOfSession implements CacheEntryEventSerializableFilter<String, StoredBatch> {
+    private static final long serialVersionUID = 1L;
+    private final String sessionId;
+
+    public DoneOfSession(String sessionId) {
+      this.sessionId = sessionId;
+    }
+
+    @Override
+    public boolean evaluate(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
+      return (e.getEventType() == EventType.CREATED || e.getEventType() == EventType.UPDATED)
+          && e.getValue().state() == BatchState.DONE
+          && sessionId.equals(e.getValue().sessionId());
+    }
+  }
+
+  /** Done batches of one session already in the cache, for a stream that (re)attaches. */
+  public static final class DoneOfSessionScan implements IgniteBiPredicate<String, StoredBatch> {
+    private static final long serialVersionUID = 1L;
+    private final String sessionId;
+
+    public DoneOfSessionScan(String sessionId) {
+      this.sessionId = sessionId;
+    }
+
+    @Override
+    public boolean apply(String key, StoredBatch batch) {
+      return batch.state() == BatchState.DONE && BatchKeys.belongsTo(key, sessionId);
+    }
+  }
+
+  /** Every batch key of one session, for closing it. */
+  public static final class KeysOfSession implements IgniteBiPredicate<String, StoredBatch> {
+    private static final long serialVersionUID = 1L;
+    private final String sessionId;
+
+    public KeysOfSession(String sessionId) {
+      this.sessionId = sessionId;
+    }
+
+    @Override
+    public boolean apply(String key, StoredBatch batch) {
+      return BatchKeys.belongsTo(key, sessionId);
+    }
+  }
+
+}

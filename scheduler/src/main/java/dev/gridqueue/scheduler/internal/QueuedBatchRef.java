@@ -1,0 +1,20 @@
+package dev.gridqueue.scheduler.internal;
+
+import java.io.Serializable;
+
+/** What the scheduler keeps of a queued batch: its key and ordering, never its tasks. */
+final class QueuedBatchRef implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final String key;
+  final String sessionId;
+  final int priority;
+  final long sequence;
+
+  QueuedBatchRef(String key, String sessionId, int priority, long sequence) {
+    this.key = key;
+    this.sessionId = sessionId;
+    this.priority = priority;
+    this.sequence = sequence;
+  }
+}

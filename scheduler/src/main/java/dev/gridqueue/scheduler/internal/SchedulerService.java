@@ -1,0 +1,134 @@
+package dev.gridqueue.scheduler.internal;
+
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.store.SessionRecord;
+import dev.gridqueue.grid.store.StoredBatch;
+import dev.gridqueue.worker.WorkerDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import javax.cache.Cache;
+import javax.cache.configuration.FactoryBuilder;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.query.ContinuousQueryWithTransformer;
+import org.apache.ignite.cache.query.QueryCursor;
+import org.apache.ignite.cache.query.ScanQuery;
+import org.apache.ignite.events.DiscoveryEvent;
+import org.apache.ignite.events.Event;
+import org.apache.ignite.events.EventType;
+import org.apache.ignite.lang.IgnitePredicate;
+import org.apache.ignite.resources.IgniteInstanceResource;
+import org.apache.ignite.services.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler: an Ignite cluster singleton. It keeps no state of its own that the caches do
+ * not hold, so when its node dies Ignite starts it on another server node, which rebuilds the
+ * queue from the batches cache (batches that were running are queued again: execution is
+ * at-least-once, delivery deduplicated by the frontend).
+ */
+public final class SchedulerService implements Service {
+  public static final String NAME = "gridqueue-scheduler";
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
+  private static final int[] TOPOLOGY_EVENTS = {
+    EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED
+  };
+
+  @IgniteInstanceResource private transient Ignite ignite;
+  private transient volatile SchedulingLoop loop;
+  private transient List<QueryCursor<?>> cursors;
+  private transient IgnitePredicate<Event> topologyListener;
+
+  @Override
+  public void init() {
+    loop = new SchedulingLoop(new SchedulerState());
+    cursors = new ArrayList<>();
+  }
+
+  @Override
+  public void execute() {
+    Dispatcher dispatcher = new Dispatcher(ignite, loop);
+    watchWorkers(dispatcher);
+    watchSessions();
+    watchBatches();
+    LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
+    loop.run(dispatcher::dispatch);
+  }
+
+  @Override
+  public void cancel() {
+    loop.stop();
+    if (topologyListener != null) {
+      ignite.events().stopLocalListen(topologyListener, TOPOLOGY_EVENTS);
+    }
+    cursors.forEach(QueryCursor::close);
+  }
+
+  private void watchWorkers(Dispatcher dispatcher) {
+    topologyListener =
+        event -> {
+          DiscoveryEvent discovery = (DiscoveryEvent) event;
+          if (event.type() == EventType.EVT_NODE_JOINED) {
+            WorkerDescriptor.of(discovery.eventNode()).ifPresent(w -> loop.post(s -> s.addWorker(w)));
+          } else {
+            dispatcher.forgetNode(discovery.eventNode().id());
+            loop.post(s -> s.removeWorkersOn(discovery.eventNode().id()));
+          }
+          return true;
+        };
+    ignite.events().localListen(topologyListener, TOPOLOGY_EVENTS);
+    ignite.cluster().nodes().forEach(n -> WorkerDescriptor.of(n).ifPresent(w -> loop.post(s -> s.addWorker(w))));
+  }
+
+  private void watchSessions() {
+    ContinuousQueryWithTransformer<String, SessionRecord, String> closed = new ContinuousQueryWithTransformer<>();
+    closed.setRemoteFilterFactory(FactoryBuilder.factoryOf(new GridFilters.SessionGone()));
+    closed.setRemoteTransformerFactory(FactoryBuilder.factoryOf(new GridFilters.SessionKey()));
+    closed.setLocalListener(ids -> ids.forEach(id -> loop.post(s -> s.removeSession(id))));
+    cursors.add(sessions().query(closed));
+  }
+
+  /** Listens for new batches first, then scans what is already queued; duplicates are ignored. */
+  private void watchBatches() {
+    ContinuousQueryWithTransformer<String, StoredBatch, QueuedBatchRef> queued =
+        new ContinuousQueryWithTransformer<>();
+    queued.setRemoteFilterFactory(FactoryBuilder.factoryOf(new GridFilters.NewlyQueued()));
+    queued.setRemoteTransformerFactory(FactoryBuilder.factoryOf(new GridFilters.ToRef()));
+    queued.setLocalListener(refs -> refs.forEach(this::postQueued));
+    IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
+    cursors.add(batches.query(queued));
+
+    int recovered = 0;
+    try (QueryCursor<Cache.Entry<String, StoredBatch>> existing =
+        batches.query(new ScanQuery<>(new GridFilters.Queued()))) {
+      for (Cache.Entry<String, StoredBatch> e : existing) {
+        StoredBatch b = e.getValue();
+        postQueued(new QueuedBatchRef(e.getKey(), b.sessionId(), b.priority(), b.sequence()));
+        recovered++;
+      }
+    }
+    if (recovered > 0) {
+      LOG.info("scheduler recovered {} queued batches from the grid", recovered);
+    }
+  }
+
+  private void postQueued(QueuedBatchRef ref) {
+    loop.post(
+        state -> {
+          if (!state.knowsSession(ref.sessionId)) {
+            SessionRecord session = sessions().get(ref.sessionId);
+            if (session == null) {
+              return; // closed while the batch was on its way; close removes the batch too
+            }
+            state.addSession(SessionInfo.of(session));
+          }
+          state.enqueue(ref);
+        });
+  }
+
+  private IgniteCache<String, SessionRecord> sessions() {
+    return ignite.cache(CacheNames.SESSIONS);
+  }
+}

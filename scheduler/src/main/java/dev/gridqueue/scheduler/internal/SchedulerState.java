@@ -1,0 +1,218 @@
+package dev.gridqueue.scheduler.internal;
+
+import dev.gridqueue.worker.WorkerDescriptor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.UUID;
+
+/**
+ * The scheduler's working memory and its assignment policy: sessions by priority (equal
+ * priorities take turns), then within a session batch priority and FIFO; a worker holds at most
+ * the session's {@code max_inflight_batches_per_worker} batches. Single-threaded: only the
+ * scheduling loop touches it. Rebuilt from the caches when the scheduler moves to another node.
+ */
+final class SchedulerState {
+  /** Attempts after which a batch whose job keeps failing (not for worker loss) is failed. */
+  static final int MAX_JOB_FAILURES = 3;
+
+  private static final Comparator<QueuedEntry> BATCH_ORDER =
+      Comparator.<QueuedEntry>comparingInt(e -> -e.ref.priority).thenComparingLong(e -> e.ref.sequence);
+
+  private final Map<String, SessionQueue> sessions = new HashMap<>();
+  private final Map<String, WorkerLoad> workers = new LinkedHashMap<>();
+  private final Map<String, InFlight> inFlight = new HashMap<>();
+  private final Map<String, QueuedEntry> queued = new HashMap<>();
+  private long turn;
+
+  boolean knowsSession(String sessionId) {
+    return sessions.containsKey(sessionId);
+  }
+
+  void addSession(SessionInfo info) {
+    sessions.putIfAbsent(info.sessionId(), new SessionQueue(info));
+  }
+
+  /** Forgets a closed session's queue; its running batches finish and are skipped on write-back. */
+  void removeSession(String sessionId) {
+    SessionQueue removed = sessions.remove(sessionId);
+    if (removed != null) {
+      removed.batches.forEach(e -> queued.remove(e.ref.key));
+    }
+  }
+
+  /** Queues a batch unless it is already queued or running (a re-scan may report it twice). */
+  void enqueue(QueuedBatchRef ref) {
+    if (queued.containsKey(ref.key) || inFlight.containsKey(ref.key)) {
+      return;
+    }
+    SessionQueue session = sessions.get(ref.sessionId);
+    if (session == null) {
+      throw new IllegalStateException("enqueue for unknown session " + ref.sessionId);
+    }
+    QueuedEntry entry = new QueuedEntry(ref, 0, 0);
+    queued.put(ref.key, entry);
+    session.batches.add(entry);
+  }
+
+  void addWorker(WorkerDescriptor worker) {
+    workers.putIfAbsent(worker.workerId(), new WorkerLoad(worker));
+  }
+
+  /** Removes the workers of a node that left and re-queues what they were running. */
+  void removeWorkersOn(UUID nodeId) {
+    for (Iterator<WorkerLoad> it = workers.values().iterator(); it.hasNext(); ) {
+      WorkerLoad worker = it.next();
+      if (worker.descriptor.nodeId().equals(nodeId)) {
+        it.remove();
+        new ArrayList<>(worker.running.keySet()).forEach(key -> requeue(key, worker.descriptor.workerId(), false));
+      }
+    }
+  }
+
+  /** The batch ran (or was found already done) on the worker. */
+  void finished(String key, String workerId) {
+    InFlight running = inFlight.get(key);
+    if (running != null && running.workerId.equals(workerId)) {
+      release(key, running);
+    }
+  }
+
+  /**
+   * The batch's job did not complete on the worker. Worker loss re-queues it for free; any other
+   * failure counts against {@link #MAX_JOB_FAILURES}.
+   *
+   * @return true if the batch has failed too often and must be failed rather than re-queued
+   */
+  boolean requeue(String key, String workerId, boolean countsAsJobFailure) {
+    InFlight running = inFlight.get(key);
+    if (running == null || !running.workerId.equals(workerId)) {
+      return false;
+    }
+    release(key, running);
+    int failures = running.entry.jobFailures + (countsAsJobFailure ? 1 : 0);
+    if (failures >= MAX_JOB_FAILURES) {
+      return true;
+    }
+    SessionQueue session = sessions.get(running.entry.ref.sessionId);
+    if (session != null) {
+      QueuedEntry again = new QueuedEntry(running.entry.ref, running.entry.attempts, failures);
+      queued.put(key, again);
+      session.batches.add(again);
+    }
+    return false;
+  }
+
+  private void release(String key, InFlight running) {
+    inFlight.remove(key);
+    WorkerLoad worker = workers.get(running.workerId);
+    if (worker != null) {
+      worker.release(key, running.entry.ref.sessionId);
+    }
+  }
+
+  /** Assigns queued batches to workers with room, until no more fit. */
+  List<Assignment> assign() {
+    List<Assignment> assignments = new ArrayList<>();
+    boolean assigned = true;
+    while (assigned && !queued.isEmpty()) {
+      assigned = false;
+      for (WorkerLoad worker : workers.values()) {
+        SessionQueue session = pickSession(worker);
+        if (session == null) {
+          continue;
+        }
+        QueuedEntry entry = session.batches.poll();
+        queued.remove(entry.ref.key);
+        session.lastTurn = ++turn;
+        QueuedEntry running = new QueuedEntry(entry.ref, entry.attempts + 1, entry.jobFailures);
+        inFlight.put(entry.ref.key, new InFlight(running, worker.descriptor.workerId()));
+        worker.hold(entry.ref.key, session.info.sessionId());
+        assignments.add(
+            new Assignment(
+                entry.ref.key,
+                session.info.appId(),
+                worker.descriptor.workerId(),
+                worker.descriptor.nodeId(),
+                running.attempts));
+        assigned = true;
+      }
+    }
+    return assignments;
+  }
+
+  /** Highest priority session this worker serves and has room for; equal priorities take turns. */
+  private SessionQueue pickSession(WorkerLoad worker) {
+    SessionQueue best = null;
+    for (SessionQueue session : sessions.values()) {
+      if (session.batches.isEmpty()
+          || !worker.descriptor.serves(session.info.appId())
+          || !worker.hasRoomFor(session.info)) {
+        continue;
+      }
+      if (best == null
+          || session.info.priority() > best.info.priority()
+          || session.info.priority() == best.info.priority() && session.lastTurn < best.lastTurn) {
+        best = session;
+      }
+    }
+    return best;
+  }
+
+  int queuedCount() {
+    return queued.size();
+  }
+
+  int inFlightCount() {
+    return inFlight.size();
+  }
+
+  int workerCount() {
+    return workers.size();
+  }
+
+  private record QueuedEntry(QueuedBatchRef ref, int attempts, int jobFailures) {}
+
+  private record InFlight(QueuedEntry entry, String workerId) {}
+
+  private static final class SessionQueue {
+    final SessionInfo info;
+    final PriorityQueue<QueuedEntry> batches = new PriorityQueue<>(BATCH_ORDER);
+    long lastTurn;
+
+    SessionQueue(SessionInfo info) {
+      this.info = info;
+    }
+  }
+
+  private static final class WorkerLoad {
+    final WorkerDescriptor descriptor;
+    final Map<String, String> running = new HashMap<>();
+    final Map<String, Integer> runningBySession = new HashMap<>();
+
+    WorkerLoad(WorkerDescriptor descriptor) {
+      this.descriptor = descriptor;
+    }
+
+    boolean hasRoomFor(SessionInfo session) {
+      return running.size() < session.maxInflightBatchesPerWorker()
+          && runningBySession.getOrDefault(session.sessionId(), 0) < session.maxInflightBatchesPerWorker();
+    }
+
+    void hold(String key, String sessionId) {
+      running.put(key, sessionId);
+      runningBySession.merge(sessionId, 1, Integer::sum);
+    }
+
+    void release(String key, String sessionId) {
+      if (running.remove(key) != null) {
+        runningBySession.computeIfPresent(sessionId, (s, n) -> n > 1 ? n - 1 : null);
+      }
+    }
+  }
+}

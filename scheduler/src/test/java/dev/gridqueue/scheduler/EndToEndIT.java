@@ -1,0 +1,92 @@
+package dev.gridqueue.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gridqueue.client.GridQueueClient;
+import dev.gridqueue.client.SessionOptions;
+import dev.gridqueue.client.TaskResult;
+import dev.gridqueue.client.TaskSession;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EndToEndIT {
+  @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();
+
+  @Test
+  void shouldReturnEveryResultExactlyOnceFor10000Tasks() throws Exception {
+    // given
+    GridQueueClient client = new GridQueueClient(grid.newChannel());
+    int tasks = 10_000;
+    try (TaskSession session = client.openSession(SessionOptions.forApp("echo").batchSize(100).build())) {
+      // when
+      for (int i = 0; i < tasks; i++) {
+        session.submit("task-" + i, ("payload-" + i).getBytes(StandardCharsets.UTF_8));
+      }
+      session.finishSending();
+      List<TaskResult> results = session.awaitResults(tasks, Duration.ofSeconds(60));
+
+      // then
+      Map<String, String> byId = new HashMap<>();
+      for (TaskResult r : results) {
+        assertThat(r.succeeded()).as("task %s error %s", r.taskId(), r.error()).isTrue();
+        assertThat(byId.put(r.taskId(), new String(r.payload(), StandardCharsets.UTF_8)))
+            .as("duplicate result for %s", r.taskId())
+            .isNull();
+      }
+      assertThat(byId).hasSize(tasks);
+      for (int i = 0; i < tasks; i++) {
+        assertThat(byId.get("task-" + i)).isEqualTo("payload-" + i);
+      }
+      assertThat(session.poll(Duration.ofSeconds(2))).as("stream ends after the last result").isNull();
+    }
+  }
+
+  @Test
+  void shouldKeepTwoSessionsOfDifferentAppsApart() throws Exception {
+    // given
+    GridQueueClient client = new GridQueueClient(grid.newChannel());
+    try (TaskSession echo = client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
+        TaskSession pi = client.openSession(SessionOptions.forApp("pi").batchSize(10).build())) {
+      // when
+      for (int i = 0; i < 200; i++) {
+        echo.submit("echo-" + i, ("e" + i).getBytes(StandardCharsets.US_ASCII));
+        pi.submit("pi-" + i, (i + " 1000").getBytes(StandardCharsets.US_ASCII));
+      }
+      echo.flush();
+      pi.flush();
+      List<TaskResult> echoResults = echo.awaitResults(200, Duration.ofSeconds(30));
+      List<TaskResult> piResults = pi.awaitResults(200, Duration.ofSeconds(30));
+
+      // then
+      assertThat(echoResults).allSatisfy(r -> assertThat(r.taskId()).startsWith("echo-"));
+      assertThat(echoResults).allSatisfy(r -> assertThat(r.payload()).asString().isEqualTo("e" + r.taskId().substring(5)));
+      assertThat(piResults).allSatisfy(r -> assertThat(r.taskId()).startsWith("pi-"));
+      assertThat(piResults)
+          .allSatisfy(r -> assertThat(Long.parseLong(new String(r.payload(), StandardCharsets.US_ASCII))).isBetween(600L, 900L));
+      assertThat(echo.poll(Duration.ofMillis(300))).isNull();
+      assertThat(pi.poll(Duration.ofMillis(300))).isNull();
+    }
+  }
+
+  @Test
+  void shouldReportHandlerFailuresAsResultErrors() throws Exception {
+    // given
+    GridQueueClient client = new GridQueueClient(grid.newChannel());
+    try (TaskSession pi = client.openSession(SessionOptions.forApp("pi").build())) {
+      // when
+      pi.submit("bad", "not a number".getBytes(StandardCharsets.US_ASCII));
+      pi.flush();
+      TaskResult result = pi.awaitResults(1, Duration.ofSeconds(30)).get(0);
+
+      // then
+      assertThat(result.succeeded()).isFalse();
+      assertThat(result.error()).contains("payload must be");
+      assertThat(result.attempts()).isEqualTo(1);
+    }
+  }
+}

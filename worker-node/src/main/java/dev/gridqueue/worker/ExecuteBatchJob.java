@@ -1,0 +1,56 @@
+package dev.gridqueue.worker;
+
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.store.BatchState;
+import dev.gridqueue.grid.store.StoredBatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.lang.IgniteCallable;
+import org.apache.ignite.resources.IgniteInstanceResource;
+
+/**
+ * Runs one queued batch on the worker node it is sent to. The job carries only the batch key: the
+ * worker reads the tasks from the grid and writes the results back, so batch data never passes
+ * through the scheduler's node.
+ *
+ * <p>Execution is at-least-once: a batch that is already done or gone (delivered, session closed)
+ * is skipped, and results are written with {@code replace}, which never resurrects a removed batch.
+ */
+public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Outcome> {
+  private static final long serialVersionUID = 1L;
+  private static final long RUNTIME_WAIT_SECONDS = 30;
+
+  /** What became of the batch. */
+  public enum Outcome {
+    /** Ran; results stored. */
+    DONE,
+    /** Not run: already done, delivered, or its session closed. */
+    SKIPPED
+  }
+
+  private final String batchKey;
+  private final String appId;
+  private final int attempt;
+
+  @IgniteInstanceResource private transient Ignite ignite;
+
+  public ExecuteBatchJob(String batchKey, String appId, int attempt) {
+    this.batchKey = batchKey;
+    this.appId = appId;
+    this.attempt = attempt;
+  }
+
+  @Override
+  public Outcome call() throws Exception {
+    // The node may be a moment away from installing its runtime when the first job arrives.
+    WorkerRuntime runtime = WorkerRuntime.of(ignite).get(RUNTIME_WAIT_SECONDS, TimeUnit.SECONDS);
+    IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
+    StoredBatch queued = batches.get(batchKey);
+    if (queued == null || queued.state() != BatchState.QUEUED) {
+      return Outcome.SKIPPED;
+    }
+    byte[] results = runtime.runner().run(queued.sessionId(), appId, queued.payload(), attempt);
+    return batches.replace(batchKey, queued.done(attempt, results)) ? Outcome.DONE : Outcome.SKIPPED;
+  }
+}
