@@ -78,6 +78,8 @@ public final class IgniteConfigFactory {
     // OS autotuning: Ignite's fixed 32 KB buffers throttle batch traffic between JVMs.
     spi.setSocketSendBuffer(0);
     spi.setSocketReceiveBuffer(0);
+    // Bounded outbound queues: a slow peer applies backpressure instead of filling the heap.
+    spi.setMessageQueueLimit(4096);
     return spi;
   }
 

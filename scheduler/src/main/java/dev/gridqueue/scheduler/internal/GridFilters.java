@@ -7,6 +7,7 @@ import dev.gridqueue.grid.store.StoredBatch;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.EventType;
 import org.apache.ignite.cache.CacheEntryEventSerializableFilter;
+import org.apache.ignite.lang.IgniteAsyncCallback;
 import org.apache.ignite.lang.IgniteBiPredicate;
 import org.apache.ignite.lang.IgniteClosure;
 
@@ -70,7 +71,11 @@ public final class GridFilters {
     }
   }
 
-  /** Done batches of one session, as they complete. */
+  /**
+   * Done batches of one session, as they complete. Asynchronous callback: the listener touches the
+   * cache (removes delivered batches), which must not happen inside the update that notified it.
+   */
+  @IgniteAsyncCallback
   public static final class DoneOfSession implements CacheEntryEventSerializableFilter<String, StoredBatch> {
     private static final long serialVersionUID = 1L;
     private final String sessionId;

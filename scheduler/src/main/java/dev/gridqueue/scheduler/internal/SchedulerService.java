@@ -63,7 +63,13 @@ public final class SchedulerService implements Service {
     if (topologyListener != null) {
       ignite.events().stopLocalListen(topologyListener, TOPOLOGY_EVENTS);
     }
-    cursors.forEach(QueryCursor::close);
+    for (QueryCursor<?> cursor : cursors) {
+      try {
+        cursor.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing a scheduler query while the node stops", e); // the node takes it down anyway
+      }
+    }
   }
 
   private void watchWorkers(Dispatcher dispatcher) {

@@ -1,0 +1,26 @@
+package dev.gridqueue.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gridqueue} command line. */
+@Command(
+    name = "gridqueue",
+    mixinStandardHelpOptions = true,
+    version = "gridqueue 0.1.0",
+    description = "A distributed task queue on Apache Ignite.",
+    subcommands = {DemoCommand.class, ServerCommand.class, WorkerCommand.class})
+public final class Main implements Runnable {
+  public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("demo") && System.getProperty("gridqueue.log.level") == null) {
+      System.setProperty("gridqueue.log.level", "WARN"); // before the first logger exists
+      System.setProperty("gridqueue.ignite.log.level", "ERROR");
+    }
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.gridqueue.cli;
+
+import dev.gridqueue.worker.WorkerOptions;
+import java.util.LinkedHashSet;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options of a worker, local or stand-alone. */
+final class WorkerSettings {
+  @Option(names = "--slots", description = "Batches the worker runs at once (default: number of cores).")
+  Integer slots;
+
+  @Option(names = "--apps", split = ",", description = "App ids to serve (default: every handler on the classpath).")
+  List<String> apps = List.of();
+
+  @Option(names = "--tags", split = ",", description = "Tags the worker carries.")
+  List<String> tags = List.of();
+
+  @Option(names = "--worker-id", description = "Worker id (default: generated).")
+  String workerId;
+
+  WorkerOptions toWorkerOptions() {
+    WorkerOptions.Builder b =
+        WorkerOptions.newBuilder().apps(new LinkedHashSet<>(apps)).tags(new LinkedHashSet<>(tags));
+    if (slots != null) {
+      b.slots(slots);
+    }
+    if (workerId != null) {
+      b.workerId(workerId);
+    }
+    return b.build();
+  }
+}

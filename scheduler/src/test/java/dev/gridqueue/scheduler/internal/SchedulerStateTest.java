@@ -1,0 +1,209 @@
+package dev.gridqueue.scheduler.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gridqueue.worker.WorkerDescriptor;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class SchedulerStateTest {
+  private final SchedulerState state = new SchedulerState();
+  private long sequence;
+
+  @Test
+  void shouldServeHigherPrioritySessionFirst() {
+    // given
+    session("low", "echo", 1, 10);
+    session("high", "echo", 9, 10);
+    queue("low", 0, 3);
+    queue("high", 0, 3);
+    worker("w1", 1, "echo");
+
+    // when
+    List<Assignment> first = state.assign();
+
+    // then: one worker, max 10 in flight -> all of "high" before any of "low"
+    assertThat(first).extracting(a -> a.batchKey().split("/")[0]).startsWith("high", "high", "high");
+  }
+
+  @Test
+  void shouldOrderBatchesByPriorityThenFifo() {
+    // given
+    session("s", "echo", 5, 1);
+    String a = queue("s", 0, 1).get(0);
+    String b = queue("s", 3, 1).get(0);
+    String c = queue("s", 0, 1).get(0);
+    worker("w1", 1, "echo");
+
+    // when / then: max in flight 1, so one at a time
+    assertThat(state.assign()).extracting(Assignment::batchKey).containsExactly(b);
+    state.finished(b, "w1");
+    assertThat(state.assign()).extracting(Assignment::batchKey).containsExactly(a);
+    state.finished(a, "w1");
+    assertThat(state.assign()).extracting(Assignment::batchKey).containsExactly(c);
+  }
+
+  @Test
+  void shouldCapBatchesInFlightPerWorker() {
+    // given
+    session("s", "echo", 5, 3);
+    queue("s", 0, 10);
+    worker("w1", 2, "echo");
+    worker("w2", 2, "echo");
+
+    // when
+    List<Assignment> assigned = state.assign();
+
+    // then
+    assertThat(assigned).hasSize(6);
+    assertThat(assigned.stream().filter(x -> x.workerId().equals("w1"))).hasSize(3);
+    assertThat(state.queuedCount()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldOnlySendBatchesToWorkersServingTheApp() {
+    // given
+    session("e", "echo", 5, 10);
+    session("p", "pi", 5, 10);
+    queue("e", 0, 2);
+    queue("p", 0, 2);
+    worker("echo-only", 1, "echo");
+
+    // when
+    List<Assignment> assigned = state.assign();
+
+    // then
+    assertThat(assigned).hasSize(2).allSatisfy(a -> assertThat(a.appId()).isEqualTo("echo"));
+    assertThat(state.queuedCount()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldTakeTurnsBetweenSessionsOfEqualPriority() {
+    // given
+    session("a", "echo", 5, 1);
+    session("b", "echo", 5, 1);
+    queue("a", 0, 5);
+    queue("b", 0, 5);
+    worker("w1", 1, "echo");
+    worker("w2", 1, "echo");
+
+    // when
+    List<Assignment> assigned = state.assign();
+
+    // then: max in flight 1 per worker and session; both sessions get a worker
+    assertThat(assigned).extracting(x -> x.batchKey().split("/")[0]).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void shouldRequeueWhatALostWorkerWasRunning() {
+    // given
+    session("s", "echo", 5, 10);
+    queue("s", 0, 4);
+    UUID lostNode = worker("w1", 1, "echo");
+    List<Assignment> onLost = state.assign();
+
+    // when
+    state.removeWorkersOn(lostNode);
+    worker("w2", 1, "echo");
+    List<Assignment> again = state.assign();
+
+    // then: same batches, second attempt, on the new worker
+    assertThat(again).extracting(Assignment::batchKey)
+        .containsExactlyInAnyOrderElementsOf(onLost.stream().map(Assignment::batchKey).toList());
+    assertThat(again).allSatisfy(a -> {
+      assertThat(a.workerId()).isEqualTo("w2");
+      assertThat(a.attempt()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void shouldIgnoreLateReportsFromAWorkerThatNoLongerHoldsTheBatch() {
+    // given
+    session("s", "echo", 5, 10);
+    String key = queue("s", 0, 1).get(0);
+    UUID node = worker("w1", 1, "echo");
+    state.assign();
+    state.removeWorkersOn(node);
+    worker("w2", 1, "echo");
+    state.assign();
+
+    // when: the lost worker's job failure arrives after the batch moved on
+    boolean failedForGood = state.requeue(key, "w1", true);
+
+    // then
+    assertThat(failedForGood).isFalse();
+    assertThat(state.inFlightCount()).isEqualTo(1);
+    assertThat(state.queuedCount()).isZero();
+  }
+
+  @Test
+  void shouldGiveUpOnABatchWhoseJobKeepsFailing() {
+    // given
+    session("s", "echo", 5, 10);
+    String key = queue("s", 0, 1).get(0);
+    worker("w1", 1, "echo");
+
+    // when
+    boolean gaveUp = false;
+    for (int i = 0; i < SchedulerState.MAX_JOB_FAILURES && !gaveUp; i++) {
+      state.assign();
+      gaveUp = state.requeue(key, "w1", true);
+    }
+
+    // then
+    assertThat(gaveUp).isTrue();
+    assertThat(state.queuedCount()).isZero();
+    assertThat(state.inFlightCount()).isZero();
+  }
+
+  @Test
+  void shouldIgnoreABatchReportedTwice() {
+    // given
+    session("s", "echo", 5, 10);
+    QueuedBatchRef ref = new QueuedBatchRef("s/1", "s", 0, 1);
+
+    // when
+    state.enqueue(ref);
+    state.enqueue(ref);
+
+    // then
+    assertThat(state.queuedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldDropQueuedBatchesOfAClosedSession() {
+    // given
+    session("s", "echo", 5, 10);
+    queue("s", 0, 3);
+
+    // when
+    state.removeSession("s");
+    worker("w1", 1, "echo");
+
+    // then
+    assertThat(state.assign()).isEmpty();
+    assertThat(state.queuedCount()).isZero();
+  }
+
+  private void session(String id, String app, int priority, int maxInflight) {
+    state.addSession(new SessionInfo(id, app, priority, maxInflight));
+  }
+
+  private List<String> queue(String sessionId, int priority, int count) {
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String key = sessionId + "/" + (++sequence);
+      state.enqueue(new QueuedBatchRef(key, sessionId, priority, sequence));
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  private UUID worker(String id, int slots, String... apps) {
+    UUID node = UUID.randomUUID();
+    state.addWorker(new WorkerDescriptor(id, node, slots, Set.of(apps), Set.of()));
+    return node;
+  }
+}
