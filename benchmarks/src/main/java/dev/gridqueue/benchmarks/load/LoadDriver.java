@@ -57,6 +57,9 @@ public final class LoadDriver implements Callable<Integer> {
   @Option(names = "--local-slots", description = "Slots of the embedded grid's local worker (default: ${DEFAULT-VALUE}).")
   int localSlots = 2;
 
+  @Option(names = "--max-inflight", description = "Session attribute max_inflight_batches_per_worker (default: the server's, 10).")
+  Integer maxInflight;
+
   private final Report report = new Report();
   private final Map<GridServer, String> seedAddresses = new IdentityHashMap<>();
 
@@ -97,8 +100,8 @@ public final class LoadDriver implements Callable<Integer> {
   private void measureGrid(GridServer grid, ManagedChannel gridChannel, ManagedChannel baselineChannel) throws Exception {
     GridQueueClient gridClient = new GridQueueClient(gridChannel);
     GridQueueClient baselineClient = new GridQueueClient(baselineChannel);
-    ThroughputProbe gridProbe = new ThroughputProbe(gridClient, "echo");
-    ThroughputProbe baselineProbe = new ThroughputProbe(baselineClient, "echo");
+    ThroughputProbe gridProbe = new ThroughputProbe(gridClient, "echo", maxInflight);
+    ThroughputProbe baselineProbe = new ThroughputProbe(baselineClient, "echo", maxInflight);
     progress("JIT warm-up: %d s of batches of 100 on the grid and the baseline", jitWarmupSeconds);
     gridProbe.measure(100, 100, Duration.ofSeconds(jitWarmupSeconds / 2), Duration.ofSeconds(1));
     baselineProbe.measure(100, 100, Duration.ofSeconds(jitWarmupSeconds / 2), Duration.ofSeconds(1));
@@ -133,7 +136,7 @@ public final class LoadDriver implements Callable<Integer> {
   }
 
   private void scaling(GridServer grid, GridQueueClient client, Path work) throws Exception {
-    ThroughputProbe probe = new ThroughputProbe(client, "echo");
+    ThroughputProbe probe = new ThroughputProbe(client, "echo", maxInflight);
     for (int count : workerCounts) {
       progress("scaling: %d worker process(es)", count);
       try (WorkerProcesses workers = WorkerProcesses.start(count, seedAddress(grid), work, 2)) {

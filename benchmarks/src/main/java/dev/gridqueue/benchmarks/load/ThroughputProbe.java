@@ -18,10 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ThroughputProbe {
   private final GridQueueClient client;
   private final String appId;
+  private final Integer maxInflightPerWorker;
 
-  ThroughputProbe(GridQueueClient client, String appId) {
+  ThroughputProbe(GridQueueClient client, String appId, Integer maxInflightPerWorker) {
     this.client = client;
     this.appId = appId;
+    this.maxInflightPerWorker = maxInflightPerWorker;
   }
 
   /** Tasks per second for tasks of {@code payloadBytes} sent in batches of {@code batchSize}. */
@@ -31,7 +33,11 @@ final class ThroughputProbe {
     Semaphore outstanding = new Semaphore(window);
     AtomicLong received = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
-    try (TaskSession session = client.openSession(SessionOptions.forApp(appId).batchSize(batchSize).build())) {
+    SessionOptions.Builder options = SessionOptions.forApp(appId).batchSize(batchSize);
+    if (maxInflightPerWorker != null) {
+      options.maxInflightBatchesPerWorker(maxInflightPerWorker);
+    }
+    try (TaskSession session = client.openSession(options.build())) {
       Thread producer =
           new Thread(
               () -> {
