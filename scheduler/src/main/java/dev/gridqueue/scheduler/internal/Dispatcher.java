@@ -85,7 +85,11 @@ final class Dispatcher {
                 Batch.Builder results = Batch.newBuilder().setId(tasks.getId()).setSessionId(queued.sessionId());
                 for (Message task : tasks.getMessagesList()) {
                   results.addMessages(
-                      Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setError(reason));
+                      Message.newBuilder()
+                          .setId(task.getId())
+                          .setRelatedId(task.getId())
+                          .setAttempts(SchedulerState.MAX_JOB_FAILURES)
+                          .setError(reason));
                 }
                 batches.replaceAsync(key, queued.done(SchedulerState.MAX_JOB_FAILURES, results.build().toByteArray()));
               } catch (Exception e) {
