@@ -24,6 +24,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TaskSession implements AutoCloseable {
   private static final Object END = new Object();
+  /** Result batches requested ahead: gRPC's one-at-a-time default caps small-batch throughput. */
+  private static final int RESPONSE_WINDOW = 64;
 
   private final GridQueueClient client;
   private final Session session;
@@ -195,6 +197,7 @@ public final class TaskSession implements AutoCloseable {
     @Override
     public void beforeStart(ClientCallStreamObserver<Batch> stream) {
       requests = stream;
+      stream.disableAutoRequestWithInitial(RESPONSE_WINDOW);
       stream.setOnReadyHandler(
           () -> {
             synchronized (sendLock) {
@@ -210,6 +213,7 @@ public final class TaskSession implements AutoCloseable {
             new TaskResult(
                 m.getId(), m.getPayload().toByteArray(), m.hasError() ? m.getError() : null, m.getAttempts()));
       }
+      requests.request(1); // the inbox is unbounded: the reader's pace is the caller's business
     }
 
     @Override

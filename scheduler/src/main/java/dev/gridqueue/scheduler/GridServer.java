@@ -27,10 +27,12 @@ public final class GridServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GridServer.class);
 
   private final Ignite ignite;
+  private final QueueService queue;
   private final Server grpc;
 
-  private GridServer(Ignite ignite, Server grpc) {
+  private GridServer(Ignite ignite, QueueService queue, Server grpc) {
     this.ignite = ignite;
+    this.queue = queue;
     this.grpc = grpc;
   }
 
@@ -47,24 +49,25 @@ public final class GridServer implements AutoCloseable {
         worker.installOn(ignite);
       }
       ignite.services().deployClusterSingleton(SchedulerService.NAME, new SchedulerService());
-      Server grpc = startGrpc(options, ignite);
+      QueueService queue = new QueueService(ignite);
+      Server grpc = startGrpc(options, queue);
       LOG.info(
           "grid node {} serving gRPC on port {}{}",
           ignite.name(),
           grpc.getPort(),
           worker != null ? " with a local worker" : "");
-      return new GridServer(ignite, grpc);
+      return new GridServer(ignite, queue, grpc);
     } catch (RuntimeException e) {
       ignite.close(); // else Ignite's non-daemon threads keep the JVM alive
       throw e;
     }
   }
 
-  private static Server startGrpc(GridServerOptions options, Ignite ignite) {
+  private static Server startGrpc(GridServerOptions options, QueueService queue) {
     try {
       return NettyServerBuilder.forAddress(new InetSocketAddress(options.grpcHost(), options.grpcPort()))
           .maxInboundMessageSize(options.maxMessageBytes())
-          .addService(ServerInterceptors.intercept(new QueueService(ignite), new SessionIdMetadata()))
+          .addService(ServerInterceptors.intercept(queue, new SessionIdMetadata()))
           .addService(new SharedDataService())
           .build()
           .start();
@@ -98,6 +101,7 @@ public final class GridServer implements AutoCloseable {
       grpc.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      queue.close();
       ignite.close();
     }
   }

@@ -6,6 +6,15 @@ import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
+import com.google.protobuf.ByteString;
+import dev.gridqueue.proto.v1.App;
+import dev.gridqueue.proto.v1.Batch;
+import dev.gridqueue.proto.v1.Message;
+import dev.gridqueue.proto.v1.QueueGrpc;
+import dev.gridqueue.proto.v1.Session;
+import io.grpc.Status;
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,6 +53,40 @@ class EndToEndIT {
       }
       assertThat(session.poll(Duration.ofSeconds(2))).as("stream ends after the last result").isNull();
     }
+  }
+
+  @Test
+  void shouldAnswerEachClientBatchWithItsOwnResultBatchWhenSmallBatchesAreCoalesced() throws Exception {
+    // given: many single-task batches in a burst, so the frontend coalesces them in the grid
+    QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(grid.newChannel());
+    Session session = queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("echo")).build());
+    RawStreamCall call = new RawStreamCall(QueueGrpc.newStub(grid.newChannel()));
+    int batches = 2000;
+
+    // when
+    for (int i = 0; i < batches; i++) {
+      call.requests.onNext(
+          Batch.newBuilder()
+              .setId("b" + i)
+              .setSessionId(session.getId())
+              .setPriority(i % 3 == 0 ? 1 : 0)
+              .addMessages(Message.newBuilder().setId("t" + i).setPayload(ByteString.copyFromUtf8("p" + i)))
+              .build());
+    }
+    call.requests.onCompleted();
+
+    // then
+    assertThat(call.awaitEnd(Duration.ofSeconds(60)).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(call.received).hasSize(batches);
+    Set<String> seen = new HashSet<>();
+    for (Batch result : call.received) {
+      assertThat(result.getMessagesCount()).isEqualTo(1);
+      String n = result.getId().substring(1);
+      assertThat(result.getMessages(0).getId()).isEqualTo("t" + n);
+      assertThat(result.getMessages(0).getPayload().toStringUtf8()).isEqualTo("p" + n);
+      assertThat(seen.add(result.getId())).isTrue();
+    }
+    queue.closeSession(session);
   }
 
   @Test

@@ -6,6 +6,10 @@ import java.util.Objects;
  * What the batches cache holds for one accepted batch, from acceptance to delivery. {@code
  * payload} is the serialized {@code gridqueue.v1.Batch}: the tasks while queued, the results once
  * done. Kept as bytes so the grid never re-encodes task data on the way through.
+ *
+ * <p>Under load the frontend coalesces several small client batches into one stored batch; {@link
+ * #clientBatches()} then says which client batch each run of tasks came from, so results go back
+ * to the client batch by batch.
  */
 public final class StoredBatch {
   private final String sessionId;
@@ -14,25 +18,44 @@ public final class StoredBatch {
   private final BatchState state;
   private final int attempts;
   private final byte[] payload;
+  private final ClientBatches clientBatches;
 
   public StoredBatch(
-      String sessionId, long sequence, int priority, BatchState state, int attempts, byte[] payload) {
+      String sessionId,
+      long sequence,
+      int priority,
+      BatchState state,
+      int attempts,
+      byte[] payload,
+      ClientBatches clientBatches) {
     this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
     this.sequence = sequence;
     this.priority = priority;
     this.state = Objects.requireNonNull(state, "state");
     this.attempts = attempts;
     this.payload = Objects.requireNonNull(payload, "payload");
+    this.clientBatches = clientBatches;
   }
 
-  /** A batch just accepted from a client. */
+  /** A batch just accepted from a client; {@code clientBatches} null if it is one client batch. */
+  public static StoredBatch queued(
+      String sessionId, long sequence, int priority, byte[] tasks, ClientBatches clientBatches) {
+    return new StoredBatch(sessionId, sequence, priority, BatchState.QUEUED, 0, tasks, clientBatches);
+  }
+
+  /** A batch just accepted from a client, made of one client batch. */
   public static StoredBatch queued(String sessionId, long sequence, int priority, byte[] tasks) {
-    return new StoredBatch(sessionId, sequence, priority, BatchState.QUEUED, 0, tasks);
+    return queued(sessionId, sequence, priority, tasks, null);
   }
 
   /** This batch, done, carrying its results instead of its tasks. */
   public StoredBatch done(int attempts, byte[] results) {
-    return new StoredBatch(sessionId, sequence, priority, BatchState.DONE, attempts, results);
+    return new StoredBatch(sessionId, sequence, priority, BatchState.DONE, attempts, results, clientBatches);
+  }
+
+  /** The client batches coalesced into this one, in task order; null if it is a single one. */
+  public ClientBatches clientBatches() {
+    return clientBatches;
   }
 
   public String sessionId() {

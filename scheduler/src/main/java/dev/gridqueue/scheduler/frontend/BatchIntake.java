@@ -51,11 +51,12 @@ final class BatchIntake {
     return BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
   }
 
-  /** Stores the batch under {@code key}; the future completes when the batch is accepted. */
-  IgniteFuture<Void> store(String key, String sessionId, Batch batch) {
+  /** Stores the group under {@code key}; the future completes when its batches are accepted. */
+  IgniteFuture<Void> store(String key, String sessionId, PendingGroup group) {
     // Sequence: time first, so FIFO holds roughly across grid nodes; the counter breaks ties.
     long sequence = (System.currentTimeMillis() << 20) | (counter.get() & 0xFFFFF);
-    StoredBatch stored = StoredBatch.queued(sessionId, sequence, batch.getPriority(), batch.toByteArray());
+    StoredBatch stored =
+        StoredBatch.queued(sessionId, sequence, group.priority(), group.payload(), group.clientBatches());
     return batches.putAsync(key, stored);
   }
 

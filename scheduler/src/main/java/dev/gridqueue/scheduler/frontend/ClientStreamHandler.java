@@ -2,34 +2,55 @@ package dev.gridqueue.scheduler.frontend;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.store.ClientBatches;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client's task stream: accepts task batches of one session into the grid and pushes the
- * session's results back, each batch once. Flow control: at most {@link #ACCEPT_WINDOW} batches
- * are being stored at a time; the next is requested only when one is accepted.
+ * session's results back, each batch once.
+ *
+ * <p>Intake is a group commit. While few of this stream's batches are in the grid, every batch is
+ * stored at once (no added latency). Under load (at least {@link #COALESCE_ABOVE} stored batches
+ * awaiting results, or {@link #STORES_IN_FLIGHT} stores running) arriving batches join a {@link
+ * PendingGroup}, stored as one grid batch when it fills, when a store completes or a result is
+ * delivered, and at the latest {@link #LINGER_MICROS} µs after it was started. Every grid
+ * operation downstream is per stored batch, so small client batches then share them. Flow
+ * control: {@link #REQUEST_WINDOW} messages are requested ahead; requesting pauses while the
+ * pending group is full.
  */
 final class ClientStreamHandler implements StreamObserver<Batch> {
-  static final int ACCEPT_WINDOW = 32;
+  static final int REQUEST_WINDOW = 32;
+  static final int STORES_IN_FLIGHT = 4;
+  static final int COALESCE_ABOVE = 16;
+  static final long LINGER_MICROS = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(ClientStreamHandler.class);
 
   private final Ignite ignite;
   private final SessionStore sessions;
   private final BatchIntake intake;
   private final ServerCallStreamObserver<Batch> out;
+  private final ScheduledExecutorService timer;
   private final Object outLock = new Object();
-  /** Keys accepted on this stream whose results are not yet delivered. */
+  private final Object intakeLock = new Object();
+  /** Keys stored from this stream whose results are not yet delivered. */
   private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
   /** Keys delivered on this stream: a result reported twice is sent once. */
   private final Set<String> delivered = ConcurrentHashMap.newKeySet();
+
+  private PendingGroup group; // guarded by intakeLock
+  private int storesInFlight; // guarded by intakeLock
+  private boolean paused; // guarded by intakeLock
 
   private volatile String sessionId;
   private volatile ResultSubscription subscription;
@@ -37,8 +58,13 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   private volatile boolean ended;
 
   ClientStreamHandler(
-      Ignite ignite, SessionStore sessions, BatchIntake intake, ServerCallStreamObserver<Batch> out) {
+      Ignite ignite,
+      SessionStore sessions,
+      BatchIntake intake,
+      ScheduledExecutorService timer,
+      ServerCallStreamObserver<Batch> out) {
     this.ignite = ignite;
+    this.timer = timer;
     this.sessions = sessions;
     this.intake = intake;
     this.out = out;
@@ -57,7 +83,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
         return;
       }
     }
-    out.request(ACCEPT_WINDOW);
+    out.request(REQUEST_WINDOW);
   }
 
   @Override
@@ -79,25 +105,95 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       if (sessionId == null) {
         bind(target);
       }
-      String key = intake.newKey(target);
-      outstanding.add(key);
-      intake
-          .store(key, target, batch)
-          .listen(
-              stored -> {
-                try {
-                  stored.get();
-                  if (!ended) {
-                    out.request(1);
-                  }
-                } catch (RuntimeException e) {
-                  outstanding.remove(key);
-                  fail(e);
-                }
-              });
+      accept(batch);
     } catch (RuntimeException e) {
       fail(e);
     }
+  }
+
+  private void accept(Batch batch) {
+    synchronized (intakeLock) {
+      if (group != null && !group.accepts(batch)) {
+        storeGroup();
+      }
+      if (group == null) {
+        group = new PendingGroup(batch);
+        if (!storeGroupIfDue()) {
+          PendingGroup lingering = group;
+          timer.schedule(() -> storeLingering(lingering), LINGER_MICROS, TimeUnit.MICROSECONDS);
+        }
+      } else {
+        group.add(batch);
+        storeGroupIfDue();
+      }
+      if (group != null && group.isFull()) {
+        paused = true; // resume when a store completes and takes the group
+      } else {
+        out.request(1);
+      }
+    }
+  }
+
+  /** Stores the pending group if the stream is not under load or the group is full. Holds intakeLock. */
+  private boolean storeGroupIfDue() {
+    if (group != null
+        && storesInFlight < STORES_IN_FLIGHT
+        && (outstanding.size() < COALESCE_ABOVE || group.isFull())) {
+      storeGroup();
+      return true;
+    }
+    return false;
+  }
+
+  private void storeLingering(PendingGroup lingering) {
+    synchronized (intakeLock) {
+      if (group == lingering && !ended) {
+        if (storesInFlight < STORES_IN_FLIGHT) {
+          storeGroup();
+          resumeIfPaused();
+        } else {
+          timer.schedule(() -> storeLingering(lingering), LINGER_MICROS, TimeUnit.MICROSECONDS);
+        }
+      }
+    }
+  }
+
+  private void resumeIfPaused() {
+    if (paused && (group == null || !group.isFull())) {
+      paused = false;
+      out.request(1);
+    }
+  }
+
+  /** Stores the pending group. Caller holds intakeLock. */
+  private void storeGroup() {
+    PendingGroup storing = group;
+    group = null;
+    String key = intake.newKey(sessionId);
+    outstanding.add(key);
+    storesInFlight++;
+    intake.store(key, sessionId, storing).listen(stored -> onStored(key, stored));
+  }
+
+  private void onStored(String key, org.apache.ignite.lang.IgniteFuture<Void> stored) {
+    try {
+      stored.get();
+    } catch (RuntimeException e) {
+      outstanding.remove(key);
+      fail(e);
+      return;
+    }
+    synchronized (intakeLock) {
+      storesInFlight--;
+      if (ended) {
+        return;
+      }
+      if (group != null && (outstanding.size() < COALESCE_ABOVE || group.isFull())) {
+        storeGroup();
+      }
+      resumeIfPaused();
+    }
+    completeIfDrained();
   }
 
   @Override
@@ -136,24 +232,56 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       if (ended) {
         return;
       }
-      out.onNext(results);
+      sendPerClientBatch(results, done.clientBatches());
     }
     intake.remove(key);
     outstanding.remove(key);
+    synchronized (intakeLock) {
+      if (!ended) {
+        storeGroupIfDue();
+        resumeIfPaused();
+      }
+    }
     completeIfDrained();
   }
 
-  private void completeIfDrained() {
-    if (halfClosed && outstanding.isEmpty()) {
-      synchronized (outLock) {
-        if (ended) {
-          return;
-        }
-        ended = true;
-        out.onCompleted();
-      }
-      closeSubscription();
+  /** Sends results as the client batched its tasks. Caller holds outLock. */
+  private void sendPerClientBatch(Batch results, ClientBatches clientBatches) {
+    if (clientBatches == null) {
+      out.onNext(results);
+      return;
     }
+    List<dev.gridqueue.proto.v1.Message> messages = results.getMessagesList();
+    int from = 0;
+    for (int i = 0; i < clientBatches.count(); i++) {
+      int to = Math.min(messages.size(), from + clientBatches.size(i));
+      out.onNext(
+          results.toBuilder()
+              .setId(clientBatches.id(i))
+              .clearMessages()
+              .addAllMessages(messages.subList(from, to))
+              .build());
+      from = to;
+    }
+  }
+
+  private void completeIfDrained() {
+    if (!halfClosed || !outstanding.isEmpty()) {
+      return;
+    }
+    synchronized (intakeLock) {
+      if (group != null || storesInFlight > 0) {
+        return; // the last store's completion checks again
+      }
+    }
+    synchronized (outLock) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      out.onCompleted();
+    }
+    closeSubscription();
   }
 
   private void fail(Throwable error) {
@@ -182,5 +310,4 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       }
     }
   }
-
 }

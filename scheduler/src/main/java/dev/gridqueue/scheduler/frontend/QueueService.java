@@ -9,18 +9,33 @@ import dev.gridqueue.proto.v1.WorkerState;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.ignite.Ignite;
 
 /** The gRPC Queue service of a grid node: sessions and client task streams. */
-public final class QueueService extends QueueGrpc.QueueImplBase {
+public final class QueueService extends QueueGrpc.QueueImplBase implements AutoCloseable {
   private final Ignite ignite;
   private final SessionStore sessions;
   private final BatchIntake intake;
+  /** Stores coalesced batches whose linger time is up. */
+  private final ScheduledExecutorService lingerTimer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "gridqueue-intake-linger");
+            t.setDaemon(true);
+            return t;
+          });
 
   public QueueService(Ignite ignite) {
     this.ignite = ignite;
     this.sessions = new SessionStore(ignite);
     this.intake = new BatchIntake(ignite);
+  }
+
+  @Override
+  public void close() {
+    lingerTimer.shutdownNow();
   }
 
   @Override
@@ -47,7 +62,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase {
   @Override
   public StreamObserver<Batch> clientStream(StreamObserver<Batch> response) {
     ClientStreamHandler handler =
-        new ClientStreamHandler(ignite, sessions, intake, (ServerCallStreamObserver<Batch>) response);
+        new ClientStreamHandler(
+            ignite, sessions, intake, lingerTimer, (ServerCallStreamObserver<Batch>) response);
     String fromMetadata = SessionIdMetadata.SESSION_ID.get();
     handler.start(fromMetadata == null ? "" : fromMetadata);
     return handler;
