@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
     try (GridServer server = startEmbeddedGrid(workDir)) {
       double gridSeconds = (System.nanoTime() - started) / 1e9;
       System.out.printf("Embedded grid up in %.1f s (1 grid node, local worker with %d slots).%n", gridSeconds, slots);
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().directExecutor().build();
       try {
         return run(new GridQueueClient(channel));
       } finally {

@@ -7,10 +7,13 @@ import io.grpc.StatusRuntimeException;
 
 /**
  * The Java client of a gridqueue grid. A thin client: it only speaks gRPC and never joins the
- * grid. It takes a {@link Channel}, which the caller creates and shuts down:
+ * grid. It takes a {@link Channel}, which the caller creates and shuts down. The client's stream
+ * callbacks never block, so a channel built with {@code directExecutor()} is safe and, for many
+ * small tasks, several times faster than gRPC's default callback pool:
  *
  * <pre>{@code
- * ManagedChannel channel = ManagedChannelBuilder.forTarget("localhost:1337").usePlaintext().build();
+ * ManagedChannel channel =
+ *     ManagedChannelBuilder.forTarget("localhost:1337").usePlaintext().directExecutor().build();
  * GridQueueClient client = new GridQueueClient(channel);
  * try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
  *   session.submit("t1", "hello".getBytes());

@@ -67,6 +67,8 @@ public final class GridServer implements AutoCloseable {
     try {
       return NettyServerBuilder.forAddress(new InetSocketAddress(options.grpcHost(), options.grpcPort()))
           .maxInboundMessageSize(options.maxMessageBytes())
+          // Handlers never block (QueueService offloads what waits): no thread hop per message.
+          .directExecutor()
           .addService(ServerInterceptors.intercept(queue, new SessionIdMetadata()))
           .addService(new SharedDataService())
           .build()

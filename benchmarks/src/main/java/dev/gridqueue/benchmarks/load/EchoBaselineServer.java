@@ -29,6 +29,7 @@ final class EchoBaselineServer implements AutoCloseable {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .maxInboundMessageSize(64 << 20)
+            .directExecutor()
             .addService(new EchoQueue())
             .build()
             .start();

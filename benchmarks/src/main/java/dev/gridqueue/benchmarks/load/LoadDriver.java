@@ -194,7 +194,7 @@ public final class LoadDriver implements Callable<Integer> {
   }
 
   private static ManagedChannel channel(String host, int port) {
-    return NettyChannelBuilder.forAddress(host, port).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    return NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().maxInboundMessageSize(64 << 20).build();
   }
 
   private static void progress(String format, Object... args) {

@@ -10,6 +10,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
@@ -41,6 +42,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   private final BatchIntake intake;
   private final ServerCallStreamObserver<Batch> out;
   private final ScheduledExecutorService timer;
+  private final Executor blockingCalls;
   private final Object outLock = new Object();
   private final Object intakeLock = new Object();
   /** Keys stored from this stream whose results are not yet delivered. */
@@ -62,14 +64,20 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       SessionStore sessions,
       BatchIntake intake,
       ScheduledExecutorService timer,
+      Executor blockingCalls,
       ServerCallStreamObserver<Batch> out) {
     this.ignite = ignite;
     this.timer = timer;
+    this.blockingCalls = blockingCalls;
     this.sessions = sessions;
     this.intake = intake;
     this.out = out;
     out.disableAutoRequest();
-    out.setOnCancelHandler(this::closeSubscription);
+    out.setOnCancelHandler(
+        () -> {
+          ended = true; // the client cancelled; undelivered results stay for a re-attach
+          closeSubscription();
+        });
   }
 
   /** Starts the stream; {@code sessionFromMetadata} (may be empty) binds it before any batch. */
@@ -209,12 +217,24 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     completeIfDrained();
   }
 
+  /**
+   * Ties the stream to its session and subscribes to its results off the network thread. Results
+   * completed before the subscription exists are not missed: it starts with a scan of them.
+   */
   private void bind(String target) {
     sessionId = target;
-    subscription = ResultSubscription.open(ignite, target, this::deliver);
-    if (ended) {
-      closeSubscription(); // the client left while we subscribed
-    }
+    blockingCalls.execute(
+        () -> {
+          try {
+            subscription = ResultSubscription.open(ignite, target, this::deliver);
+          } catch (RuntimeException e) {
+            fail(e);
+            return;
+          }
+          if (ended) {
+            closeSubscription(); // the client left while we subscribed
+          }
+        });
   }
 
   private void deliver(String key, StoredBatch done) {

@@ -1,0 +1,118 @@
+package dev.gridqueue.scheduler.internal;
+
+import dev.gridqueue.worker.WorkerDescriptor;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Cost of one assignment decision of {@link SchedulerState} in steady state.
+ *
+ * <p>Setup queues {@code queued} batches plus enough to fill every worker, spread round-robin over
+ * {@code sessions} sessions of equal priority (10 batches in flight per worker, the default
+ * {@code max_inflight_batches_per_worker}), and runs {@code assign()} until all workers are full.
+ * Each invocation then does what the scheduling loop does when one batch completes: {@code
+ * finished} for the oldest in-flight batch (one worker gets one free slot), {@code enqueue} of one
+ * new batch (the queue stays at {@code queued}), and {@code assign()}, which makes exactly one
+ * assignment. The figure is the time of that triple, i.e. per decision.
+ *
+ * <p>The finished batch's key is reused for the new batch (with a new sequence number) so the
+ * figure holds no key-string building; the key is free again once finished. Lives in the
+ * scheduler's internal package because {@link SchedulerState} is package-private.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class SchedulerDecisionBenchmark {
+  private static final String APP = "echo";
+  private static final int MAX_INFLIGHT_PER_WORKER = 10;
+
+  @Param({"1000", "100000", "1000000"})
+  int queued;
+
+  @Param({"1", "16", "256"})
+  int workers;
+
+  @Param({"1", "10"})
+  int sessions;
+
+  private SchedulerState state;
+  private String[] sessionIds;
+  private final ArrayDeque<Assignment> running = new ArrayDeque<>();
+  private long sequence;
+  private int nextSession;
+
+  @Setup(Level.Trial)
+  public void fillQueueAndWorkers() {
+    state = new SchedulerState();
+    sessionIds = new String[sessions];
+    for (int s = 0; s < sessions; s++) {
+      sessionIds[s] = "session-" + s;
+      state.addSession(new SessionInfo(sessionIds[s], APP, 5, MAX_INFLIGHT_PER_WORKER));
+    }
+    for (int w = 0; w < workers; w++) {
+      state.addWorker(
+          new WorkerDescriptor(
+              "worker-" + w, new UUID(0, w), MAX_INFLIGHT_PER_WORKER, Set.of(APP), Set.of()));
+    }
+    long total = (long) queued + (long) workers * MAX_INFLIGHT_PER_WORKER;
+    for (long i = 0; i < total; i++) {
+      state.enqueue(new QueuedBatchRef("batch-" + i, nextSessionId(), 0, sequence++));
+    }
+    running.addAll(state.assign());
+    check(running.size() == workers * MAX_INFLIGHT_PER_WORKER, "in-flight after fill", running.size());
+    check(state.queuedCount() == queued, "queued after fill", state.queuedCount());
+  }
+
+  @Benchmark
+  public List<Assignment> decision() {
+    Assignment done = running.poll();
+    state.finished(done.batchKey(), done.workerId());
+    state.enqueue(new QueuedBatchRef(done.batchKey(), nextSessionId(), 0, sequence++));
+    List<Assignment> made = state.assign();
+    if (made.size() != 1) {
+      throw new IllegalStateException("expected exactly 1 assignment, got " + made.size());
+    }
+    running.add(made.get(0));
+    return made;
+  }
+
+  @TearDown(Level.Trial)
+  public void checkSteadyState() {
+    check(state.queuedCount() == queued, "queued at end", state.queuedCount());
+    check(
+        state.inFlightCount() == workers * MAX_INFLIGHT_PER_WORKER,
+        "in-flight at end",
+        state.inFlightCount());
+  }
+
+  private String nextSessionId() {
+    String id = sessionIds[nextSession];
+    nextSession = nextSession + 1 == sessionIds.length ? 0 : nextSession + 1;
+    return id;
+  }
+
+  private static void check(boolean ok, String what, int found) {
+    if (!ok) {
+      throw new IllegalStateException("unexpected " + what + ": " + found);
+    }
+  }
+}
