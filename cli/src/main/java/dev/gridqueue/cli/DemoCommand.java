@@ -4,22 +4,11 @@ import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
-import dev.gridqueue.grid.LocalGridPorts;
-import dev.gridqueue.scheduler.GridServer;
-import dev.gridqueue.scheduler.GridServerOptions;
-import dev.gridqueue.worker.WorkerOptions;
 import dev.gridqueue.worker.apps.PiHandler;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,36 +27,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "Tasks per batch (default: ${DEFAULT-VALUE}).")
   int batchSize = 10;
 
-  @Option(names = "--slots", description = "Slots of the local worker (default: number of cores).")
-  int slots = Runtime.getRuntime().availableProcessors();
+  @Mixin EmbeddedGridOptions embedded = new EmbeddedGridOptions();
 
   @Override
   public Integer call() throws Exception {
-    Path workDir = Files.createTempDirectory("gridqueue-demo");
-    long started = System.nanoTime();
-    try (GridServer server = startEmbeddedGrid(workDir)) {
-      double gridSeconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("Embedded grid up in %.1f s (1 grid node, local worker with %d slots).%n", gridSeconds, slots);
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().directExecutor().build();
-      try {
-        return run(new GridQueueClient(channel));
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } finally {
-      deleteRecursively(workDir);
-    }
-  }
-
-  private GridServer startEmbeddedGrid(Path workDir) {
-    LocalGridPorts ports = LocalGridPorts.allocate(); // private ports: never joins another grid
-    return GridServer.start(
-        GridServerOptions.newBuilder()
-            .grid(ports.options("gridqueue-demo").workDirectory(workDir).dataRegionMaxBytes(256L << 20).build())
-            .grpcHost("127.0.0.1")
-            .grpcPort(0)
-            .localWorker(WorkerOptions.newBuilder().workerId("demo-local").slots(slots).build())
-            .build());
+    return embedded.run(this::run);
   }
 
   private int run(GridQueueClient client) throws InterruptedException {
@@ -102,11 +66,5 @@ final class DemoCommand implements Callable<Integer> {
         "pi ~ %.6f (error %+.6f) from %,d samples%n%,d tasks in %.2f s: %,.0f tasks/s%s%n",
         pi, pi - Math.PI, samples, tasks, seconds, tasks / seconds, failed > 0 ? ", " + failed + " FAILED" : "");
     return failed == 0 ? 0 : 1;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

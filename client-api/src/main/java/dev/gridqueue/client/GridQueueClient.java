@@ -1,5 +1,6 @@
 package dev.gridqueue.client;
 
+import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
 import io.grpc.Channel;
@@ -23,12 +24,20 @@ import io.grpc.StatusRuntimeException;
  * }</pre>
  */
 public final class GridQueueClient {
+  /** Shared-data payloads up to the server's default 256 MiB, plus framing. */
+  private static final int MAX_SHARED_DATA_MESSAGE_BYTES = (256 + 16) << 20;
+
   private final QueueGrpc.QueueBlockingStub blocking;
   private final QueueGrpc.QueueStub async;
+  private final CacheGrpc.CacheBlockingStub cache;
 
   public GridQueueClient(Channel channel) {
     this.blocking = QueueGrpc.newBlockingStub(channel);
     this.async = QueueGrpc.newStub(channel);
+    this.cache =
+        CacheGrpc.newBlockingStub(channel)
+            .withMaxInboundMessageSize(MAX_SHARED_DATA_MESSAGE_BYTES)
+            .withMaxOutboundMessageSize(MAX_SHARED_DATA_MESSAGE_BYTES);
   }
 
   /** Creates a session and opens its task stream. */
@@ -37,12 +46,17 @@ public final class GridQueueClient {
     return TaskSession.open(this, async, session, options.batchSize());
   }
 
+  /** The shared data of a session: upload levels, read them back, delete them. */
+  public SharedDataClient sharedData(String sessionId) {
+    return new SharedDataClient(cache, sessionId);
+  }
+
   /** Closes a session by id: its queued tasks and undelivered results are dropped. */
   public void closeSession(String sessionId) {
     call(() -> blocking.closeSession(Session.newBuilder().setId(sessionId).build()));
   }
 
-  private static <T> T call(java.util.function.Supplier<T> rpc) {
+  static <T> T call(java.util.function.Supplier<T> rpc) {
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {

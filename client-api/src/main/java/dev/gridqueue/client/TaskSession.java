@@ -38,6 +38,7 @@ public final class TaskSession implements AutoCloseable {
   private boolean ended;
   private boolean halfClosed;
   private int batchCounter;
+  private Integer sharedDataLevel; // guarded by sendLock; null: batches use no shared data
 
   private TaskSession(GridQueueClient client, Session session, int batchSize) {
     this.client = client;
@@ -58,6 +59,33 @@ public final class TaskSession implements AutoCloseable {
 
   public String id() {
     return session.getId();
+  }
+
+  /** The session's shared data (upload a level before sending the tasks that read it). */
+  public SharedDataClient sharedData() {
+    return client.sharedData(session.getId());
+  }
+
+  /**
+   * Tasks submitted from now on read shared-data level {@code level}: the pending batch is sent
+   * first, so no batch mixes levels. Tasks of earlier levels still run on their own level.
+   */
+  public void useSharedData(int level) {
+    if (level < 1) {
+      throw new IllegalArgumentException("level must be at least 1, got " + level);
+    }
+    synchronized (sendLock) {
+      flush();
+      sharedDataLevel = level;
+    }
+  }
+
+  /** Tasks submitted from now on read no shared data. */
+  public void useNoSharedData() {
+    synchronized (sendLock) {
+      flush();
+      sharedDataLevel = null;
+    }
   }
 
   /** Queues one task; sends a batch when the batch is full. */
@@ -84,14 +112,16 @@ public final class TaskSession implements AutoCloseable {
 
   private void sendPending() {
     awaitReady();
-    Batch batch =
+    Batch.Builder batch =
         Batch.newBuilder()
             .setId(Integer.toString(++batchCounter))
             .setSessionId(session.getId())
-            .addAllMessages(pending)
-            .build();
+            .addAllMessages(pending);
+    if (sharedDataLevel != null) {
+      batch.setUseSharedData(true).setRequiredSharedDataUpdateLevel(sharedDataLevel);
+    }
     pending.clear();
-    requests.onNext(batch);
+    requests.onNext(batch.build());
   }
 
   // Called with sendLock held; onReady notifies it.

@@ -11,5 +11,11 @@ public final class CacheNames {
    */
   public static final String BATCHES = "gq-batches";
 
+  /**
+   * Versioned shared data: per session the latest level, and per level a header and the payload
+   * in chunks. Partitioned with backups; workers read it through a near cache.
+   */
+  public static final String SHARED_DATA = "gq-shared-data";
+
   private CacheNames() {}
 }

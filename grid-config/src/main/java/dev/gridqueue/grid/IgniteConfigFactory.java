@@ -46,7 +46,12 @@ public final class IgniteConfigFactory {
     cfg.setDiscoverySpi(discovery(options));
     cfg.setCommunicationSpi(communication(options));
     cfg.setDataStorageConfiguration(dataStorage(options));
-    cfg.setCacheConfiguration(sessionsCache(), batchesCache(options.backups()));
+    if (!options.clientMode()) {
+      // Servers define the caches; client nodes (workers) take them from the cluster, which also
+      // lets a worker open the shared-data cache with a near cache.
+      cfg.setCacheConfiguration(
+          sessionsCache(), batchesCache(options.backups()), sharedDataCache(options.backups()));
+    }
     return cfg;
   }
 
@@ -99,6 +104,16 @@ public final class IgniteConfigFactory {
     cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
     cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
     cache.setOnheapCacheEnabled(true);
+    return cache;
+  }
+
+  private static CacheConfiguration<String, Object> sharedDataCache(int backups) {
+    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(CacheNames.SHARED_DATA);
+    cache.setCacheMode(CacheMode.PARTITIONED);
+    cache.setBackups(backups);
+    cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+    cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+    cache.setEagerTtl(true); // expired levels leave memory, not only reads
     return cache;
   }
 

@@ -33,7 +33,7 @@ class GridOptionsTest {
     assertThat(cfg.getClientConnectorConfiguration()).isNull();
     assertThat(cfg.getConnectorConfiguration()).isNull();
     assertThat(cfg.getCacheConfiguration()).extracting(c -> c.getName())
-        .containsExactlyInAnyOrder(CacheNames.SESSIONS, CacheNames.BATCHES);
+        .containsExactlyInAnyOrder(CacheNames.SESSIONS, CacheNames.BATCHES, CacheNames.SHARED_DATA);
     TcpDiscoveryVmIpFinder finder = (TcpDiscoveryVmIpFinder) ((TcpDiscoverySpi) cfg.getDiscoverySpi()).getIpFinder();
     assertThat(finder.getRegisteredAddresses()).isNotEmpty();
   }

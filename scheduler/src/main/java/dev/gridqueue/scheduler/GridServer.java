@@ -5,7 +5,12 @@ import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.frontend.QueueService;
 import dev.gridqueue.scheduler.frontend.SessionIdMetadata;
 import dev.gridqueue.scheduler.internal.SchedulerService;
+import dev.gridqueue.scheduler.frontend.GrpcErrorMapper;
 import dev.gridqueue.shareddata.SharedDataService;
+import dev.gridqueue.shareddata.SharedDataStore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import dev.gridqueue.worker.WorkerRuntime;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -28,11 +33,13 @@ public final class GridServer implements AutoCloseable {
 
   private final Ignite ignite;
   private final QueueService queue;
+  private final ExecutorService blockingCalls;
   private final Server grpc;
 
-  private GridServer(Ignite ignite, QueueService queue, Server grpc) {
+  private GridServer(Ignite ignite, QueueService queue, ExecutorService blockingCalls, Server grpc) {
     this.ignite = ignite;
     this.queue = queue;
+    this.blockingCalls = blockingCalls;
     this.grpc = grpc;
   }
 
@@ -49,28 +56,32 @@ public final class GridServer implements AutoCloseable {
         worker.installOn(ignite);
       }
       ignite.services().deployClusterSingleton(SchedulerService.NAME, new SchedulerService());
-      QueueService queue = new QueueService(ignite);
-      Server grpc = startGrpc(options, queue);
+      // gRPC handlers run on network threads; calls that wait on the grid run here instead.
+      ExecutorService blockingCalls = Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
+      SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
+      QueueService queue = new QueueService(ignite, sharedData, blockingCalls);
+      SharedDataService cache = new SharedDataService(sharedData, blockingCalls, GrpcErrorMapper::toStatus);
+      Server grpc = startGrpc(options, queue, cache);
       LOG.info(
           "grid node {} serving gRPC on port {}{}",
           ignite.name(),
           grpc.getPort(),
           worker != null ? " with a local worker" : "");
-      return new GridServer(ignite, queue, grpc);
+      return new GridServer(ignite, queue, blockingCalls, grpc);
     } catch (RuntimeException e) {
       ignite.close(); // else Ignite's non-daemon threads keep the JVM alive
       throw e;
     }
   }
 
-  private static Server startGrpc(GridServerOptions options, QueueService queue) {
+  private static Server startGrpc(GridServerOptions options, QueueService queue, SharedDataService cache) {
     try {
       return NettyServerBuilder.forAddress(new InetSocketAddress(options.grpcHost(), options.grpcPort()))
           .maxInboundMessageSize(options.maxMessageBytes())
           // Handlers never block (QueueService offloads what waits): no thread hop per message.
           .directExecutor()
           .addService(ServerInterceptors.intercept(queue, new SessionIdMetadata()))
-          .addService(new SharedDataService())
+          .addService(cache)
           .build()
           .start();
     } catch (IOException e) {
@@ -104,7 +115,16 @@ public final class GridServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       queue.close();
+      blockingCalls.shutdownNow();
       ignite.close();
     }
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 }

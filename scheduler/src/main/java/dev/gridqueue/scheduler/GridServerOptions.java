@@ -1,6 +1,7 @@
 package dev.gridqueue.scheduler;
 
 import dev.gridqueue.grid.GridOptions;
+import dev.gridqueue.shareddata.SharedDataLimits;
 import dev.gridqueue.worker.WorkerOptions;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,16 +11,21 @@ public final class GridServerOptions {
   /** The gRPC port clients use unless told otherwise (ALPCRUN.CH's). */
   public static final int DEFAULT_GRPC_PORT = 1337;
 
-  /** gRPC's default 4 MiB is too small for large task batches. */
-  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
+  /**
+   * gRPC's largest message: room for the largest shared-data payload plus framing. Task batches
+   * have their own, lower limit (checked by the frontend, INVALID_ARGUMENT above it).
+   */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = SharedDataLimits.DEFAULT_MAX_PAYLOAD_BYTES + (16 << 20);
 
   private final GridOptions grid;
   private final String grpcHost;
   private final int grpcPort;
   private final int maxMessageBytes;
   private final WorkerOptions localWorker;
+  private final SharedDataLimits sharedDataLimits;
 
   private GridServerOptions(Builder b) {
+    this.sharedDataLimits = b.sharedDataLimits;
     this.grid = Objects.requireNonNull(b.grid, "grid options are required");
     this.grpcHost = b.grpcHost;
     this.grpcPort = b.grpcPort;
@@ -54,6 +60,10 @@ public final class GridServerOptions {
     return Optional.ofNullable(localWorker);
   }
 
+  public SharedDataLimits sharedDataLimits() {
+    return sharedDataLimits;
+  }
+
   /** Builder of {@link GridServerOptions}. */
   public static final class Builder {
     private GridOptions grid;
@@ -61,8 +71,14 @@ public final class GridServerOptions {
     private int grpcPort = DEFAULT_GRPC_PORT;
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private WorkerOptions localWorker;
+    private SharedDataLimits sharedDataLimits = SharedDataLimits.defaults();
 
     private Builder() {}
+
+    public Builder sharedDataLimits(SharedDataLimits limits) {
+      this.sharedDataLimits = Objects.requireNonNull(limits, "sharedDataLimits");
+      return this;
+    }
 
     public Builder grid(GridOptions grid) {
       this.grid = Objects.requireNonNull(grid, "grid");
@@ -100,6 +116,11 @@ public final class GridServerOptions {
     }
 
     public GridServerOptions build() {
+      if (maxMessageBytes < sharedDataLimits.maxPayloadBytes()) {
+        throw new IllegalArgumentException(
+            "maxMessageBytes (" + maxMessageBytes + ") must hold the largest shared-data payload ("
+                + sharedDataLimits.maxPayloadBytes() + ")");
+      }
       return new GridServerOptions(this);
     }
   }

@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.gridqueue.proto.v1.App;
 import dev.gridqueue.proto.v1.Batch;
-import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.SessionAttributes;
-import dev.gridqueue.proto.v1.SharedData;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -126,14 +124,12 @@ class BadInputIT {
 
   @Test
   void shouldAnswerUnimplementedForLaterRpcsSayingSo() {
-    CacheGrpc.CacheBlockingStub cache = CacheGrpc.newBlockingStub(grid.newChannel());
-
     assertThatThrownBy(() -> queue.updateSession(echoSession()))
         .hasMessageContaining("UNIMPLEMENTED")
         .hasMessageContaining("UpdateSession is not implemented yet");
-    assertThatThrownBy(() -> cache.getSharedData(SharedData.newBuilder().setSessionId("s").build()))
+    assertThatThrownBy(() -> queue.clientStreamDeadLetters(echoSession()).hasNext())
         .hasMessageContaining("UNIMPLEMENTED")
-        .hasMessageContaining("GetSharedData is not implemented yet");
+        .hasMessageContaining("ClientStreamDeadLetters is not implemented yet");
   }
 
   /** A fresh session still runs a task end to end. */

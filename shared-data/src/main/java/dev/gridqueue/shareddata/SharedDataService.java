@@ -1,39 +1,98 @@
 package dev.gridqueue.shareddata;
 
 import com.google.protobuf.Empty;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.SharedData;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The gRPC Cache service (versioned shared data). Until the shared-data issue lands every RPC
- * answers UNIMPLEMENTED, saying so, rather than pretending to work.
+ * The gRPC Cache service: versioned shared data (see {@link SharedDataStore} for the rules).
+ * Every call waits on the grid, so it runs on the blocking executor, never on a network thread.
  */
 public final class SharedDataService extends CacheGrpc.CacheImplBase {
+  private final SharedDataStore store;
+  private final Executor blockingCalls;
+  private final Function<Throwable, StatusRuntimeException> errors;
+
+  /**
+   * @param errors maps failures to gRPC statuses (the frontend's one error mapper)
+   */
+  public SharedDataService(
+      SharedDataStore store, Executor blockingCalls, Function<Throwable, StatusRuntimeException> errors) {
+    this.store = store;
+    this.blockingCalls = blockingCalls;
+    this.errors = errors;
+  }
+
   @Override
   public void setSharedData(SharedData request, StreamObserver<Empty> response) {
-    response.onError(notYet("SetSharedData"));
+    run(
+        response,
+        () -> {
+          store.set(request.getSessionId(), level(request), request.getPayload(), ttl(request));
+          return Empty.getDefaultInstance();
+        });
   }
 
   @Override
   public void updateSharedData(SharedData request, StreamObserver<Empty> response) {
-    response.onError(notYet("UpdateSharedData"));
+    run(
+        response,
+        () -> {
+          store.update(request.getSessionId(), level(request), request.getPayload(), ttl(request));
+          return Empty.getDefaultInstance();
+        });
   }
 
   @Override
   public void getSharedData(SharedData request, StreamObserver<SharedData> response) {
-    response.onError(notYet("GetSharedData"));
+    run(
+        response,
+        () -> {
+          SharedDataStore.Level level = store.get(request.getSessionId(), level(request));
+          return SharedData.newBuilder()
+              .setSessionId(request.getSessionId())
+              .setUpdateLevel(level.level())
+              .setPayload(UnsafeByteOperations.unsafeWrap(level.payload())) // ours alone: no copy
+              .build();
+        });
   }
 
   @Override
   public void deleteSharedData(SharedData request, StreamObserver<Empty> response) {
-    response.onError(notYet("DeleteSharedData"));
+    run(
+        response,
+        () -> {
+          store.deleteSession(request.getSessionId());
+          return Empty.getDefaultInstance();
+        });
   }
 
-  private static io.grpc.StatusRuntimeException notYet(String rpc) {
-    return Status.UNIMPLEMENTED
-        .withDescription(rpc + " is not implemented yet in this gridqueue version; it comes with the shared-data issue")
-        .asRuntimeException();
+  private <T> void run(StreamObserver<T> response, Supplier<T> call) {
+    blockingCalls.execute(
+        () -> {
+          try {
+            response.onNext(call.get());
+            response.onCompleted();
+          } catch (RuntimeException e) {
+            response.onError(errors.apply(e));
+          }
+        });
+  }
+
+  private static Integer level(SharedData request) {
+    return request.hasUpdateLevel() ? request.getUpdateLevel() : null;
+  }
+
+  private static Duration ttl(SharedData request) {
+    return request.hasTtl()
+        ? Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos())
+        : null;
   }
 }

@@ -50,7 +50,8 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Out
     if (queued == null || queued.state() != BatchState.QUEUED) {
       return Outcome.SKIPPED;
     }
-    byte[] results = runtime.runner().run(queued.sessionId(), appId, queued.payload(), attempt);
+    byte[] results =
+        runtime.runner().run(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData());
     return batches.replace(batchKey, queued.done(attempt, results)) ? Outcome.DONE : Outcome.SKIPPED;
   }
 }

@@ -1,15 +1,25 @@
 package dev.gridqueue.worker;
 
-/** What a handler knows about the task it runs. */
+import dev.gridqueue.worker.internal.SharedDataView;
+import java.util.function.Function;
+
+/** What a handler knows about the task it runs, and the shared data its batch reads. */
 public final class TaskContext {
   private final String sessionId;
   private final String taskId;
   private final int attempt;
+  private final SharedDataView sharedData;
 
   public TaskContext(String sessionId, String taskId, int attempt) {
+    this(sessionId, taskId, attempt, null);
+  }
+
+  /** With the shared data of the task's batch, or null. Internal: workers build contexts. */
+  public TaskContext(String sessionId, String taskId, int attempt, SharedDataView sharedData) {
     this.sessionId = sessionId;
     this.taskId = taskId;
     this.attempt = attempt;
+    this.sharedData = sharedData;
   }
 
   public String sessionId() {
@@ -23,5 +33,39 @@ public final class TaskContext {
   /** 1 on the first run of the task, 2 on its first retry, and so on. */
   public int attempt() {
     return attempt;
+  }
+
+  /** Whether the task's batch reads shared data ({@code use_shared_data}). */
+  public boolean hasSharedData() {
+    return sharedData != null;
+  }
+
+  /** The shared-data level the batch reads. */
+  public int sharedDataLevel() {
+    return requireSharedData().level();
+  }
+
+  /**
+   * The shared data's bytes. Fetched once per batch; on a worker node, from its near cache after
+   * the first batch of the level. The array is shared: do not modify it.
+   */
+  public byte[] sharedData() {
+    return requireSharedData().payload();
+  }
+
+  /**
+   * The shared data decoded by {@code decoder}, decoded once per worker and level and kept for
+   * later tasks and batches. Pass the same decoder (a constant, or a method reference held in a
+   * field) so that it is recognised; the result must be safe to share between threads.
+   */
+  public <T> T sharedObject(Function<byte[], T> decoder) {
+    return requireSharedData().decoded(decoder);
+  }
+
+  private SharedDataView requireSharedData() {
+    if (sharedData == null) {
+      throw new IllegalStateException("the batch of task " + taskId + " does not use shared data");
+    }
+    return sharedData;
   }
 }

@@ -45,6 +45,11 @@ public final class WorkerNode implements AutoCloseable {
     return runtime.options().workerId();
   }
 
+  /** The worker's runtime: its options and its shared-data access. */
+  public WorkerRuntime runtime() {
+    return runtime;
+  }
+
   public Ignite ignite() {
     return ignite;
   }

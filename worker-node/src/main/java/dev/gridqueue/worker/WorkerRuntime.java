@@ -1,6 +1,11 @@
 package dev.gridqueue.worker;
 
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.shareddata.SharedDataReader;
 import dev.gridqueue.worker.internal.BatchRunner;
+import dev.gridqueue.worker.internal.SharedDataAccess;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.configuration.NearCacheConfiguration;
 import dev.gridqueue.worker.internal.HandlerRegistry;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +20,13 @@ import org.apache.ignite.Ignite;
 public final class WorkerRuntime {
   private static final String NODE_LOCAL_KEY = "gridqueue.worker.runtime";
 
+  /** Assembled shared-data payloads a worker keeps, at most this share of its heap. */
+  private static final double ASSEMBLED_SHARED_DATA_HEAP_SHARE = 0.25;
+
   private final WorkerOptions options;
   private final HandlerRegistry handlers;
   private final BatchRunner runner;
+  private volatile SharedDataAccess sharedData;
 
   private WorkerRuntime(WorkerOptions options, HandlerRegistry handlers) {
     this.options = options;
@@ -40,9 +49,27 @@ public final class WorkerRuntime {
     return WorkerDescriptor.attributes(options, handlers.appIds());
   }
 
-  /** Makes this runtime the one that runs batches dispatched to {@code ignite}'s node. */
+  /**
+   * Makes this runtime the one that runs batches dispatched to {@code ignite}'s node. A worker
+   * that is a client node reads shared data through a near cache; a worker inside a grid server
+   * reads the server's own partitions.
+   */
   public void installOn(Ignite ignite) {
+    boolean clientNode = Boolean.TRUE.equals(ignite.configuration().isClientMode());
+    IgniteCache<String, Object> cache =
+        clientNode
+            ? ignite.getOrCreateNearCache(CacheNames.SHARED_DATA, new NearCacheConfiguration<>())
+            : ignite.cache(CacheNames.SHARED_DATA);
+    sharedData =
+        new SharedDataAccess(
+            new SharedDataReader(cache, clientNode),
+            (long) (Runtime.getRuntime().maxMemory() * ASSEMBLED_SHARED_DATA_HEAP_SHARE));
     slot(ignite).complete(this);
+  }
+
+  /** Shared data as this worker reads it (fetch counts for tests and stats). */
+  public SharedDataAccess sharedData() {
+    return sharedData;
   }
 
   /** The runtime of {@code ignite}'s node, once installed. */

@@ -70,6 +70,15 @@ public final class LoadDriver implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     report.header(target);
+    try {
+      runScenarios();
+    } finally {
+      report.print(System.out); // what was measured is printed even if a later scenario fails
+    }
+    return 0;
+  }
+
+  private void runScenarios() throws Exception {
     try (EchoBaselineServer baseline = EchoBaselineServer.start()) {
       ManagedChannel baselineChannel = channel("127.0.0.1", baseline.port());
       if (target != null) {
@@ -93,8 +102,6 @@ public final class LoadDriver implements Callable<Integer> {
         }
       }
     }
-    report.print(System.out);
-    return 0;
   }
 
   private void measureGrid(GridServer grid, ManagedChannel gridChannel, ManagedChannel baselineChannel) throws Exception {

@@ -6,7 +6,11 @@ import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.grid.CacheNames;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import dev.gridqueue.grid.store.StoredBatch;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.query.QueryCursor;
+import org.apache.ignite.cache.query.ScanQuery;
 import org.apache.ignite.DataRegionMetrics;
 
 /**
@@ -43,15 +47,25 @@ final class QueuedMemoryProbe {
       session.submit(Long.toString(i), payload);
     }
     session.flush();
-    long expectedBatches = (tasks + batchSize - 1) / batchSize;
-    while (ignite.cache(CacheNames.BATCHES).sizeLong() < expectedBatches) {
-      Thread.sleep(50); // accepted asynchronously; wait until the grid holds every batch
+    while (storedTasks() < tasks) {
+      Thread.sleep(200); // accepted asynchronously (and coalesced): wait until the grid holds every task
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long heap = usedHeapAfterGc() - heapBefore;
     long offHeap = offHeapUsed() - offHeapBefore;
     session.close();
     return new Result(tasks, batchSize, heap, offHeap, seconds);
+  }
+
+  private long storedTasks() {
+    IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
+    long total = 0;
+    try (QueryCursor<Integer> counts = batches.query(new ScanQuery<String, StoredBatch>(), e -> e.getValue().taskCount())) {
+      for (int count : counts) {
+        total += count;
+      }
+    }
+    return total;
   }
 
   private long offHeapUsed() {

@@ -19,6 +19,7 @@ public final class StoredBatch {
   private final int attempts;
   private final byte[] payload;
   private final ClientBatches clientBatches;
+  private final int taskCount;
 
   public StoredBatch(
       String sessionId,
@@ -27,7 +28,8 @@ public final class StoredBatch {
       BatchState state,
       int attempts,
       byte[] payload,
-      ClientBatches clientBatches) {
+      ClientBatches clientBatches,
+      int taskCount) {
     this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
     this.sequence = sequence;
     this.priority = priority;
@@ -35,22 +37,29 @@ public final class StoredBatch {
     this.attempts = attempts;
     this.payload = Objects.requireNonNull(payload, "payload");
     this.clientBatches = clientBatches;
+    this.taskCount = taskCount;
   }
 
   /** A batch just accepted from a client; {@code clientBatches} null if it is one client batch. */
   public static StoredBatch queued(
-      String sessionId, long sequence, int priority, byte[] tasks, ClientBatches clientBatches) {
-    return new StoredBatch(sessionId, sequence, priority, BatchState.QUEUED, 0, tasks, clientBatches);
+      String sessionId, long sequence, int priority, byte[] tasks, ClientBatches clientBatches, int taskCount) {
+    return new StoredBatch(sessionId, sequence, priority, BatchState.QUEUED, 0, tasks, clientBatches, taskCount);
   }
 
-  /** A batch just accepted from a client, made of one client batch. */
+  /** A batch just accepted from a client, made of one client batch (task count unknown: 0). */
   public static StoredBatch queued(String sessionId, long sequence, int priority, byte[] tasks) {
-    return queued(sessionId, sequence, priority, tasks, null);
+    return queued(sessionId, sequence, priority, tasks, null, 0);
+  }
+
+  /** Tasks in the batch, as counted at acceptance (0 if not counted). */
+  public int taskCount() {
+    return taskCount;
   }
 
   /** This batch, done, carrying its results instead of its tasks. */
   public StoredBatch done(int attempts, byte[] results) {
-    return new StoredBatch(sessionId, sequence, priority, BatchState.DONE, attempts, results, clientBatches);
+    return new StoredBatch(
+        sessionId, sequence, priority, BatchState.DONE, attempts, results, clientBatches, taskCount);
   }
 
   /** The client batches coalesced into this one, in task order; null if it is a single one. */

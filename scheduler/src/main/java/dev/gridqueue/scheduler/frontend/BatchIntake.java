@@ -20,6 +20,9 @@ final class BatchIntake {
   /** Largest number of tasks one batch may carry. */
   static final int MAX_TASKS_PER_BATCH = 100_000;
 
+  /** Largest encoded task batch; larger shared inputs belong in shared data. */
+  static final int MAX_BATCH_BYTES = 64 << 20;
+
   private final IgniteCache<String, StoredBatch> batches;
   // Batch keys: a per-node random prefix plus a counter, unique across the grid without coordination.
   private final String uidPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -37,6 +40,11 @@ final class BatchIntake {
     if (batch.getMessagesCount() > MAX_TASKS_PER_BATCH) {
       throw new InvalidRequestException(
           "batch.messages holds " + batch.getMessagesCount() + " tasks; the limit is " + MAX_TASKS_PER_BATCH);
+    }
+    if (batch.getSerializedSize() > MAX_BATCH_BYTES) {
+      throw new InvalidRequestException(
+          "batch is " + batch.getSerializedSize() + " bytes; the limit is " + MAX_BATCH_BYTES
+              + " (put large shared inputs in shared data)");
     }
     for (int i = 0; i < batch.getMessagesCount(); i++) {
       Message m = batch.getMessages(i);
@@ -56,7 +64,8 @@ final class BatchIntake {
     // Sequence: time first, so FIFO holds roughly across grid nodes; the counter breaks ties.
     long sequence = (System.currentTimeMillis() << 20) | (counter.get() & 0xFFFFF);
     StoredBatch stored =
-        StoredBatch.queued(sessionId, sequence, group.priority(), group.payload(), group.clientBatches());
+        StoredBatch.queued(
+            sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks());
     return batches.putAsync(key, stored);
   }
 

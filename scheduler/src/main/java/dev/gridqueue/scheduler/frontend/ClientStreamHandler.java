@@ -73,11 +73,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     this.intake = intake;
     this.out = out;
     out.disableAutoRequest();
-    out.setOnCancelHandler(
-        () -> {
-          ended = true; // the client cancelled; undelivered results stay for a re-attach
-          closeSubscription();
-        });
+    out.setOnCancelHandler(this::onClientGone);
   }
 
   /** Starts the stream; {@code sessionFromMetadata} (may be empty) binds it before any batch. */
@@ -206,9 +202,33 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
 
   @Override
   public void onError(Throwable t) {
-    // The client went away. Its undelivered results stay in the grid for a re-attach.
+    onClientGone();
+  }
+
+  /**
+   * The client cancelled or its connection broke. Undelivered results stay in the grid for a
+   * re-attach, unless the session asked to be cleaned up when its client exits.
+   */
+  private void onClientGone() {
+    if (ended) {
+      return;
+    }
     ended = true;
     closeSubscription();
+    String session = sessionId;
+    if (session != null) {
+      blockingCalls.execute(
+          () -> {
+            try {
+              if (sessions.cleansUpOnClientExit(session)) {
+                sessions.close(session);
+                LOG.info("session {} removed: its client exited (cleanup_on_client_exit)", session);
+              }
+            } catch (RuntimeException e) {
+              LOG.warn("cleanup of session {} after its client exited failed: {}", session, e.toString());
+            }
+          });
+    }
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.gridqueue.scheduler.frontend;
 
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.errors.SessionNotFoundException;
+import dev.gridqueue.grid.errors.SharedDataNotFoundException;
+import dev.gridqueue.grid.errors.UpdateLevelMismatchException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.apache.ignite.IgniteException;
@@ -24,7 +26,11 @@ public final class GrpcErrorMapper {
     if (cause instanceof StatusRuntimeException sre) {
       return sre;
     }
-    if (cause instanceof SessionNotFoundException) {
+    if (cause instanceof UpdateLevelMismatchException) {
+      LOG.debug("rejected: {}", cause.getMessage());
+      return Status.FAILED_PRECONDITION.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof SessionNotFoundException || cause instanceof SharedDataNotFoundException) {
       LOG.debug("rejected: {}", cause.getMessage());
       return Status.NOT_FOUND.withDescription(cause.getMessage()).asRuntimeException();
     }

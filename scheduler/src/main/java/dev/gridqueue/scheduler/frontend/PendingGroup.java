@@ -50,6 +50,10 @@ final class PendingGroup {
     return tasks >= MAX_TASKS || bytes >= MAX_BYTES;
   }
 
+  int tasks() {
+    return tasks;
+  }
+
   int priority() {
     return shape.getPriority();
   }

@@ -9,7 +9,8 @@ import dev.gridqueue.proto.v1.WorkerState;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.ExecutorService;
+import dev.gridqueue.shareddata.SharedDataStore;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,14 +28,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   private final SessionStore sessions;
   private final BatchIntake intake;
   /** Grid calls that may wait (replicated writes, scans, continuous-query registration). */
-  private final ExecutorService blockingCalls =
-      Executors.newFixedThreadPool(
-          4,
-          r -> {
-            Thread t = new Thread(r, "gridqueue-grpc-blocking");
-            t.setDaemon(true);
-            return t;
-          });
+  private final Executor blockingCalls;
   /** Stores coalesced batches whose linger time is up. */
   private final ScheduledExecutorService lingerTimer =
       Executors.newSingleThreadScheduledExecutor(
@@ -44,16 +38,16 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
             return t;
           });
 
-  public QueueService(Ignite ignite) {
+  public QueueService(Ignite ignite, SharedDataStore sharedData, Executor blockingCalls) {
     this.ignite = ignite;
-    this.sessions = new SessionStore(ignite);
+    this.blockingCalls = blockingCalls;
+    this.sessions = new SessionStore(ignite, sharedData);
     this.intake = new BatchIntake(ignite);
   }
 
   @Override
   public void close() {
     lingerTimer.shutdownNow();
-    blockingCalls.shutdownNow();
   }
 
   @Override

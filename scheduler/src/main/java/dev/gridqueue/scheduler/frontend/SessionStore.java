@@ -8,6 +8,7 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.SessionAttributes;
 import dev.gridqueue.scheduler.internal.GridFilters;
+import dev.gridqueue.shareddata.SharedDataStore;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,10 +32,12 @@ final class SessionStore {
 
   private final IgniteCache<String, SessionRecord> sessions;
   private final IgniteCache<String, StoredBatch> batches;
+  private final SharedDataStore sharedData;
 
-  SessionStore(Ignite ignite) {
+  SessionStore(Ignite ignite, SharedDataStore sharedData) {
     this.sessions = ignite.cache(CacheNames.SESSIONS);
     this.batches = ignite.cache(CacheNames.BATCHES);
+    this.sharedData = sharedData;
   }
 
   /** Validates the request, fills in defaults, stores the session and returns it with its id. */
@@ -68,7 +71,7 @@ final class SessionStore {
     return record;
   }
 
-  /** Closes the session: removes it, then its queued batches and undelivered results. */
+  /** Closes the session: removes it, then its queued batches, undelivered results and shared data. */
   void close(String id) {
     if (id.isEmpty()) {
       throw new InvalidRequestException("id must not be empty");
@@ -88,6 +91,20 @@ final class SessionStore {
       }
     }
     batches.removeAll(keys);
+    sharedData.deleteSession(id);
+  }
+
+  /** Whether the session asked to be removed when its client goes away. */
+  boolean cleansUpOnClientExit(String id) {
+    SessionRecord record = sessions.get(id);
+    if (record == null) {
+      return false;
+    }
+    try {
+      return SessionAttributes.parseFrom(record.attributes()).getCleanupOnClientExit();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored attributes of session " + id + " are corrupt", e);
+    }
   }
 
   static SessionAttributes withDefaults(SessionAttributes given) {

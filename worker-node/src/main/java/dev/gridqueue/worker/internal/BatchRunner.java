@@ -19,29 +19,53 @@ public final class BatchRunner {
     this.handlers = handlers;
   }
 
-  /** The serialized result batch for the serialized task batch. */
+  /** The serialized result batch for the serialized task batch, on a worker without shared data. */
   public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt)
       throws InvalidProtocolBufferException {
+    return run(sessionId, appId, taskBatch, attempt, null);
+  }
+
+  /**
+   * The serialized result batch for the serialized task batch. A batch that uses shared data
+   * whose level is absent or expired fails every task with the reason, rather than waiting.
+   */
+  public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData)
+      throws InvalidProtocolBufferException {
     Batch tasks = Batch.parseFrom(taskBatch);
-    Optional<TaskHandler> handler = handlers.forApp(appId);
     Batch.Builder results =
         Batch.newBuilder().setId(tasks.getId()).setSessionId(sessionId).setPriority(tasks.getPriority());
+    SharedDataView view = null;
+    String unavailable = null;
+    if (tasks.getUseSharedData()) {
+      try {
+        if (sharedData == null) {
+          throw new IllegalStateException("this worker has no access to shared data");
+        }
+        Integer level = tasks.hasRequiredSharedDataUpdateLevel() ? tasks.getRequiredSharedDataUpdateLevel() : null;
+        view = sharedData.open(sessionId, level);
+      } catch (RuntimeException e) {
+        unavailable = e.getMessage();
+      }
+    }
+    Optional<TaskHandler> handler = handlers.forApp(appId);
     for (Message task : tasks.getMessagesList()) {
-      results.addMessages(runTask(handler, appId, sessionId, task, attempt));
+      Message.Builder result =
+          Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
+      results.addMessages(
+          unavailable != null
+              ? result.setError(unavailable).build()
+              : runTask(handler, appId, new TaskContext(sessionId, task.getId(), attempt, view), task, result));
     }
     return results.build().toByteArray();
   }
 
   private static Message runTask(
-      Optional<TaskHandler> handler, String appId, String sessionId, Message task, int attempt) {
-    Message.Builder result =
-        Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
+      Optional<TaskHandler> handler, String appId, TaskContext context, Message task, Message.Builder result) {
     if (handler.isEmpty()) {
       return result.setError("app '" + appId + "' is not served by this worker").build();
     }
     try {
-      byte[] output =
-          handler.get().handle(new TaskContext(sessionId, task.getId(), attempt), task.getPayload().toByteArray());
+      byte[] output = handler.get().handle(context, task.getPayload().toByteArray());
       return result.setPayload(output == null ? ByteString.EMPTY : ByteString.copyFrom(output)).build();
     } catch (Exception | LinkageError | AssertionError e) {
       return result.setError(describe(e)).build();

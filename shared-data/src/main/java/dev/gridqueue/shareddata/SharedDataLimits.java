@@ -1,0 +1,81 @@
+package dev.gridqueue.shareddata;
+
+import java.time.Duration;
+
+/** Limits of the shared-data service. Immutable; {@link #newBuilder()} validates at once. */
+public final class SharedDataLimits {
+  /** ALPCRUN.CH's default maximum TTL. */
+  public static final Duration DEFAULT_MAX_TTL = Duration.ofSeconds(600);
+
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 << 20;
+  static final int DEFAULT_CHUNK_BYTES = 1 << 20;
+
+  private final Duration maxTtl;
+  private final int maxPayloadBytes;
+  private final int chunkBytes;
+
+  private SharedDataLimits(Builder b) {
+    this.maxTtl = b.maxTtl;
+    this.maxPayloadBytes = b.maxPayloadBytes;
+    this.chunkBytes = b.chunkBytes;
+  }
+
+  public static SharedDataLimits defaults() {
+    return newBuilder().build();
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Longest TTL a level may ask for; also the TTL of a level that asks for none. */
+  public Duration maxTtl() {
+    return maxTtl;
+  }
+
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  /** Payloads are stored in chunks of this size, so no cache entry is huge. */
+  public int chunkBytes() {
+    return chunkBytes;
+  }
+
+  /** Builder of {@link SharedDataLimits}. */
+  public static final class Builder {
+    private Duration maxTtl = DEFAULT_MAX_TTL;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private int chunkBytes = DEFAULT_CHUNK_BYTES;
+
+    private Builder() {}
+
+    public Builder maxTtl(Duration maxTtl) {
+      if (maxTtl.isNegative() || maxTtl.isZero()) {
+        throw new IllegalArgumentException("maxTtl must be positive, got " + maxTtl);
+      }
+      this.maxTtl = maxTtl;
+      return this;
+    }
+
+    public Builder maxPayloadBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxPayloadBytes must be positive, got " + bytes);
+      }
+      this.maxPayloadBytes = bytes;
+      return this;
+    }
+
+    public Builder chunkBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("chunkBytes must be at least 1024, got " + bytes);
+      }
+      this.chunkBytes = bytes;
+      return this;
+    }
+
+    public SharedDataLimits build() {
+      return new SharedDataLimits(this);
+    }
+  }
+}

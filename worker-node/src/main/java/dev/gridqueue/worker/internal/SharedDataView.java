@@ -1,0 +1,45 @@
+package dev.gridqueue.worker.internal;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The shared data a batch's tasks read: one level of the session's shared data. The payload is
+ * fetched on first use and shared by the batch's tasks; decoded forms are kept per worker.
+ * Internal: do not use directly.
+ */
+public final class SharedDataView {
+  private final String sessionId;
+  private final int level;
+  private final Supplier<byte[]> fetch;
+  private final SharedObjectCache decoded;
+  private volatile byte[] payload;
+
+  public SharedDataView(String sessionId, int level, Supplier<byte[]> fetch, SharedObjectCache decoded) {
+    this.sessionId = sessionId;
+    this.level = level;
+    this.fetch = fetch;
+    this.decoded = decoded;
+  }
+
+  public int level() {
+    return level;
+  }
+
+  public byte[] payload() {
+    byte[] p = payload;
+    if (p == null) {
+      synchronized (this) {
+        if (payload == null) {
+          payload = fetch.get();
+        }
+        p = payload;
+      }
+    }
+    return p;
+  }
+
+  public <T> T decoded(Function<byte[], T> decoder) {
+    return decoded.get(sessionId, level, decoder, this::payload);
+  }
+}
