@@ -5,7 +5,7 @@ import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.frontend.QueueService;
 import dev.gridqueue.scheduler.frontend.SessionIdMetadata;
 import dev.gridqueue.scheduler.internal.SchedulerService;
-import dev.gridqueue.scheduler.frontend.GrpcErrorMapper;
+import dev.gridqueue.scheduler.frontend.GrpcBlockingCalls;
 import dev.gridqueue.shareddata.SharedDataService;
 import dev.gridqueue.shareddata.SharedDataStore;
 import java.util.concurrent.ExecutorService;
@@ -60,7 +60,7 @@ public final class GridServer implements AutoCloseable {
       ExecutorService blockingCalls = Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
       SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
       QueueService queue = new QueueService(ignite, sharedData, blockingCalls);
-      SharedDataService cache = new SharedDataService(sharedData, blockingCalls, GrpcErrorMapper::toStatus);
+      SharedDataService cache = new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
       Server grpc = startGrpc(options, queue, cache);
       LOG.info(
           "grid node {} serving gRPC on port {}{}",

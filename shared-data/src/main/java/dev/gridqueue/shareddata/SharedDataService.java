@@ -4,11 +4,8 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.SharedData;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -17,17 +14,11 @@ import java.util.function.Supplier;
  */
 public final class SharedDataService extends CacheGrpc.CacheImplBase {
   private final SharedDataStore store;
-  private final Executor blockingCalls;
-  private final Function<Throwable, StatusRuntimeException> errors;
+  private final BlockingCalls blockingCalls;
 
-  /**
-   * @param errors maps failures to gRPC statuses (the frontend's one error mapper)
-   */
-  public SharedDataService(
-      SharedDataStore store, Executor blockingCalls, Function<Throwable, StatusRuntimeException> errors) {
+  public SharedDataService(SharedDataStore store, BlockingCalls blockingCalls) {
     this.store = store;
     this.blockingCalls = blockingCalls;
-    this.errors = errors;
   }
 
   @Override
@@ -75,15 +66,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   }
 
   private <T> void run(StreamObserver<T> response, Supplier<T> call) {
-    blockingCalls.execute(
-        () -> {
-          try {
-            response.onNext(call.get());
-            response.onCompleted();
-          } catch (RuntimeException e) {
-            response.onError(errors.apply(e));
-          }
-        });
+    blockingCalls.answer(response, call);
   }
 
   private static Integer level(SharedData request) {

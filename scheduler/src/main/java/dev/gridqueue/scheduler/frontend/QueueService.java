@@ -38,9 +38,12 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
             return t;
           });
 
+  private final GrpcBlockingCalls unaryCalls;
+
   public QueueService(Ignite ignite, SharedDataStore sharedData, Executor blockingCalls) {
     this.ignite = ignite;
     this.blockingCalls = blockingCalls;
+    this.unaryCalls = new GrpcBlockingCalls(blockingCalls);
     this.sessions = new SessionStore(ignite, sharedData);
     this.intake = new BatchIntake(ignite);
   }
@@ -66,15 +69,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   }
 
   private <T> void offload(StreamObserver<T> response, Supplier<T> call) {
-    blockingCalls.execute(
-        () -> {
-          try {
-            response.onNext(call.get());
-            response.onCompleted();
-          } catch (RuntimeException e) {
-            response.onError(GrpcErrorMapper.toStatus(e));
-          }
-        });
+    unaryCalls.answer(response, call);
   }
 
   @Override
