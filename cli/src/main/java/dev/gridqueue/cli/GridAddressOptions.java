@@ -29,6 +29,11 @@ final class GridAddressOptions {
   @Option(names = "--k8s-service", description = "Headless service of the grid's server pods (Kubernetes discovery).")
   String k8sService;
 
+  @Option(
+      names = "--failure-detection-ms",
+      description = "How long a silent node (a crashed worker, a dead server) may take to be declared failed; its batches are then re-queued (default: ${DEFAULT-VALUE}).")
+  long failureDetectionMs = 10_000;
+
   @Option(names = "--work-dir", description = "Directory for Ignite's work files (default: ${DEFAULT-VALUE}).")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "gridqueue");
 
@@ -39,7 +44,8 @@ final class GridAddressOptions {
             .localHost(host)
             .discoveryPort(discoveryPort, 9)
             .communicationPort(communicationPort, 99)
-            .workDirectory(workDir);
+            .workDirectory(workDir)
+            .failureDetectionTimeout(java.time.Duration.ofMillis(failureDetectionMs));
     if (!seeds.isEmpty()) {
       b.seedAddresses(seeds);
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private final int localWorkerSlots;
+  private java.time.Duration failureDetection = java.time.Duration.ofSeconds(10);
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalGridPorts ports;
@@ -35,13 +36,23 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     this.localWorkerSlots = localWorkerSlots;
   }
 
+  /** How fast the grid declares a silent node (a killed worker) failed. */
+  public EmbeddedGrid failureDetection(java.time.Duration timeout) {
+    this.failureDetection = timeout;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     name = context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime();
     ports = LocalGridPorts.allocate();
     GridServerOptions.Builder options =
         GridServerOptions.newBuilder()
-            .grid(ports.options(name + "-server").workDirectory(workDir()).build())
+            .grid(
+                ports.options(name + "-server")
+                    .workDirectory(workDir())
+                    .failureDetectionTimeout(failureDetection)
+                    .build())
             .grpcHost("127.0.0.1")
             .grpcPort(0);
     if (localWorkerSlots > 0) {
