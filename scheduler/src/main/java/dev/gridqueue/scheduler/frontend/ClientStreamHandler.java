@@ -257,6 +257,21 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
         });
   }
 
+  /** Re-reads the session's done batches (after a server node left); see ResultSubscription. */
+  void rescanResults() {
+    ResultSubscription s = subscription;
+    if (s != null && !ended) {
+      int found = s.rescan();
+      if (found > 0) {
+        LOG.info("stream of session {}: re-scan found {} done batches waiting", sessionId, found);
+      }
+    }
+  }
+
+  boolean isEnded() {
+    return ended;
+  }
+
   private void deliver(String key, StoredBatch done) {
     if (ended || !delivered.add(key)) {
       return;

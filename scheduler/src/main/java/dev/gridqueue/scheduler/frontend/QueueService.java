@@ -14,7 +14,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.events.DiscoveryEvent;
+import org.apache.ignite.events.Event;
+import org.apache.ignite.events.EventType;
+import org.apache.ignite.lang.IgnitePredicate;
 
 /**
  * The gRPC Queue service of a grid node: sessions and client task streams.
@@ -44,12 +51,41 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.ignite = ignite;
     this.blockingCalls = blockingCalls;
     this.unaryCalls = new GrpcBlockingCalls(blockingCalls);
+    ignite.events().localListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     this.sessions = new SessionStore(ignite, sharedData);
     this.intake = new BatchIntake(ignite);
   }
 
+  /** Open client streams, re-scanned for results when a server node leaves. */
+  private final Set<ClientStreamHandler> streams = ConcurrentHashMap.newKeySet();
+
+  private static final long[] RESCAN_DELAYS_MS = {2_000, 6_000, 15_000};
+
+  private final IgnitePredicate<Event> serverLeft = this::onNodeLeft;
+
+  private boolean onNodeLeft(Event event) {
+    if (!((DiscoveryEvent) event).eventNode().isClient()) {
+      for (long delay : RESCAN_DELAYS_MS) {
+        lingerTimer.schedule(() -> blockingCalls.execute(this::rescanStreams), delay, TimeUnit.MILLISECONDS);
+      }
+    }
+    return true;
+  }
+
+  private void rescanStreams() {
+    streams.removeIf(ClientStreamHandler::isEnded);
+    for (ClientStreamHandler stream : streams) {
+      try {
+        stream.rescanResults();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(QueueService.class).warn("result re-scan failed: {}", e.toString());
+      }
+    }
+  }
+
   @Override
   public void close() {
+    ignite.events().stopLocalListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     lingerTimer.shutdownNow();
   }
 
@@ -77,6 +113,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     ClientStreamHandler handler =
         new ClientStreamHandler(
             ignite, sessions, intake, lingerTimer, blockingCalls, (ServerCallStreamObserver<Batch>) response);
+    streams.add(handler);
     String fromMetadata = SessionIdMetadata.SESSION_ID.get();
     handler.start(fromMetadata == null ? "" : fromMetadata);
     return handler;

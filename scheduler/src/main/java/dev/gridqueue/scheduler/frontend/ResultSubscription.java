@@ -20,9 +20,36 @@ import org.apache.ignite.cache.query.ScanQuery;
  */
 final class ResultSubscription implements AutoCloseable {
   private final QueryCursor<Cache.Entry<String, StoredBatch>> cursor;
+  private final IgniteCache<String, StoredBatch> batches;
+  private final String sessionId;
+  private final BiConsumer<String, StoredBatch> consumer;
 
-  private ResultSubscription(QueryCursor<Cache.Entry<String, StoredBatch>> cursor) {
+  private ResultSubscription(
+      QueryCursor<Cache.Entry<String, StoredBatch>> cursor,
+      IgniteCache<String, StoredBatch> batches,
+      String sessionId,
+      BiConsumer<String, StoredBatch> consumer) {
     this.cursor = cursor;
+    this.batches = batches;
+    this.sessionId = sessionId;
+    this.consumer = consumer;
+  }
+
+  /**
+   * Looks for done batches again and hands them to the consumer. After a server node dies, an
+   * event of a batch completed on it just before may never arrive; the batch itself survives on
+   * its backup. Returns how many done batches are waiting (delivered ones are gone).
+   */
+  int rescan() {
+    int found = 0;
+    try (QueryCursor<Cache.Entry<String, StoredBatch>> done =
+        batches.query(new ScanQuery<>(new GridFilters.DoneOfSessionScan(sessionId)))) {
+      for (Cache.Entry<String, StoredBatch> e : done) {
+        consumer.accept(e.getKey(), e.getValue());
+        found++;
+      }
+    }
+    return found;
   }
 
   /** Subscribes and delivers the waiting results on the calling thread before returning. */
@@ -41,7 +68,7 @@ final class ResultSubscription implements AutoCloseable {
     for (Cache.Entry<String, StoredBatch> waiting : cursor) {
       consumer.accept(waiting.getKey(), waiting.getValue());
     }
-    return new ResultSubscription(cursor);
+    return new ResultSubscription(cursor, batches, sessionId, consumer);
   }
 
   @Override

@@ -6,6 +6,9 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.worker.WorkerDescriptor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.configuration.FactoryBuilder;
 import org.apache.ignite.Ignite;
@@ -36,8 +39,16 @@ public final class SchedulerService implements Service {
     EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED
   };
 
+  /**
+   * After a server leaves (and after the scheduler starts), queued batches are scanned for again
+   * at these delays: a scan during rebalancing may miss partitions that are moving. Re-scans are
+   * harmless: the scheduler ignores batches it already knows.
+   */
+  private static final long[] RESCAN_DELAYS_MS = {2_000, 6_000, 15_000};
+
   @IgniteInstanceResource private transient Ignite ignite;
   private transient volatile SchedulingLoop loop;
+  private transient ScheduledExecutorService rescans;
   private transient List<QueryCursor<?>> cursors;
   private transient IgnitePredicate<Event> topologyListener;
 
@@ -45,6 +56,13 @@ public final class SchedulerService implements Service {
   public void init() {
     loop = new SchedulingLoop(new SchedulerState());
     cursors = new ArrayList<>();
+    rescans =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gridqueue-scheduler-rescan");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
@@ -53,6 +71,7 @@ public final class SchedulerService implements Service {
     watchWorkers(dispatcher);
     watchSessions();
     watchBatches();
+    scheduleRescans();
     LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
     loop.run(dispatcher::dispatch);
   }
@@ -60,6 +79,7 @@ public final class SchedulerService implements Service {
   @Override
   public void cancel() {
     loop.stop();
+    rescans.shutdownNow();
     if (topologyListener != null) {
       ignite.events().stopLocalListen(topologyListener, TOPOLOGY_EVENTS);
     }
@@ -81,6 +101,9 @@ public final class SchedulerService implements Service {
           } else {
             dispatcher.forgetNode(discovery.eventNode().id());
             loop.post(s -> s.removeWorkersOn(discovery.eventNode().id()));
+            if (!discovery.eventNode().isClient()) {
+              scheduleRescans(); // a server's partitions move: look again once they have
+            }
           }
           return true;
         };
@@ -105,18 +128,40 @@ public final class SchedulerService implements Service {
     queued.setLocalListener(refs -> refs.forEach(this::postQueued));
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     cursors.add(batches.query(queued));
+    int found = scanQueued();
+    if (found > 0) {
+      LOG.info("scheduler recovered {} queued batches from the grid", found);
+    }
+  }
 
-    int recovered = 0;
+  /** Posts every queued batch in the grid; returns how many there were. */
+  private int scanQueued() {
+    int found = 0;
+    IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     try (QueryCursor<Cache.Entry<String, StoredBatch>> existing =
         batches.query(new ScanQuery<>(new GridFilters.Queued()))) {
       for (Cache.Entry<String, StoredBatch> e : existing) {
         StoredBatch b = e.getValue();
         postQueued(new QueuedBatchRef(e.getKey(), b.sessionId(), b.priority(), b.sequence()));
-        recovered++;
+        found++;
       }
     }
-    if (recovered > 0) {
-      LOG.info("scheduler recovered {} queued batches from the grid", recovered);
+    return found;
+  }
+
+  private void scheduleRescans() {
+    for (long delay : RESCAN_DELAYS_MS) {
+      rescans.schedule(
+          () -> {
+            try {
+              int found = scanQueued();
+              LOG.info("scheduler re-scan: {} queued batches in the grid", found);
+            } catch (RuntimeException e) {
+              LOG.warn("re-scan for queued batches failed: {}", e.toString());
+            }
+          },
+          delay,
+          TimeUnit.MILLISECONDS);
     }
   }
 

@@ -49,6 +49,9 @@ public final class BatchRunner {
     }
     Optional<TaskHandler> handler = handlers.forApp(appId);
     for (Message task : tasks.getMessagesList()) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new BatchAbortedException("batch interrupted before task " + task.getId());
+      }
       Message.Builder result =
           Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
       results.addMessages(
@@ -66,7 +69,15 @@ public final class BatchRunner {
     }
     try {
       byte[] output = handler.get().handle(context, task.getPayload().toByteArray());
+      if (Thread.currentThread().isInterrupted()) {
+        throw new BatchAbortedException("batch interrupted in task " + task.getId());
+      }
       return result.setPayload(output == null ? ByteString.EMPTY : ByteString.copyFrom(output)).build();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatchAbortedException("batch interrupted in task " + task.getId());
+    } catch (BatchAbortedException e) {
+      throw e;
     } catch (Exception | LinkageError | AssertionError e) {
       return result.setError(describe(e)).build();
     }
