@@ -13,6 +13,7 @@ import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
 import io.grpc.Status;
+import dev.gridqueue.grid.store.BatchState;
 import java.util.HashSet;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,85 @@ class EndToEndIT {
       assertThat(seen.add(result.getId())).isTrue();
     }
     queue.closeSession(session);
+  }
+
+  @Test
+  void shouldHoldResultsInTheGridWhileTheClientReadsNothingAndDeliverThemAllLater() throws Exception {
+    // given: a client that asks for no results at first
+    QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(grid.newChannel());
+    Session session = queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("echo")).build());
+    List<Batch> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<Void> completed = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicReference<io.grpc.stub.ClientCallStreamObserver<Batch>> call =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    io.grpc.stub.StreamObserver<Batch> requests =
+        QueueGrpc.newStub(grid.newChannel())
+            .clientStream(
+                new io.grpc.stub.ClientResponseObserver<Batch, Batch>() {
+                  @Override
+                  public void beforeStart(io.grpc.stub.ClientCallStreamObserver<Batch> stream) {
+                    call.set(stream);
+                    stream.disableAutoRequestWithInitial(0);
+                  }
+
+                  @Override
+                  public void onNext(Batch value) {
+                    received.add(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    completed.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    completed.complete(null);
+                  }
+                });
+    byte[] kilobyte = new byte[1024];
+    int batches = 300;
+
+    // when: 300 x 100 results of 1 KiB (30 MiB) complete while nobody reads
+    for (int i = 0; i < batches; i++) {
+      Batch.Builder b = Batch.newBuilder().setId("b" + i).setSessionId(session.getId());
+      for (int t = 0; t < 100; t++) {
+        b.addMessages(Message.newBuilder().setId(i + "-" + t).setPayload(ByteString.copyFrom(kilobyte)));
+      }
+      requests.onNext(b.build());
+    }
+    requests.onCompleted();
+    // then: the results wait in the grid, not in the server's buffers (the client's transport
+    // window holds at most a few batches)
+    org.awaitility.Awaitility.await("results held in the grid")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> tasksInGrid(session.getId(), BatchState.QUEUED) == 0
+            && tasksInGrid(session.getId(), BatchState.DONE) >= batches * 100 - 5_000);
+    assertThat(received).isEmpty();
+
+    // when: the client reads
+    call.get().request(Integer.MAX_VALUE);
+
+    // then: every result, once
+    completed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    Set<String> ids = new HashSet<>();
+    received.forEach(b -> b.getMessagesList().forEach(m -> assertThat(ids.add(m.getId())).isTrue()));
+    assertThat(ids).hasSize(batches * 100);
+    queue.closeSession(session);
+  }
+
+  private static long tasksInGrid(String sessionId, BatchState state) {
+    org.apache.ignite.IgniteCache<String, dev.gridqueue.grid.store.StoredBatch> cache =
+        grid.server().ignite().cache(dev.gridqueue.grid.CacheNames.BATCHES);
+    long done = 0;
+    try (var cursor = cache.query(new org.apache.ignite.cache.query.ScanQuery<String, dev.gridqueue.grid.store.StoredBatch>())) {
+      for (var e : cursor) {
+        if (e.getValue().sessionId().equals(sessionId) && e.getValue().state() == state) {
+          done += e.getValue().taskCount();
+        }
+      }
+    }
+    return done;
   }
 
   @Test

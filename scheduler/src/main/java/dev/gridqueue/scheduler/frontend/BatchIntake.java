@@ -6,6 +6,7 @@ import dev.gridqueue.grid.store.BatchKeys;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ignite.Ignite;
@@ -67,6 +68,11 @@ final class BatchIntake {
         StoredBatch.queued(
             sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks());
     return batches.putAsync(key, stored);
+  }
+
+  /** The stored batches under these keys (missing keys are absent from the map). */
+  Map<String, StoredBatch> getAll(java.util.Collection<String> keys) {
+    return batches.getAll(new java.util.LinkedHashSet<>(keys));
   }
 
   void remove(String key) {

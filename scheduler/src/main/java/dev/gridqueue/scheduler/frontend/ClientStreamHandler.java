@@ -7,7 +7,13 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import dev.gridqueue.grid.store.BatchState;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -29,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * operation downstream is per stored batch, so small client batches then share them. Flow
  * control: {@link #REQUEST_WINDOW} messages are requested ahead; requesting pauses while the
  * pending group is full.
+ *
+ * <p>Delivery respects the client's pace: while the client is not ready for more, done batches
+ * are parked by key only (their results stay in the grid) and sent when it is ready again.
  */
 final class ClientStreamHandler implements StreamObserver<Batch> {
   static final int REQUEST_WINDOW = 32;
@@ -47,8 +56,13 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   private final Object intakeLock = new Object();
   /** Keys stored from this stream whose results are not yet delivered. */
   private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
-  /** Keys delivered on this stream: a result reported twice is sent once. */
-  private final Set<String> delivered = ConcurrentHashMap.newKeySet();
+  /** Keys delivered on this stream, with when: a result reported twice is sent once. */
+  private final Map<String, Long> delivered = new ConcurrentHashMap<>();
+  /** Done batches waiting for the client to be ready (keys only: the results stay in the grid). */
+  private final Queue<String> parked = new ConcurrentLinkedQueue<>();
+  private final Set<String> parkedKeys = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicLong deliveries = new AtomicLong();
 
   private PendingGroup group; // guarded by intakeLock
   private int storesInFlight; // guarded by intakeLock
@@ -74,6 +88,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     this.out = out;
     out.disableAutoRequest();
     out.setOnCancelHandler(this::onClientGone);
+    out.setOnReadyHandler(this::drainParkedSoon);
   }
 
   /** Starts the stream; {@code sessionFromMetadata} (may be empty) binds it before any batch. */
@@ -273,8 +288,64 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   }
 
   private void deliver(String key, StoredBatch done) {
-    if (ended || !delivered.add(key)) {
+    if (ended || delivered.containsKey(key)) {
       return;
+    }
+    if (!parked.isEmpty() || !out.isReady()) {
+      park(key);
+      return;
+    }
+    send(key, done);
+  }
+
+  private void park(String key) {
+    if (parkedKeys.add(key)) {
+      parked.add(key);
+    }
+    if (out.isReady()) {
+      drainParkedSoon(); // became ready while we parked: no ready signal will come
+    }
+  }
+
+  /** Runs on the transport thread: hands the (blocking) drain to the blocking pool. */
+  private void drainParkedSoon() {
+    if (!parked.isEmpty() && draining.compareAndSet(false, true)) {
+      blockingCalls.execute(this::drainParked);
+    }
+  }
+
+  private void drainParked() {
+    try {
+      while (!ended && out.isReady() && !parked.isEmpty()) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (String k; keys.size() < 64 && (k = parked.poll()) != null; ) {
+          parkedKeys.remove(k);
+          keys.add(k);
+        }
+        Map<String, StoredBatch> done = intake.getAll(keys);
+        for (String k : keys) {
+          StoredBatch batch = done.get(k);
+          if (batch != null && batch.state() == BatchState.DONE) {
+            send(k, batch);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("delivering parked results of session {} failed: {}", sessionId, e.toString());
+    } finally {
+      draining.set(false);
+    }
+    if (!ended && out.isReady() && !parked.isEmpty()) {
+      drainParkedSoon();
+    }
+  }
+
+  private void send(String key, StoredBatch done) {
+    if (ended || delivered.putIfAbsent(key, System.nanoTime()) != null) {
+      return;
+    }
+    if (deliveries.incrementAndGet() % 4096 == 0) {
+      forgetOldDeliveries();
     }
     Batch results;
     try {
@@ -318,6 +389,16 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
               .build());
       from = to;
     }
+  }
+
+  /**
+   * A delivered batch is removed from the grid, so a duplicate report of it can only arrive
+   * shortly after (an event already in flight, a re-scan racing the removal): remembering
+   * deliveries for a minute bounds the stream's memory.
+   */
+  private void forgetOldDeliveries() {
+    long cutoff = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    delivered.values().removeIf(at -> at < cutoff);
   }
 
   private void completeIfDrained() {
