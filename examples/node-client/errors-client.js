@@ -153,8 +153,39 @@ async function main() {
     grpc.status.UNIMPLEMENTED);
   check('WorkerUpdate', await streamStatus(queue, 'WorkerUpdate', []), grpc.status.UNIMPLEMENTED);
   check('WorkerStream', await streamStatus(queue, 'WorkerStream', []), grpc.status.UNIMPLEMENTED);
+
+  // Shared data (Cache service): the error contract of DESIGN.md section 5.
   for (const m of ['SetSharedData', 'UpdateSharedData', 'GetSharedData', 'DeleteSharedData']) {
-    check(`Cache.${m}`, await unaryStatus(cache, m, { session_id: 'no-such-session' }), grpc.status.UNIMPLEMENTED);
+    check(`Cache.${m} for session "no-such-session"`,
+      await unaryStatus(cache, m, { session_id: 'no-such-session', update_level: 1, payload: Buffer.from('x') }),
+      grpc.status.NOT_FOUND, ['no-such-session']);
+  }
+  let shared = null;
+  await new Promise((resolve) => queue.CreateSession({ app: { id: 'echo' } }, deadline(), (err, s) => {
+    if (!err) shared = s.id;
+    resolve();
+  }));
+  if (shared) {
+    const ttl = (seconds) => ({ seconds: String(seconds), nanos: 0 });
+    check('Cache.SetSharedData level 1',
+      await unaryStatus(cache, 'SetSharedData', { session_id: shared, update_level: 1, payload: Buffer.from('one'), ttl: ttl(60) }),
+      grpc.status.OK);
+    check('Cache.UpdateSharedData level 3 after 1',
+      await unaryStatus(cache, 'UpdateSharedData', { session_id: shared, update_level: 3, payload: Buffer.from('three'), ttl: ttl(60) }),
+      grpc.status.FAILED_PRECONDITION, ['update level mismatch: expected 2, got 3']);
+    check('Cache.GetSharedData of a level never stored',
+      await unaryStatus(cache, 'GetSharedData', { session_id: shared, update_level: 7 }),
+      grpc.status.NOT_FOUND, [`shared data not found for session ${shared} (level 7)`]);
+    check('Cache.SetSharedData with a TTL above the maximum',
+      await unaryStatus(cache, 'SetSharedData', { session_id: shared, update_level: 1, payload: Buffer.from('x'), ttl: ttl(3600) }),
+      grpc.status.INVALID_ARGUMENT, ['maximum']);
+    check('CloseSession of the shared-data session',
+      await unaryStatus(queue, 'CloseSession', { id: shared }), grpc.status.OK);
+    check('Cache.GetSharedData after CloseSession',
+      await unaryStatus(cache, 'GetSharedData', { session_id: shared, update_level: 1 }),
+      grpc.status.NOT_FOUND);
+  } else {
+    failures++;
   }
 
   clearTimeout(overall);

@@ -60,7 +60,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
     run(
         response,
         () -> {
-          store.deleteSession(request.getSessionId());
+          store.delete(request.getSessionId());
           return Empty.getDefaultInstance();
         });
   }

@@ -89,13 +89,13 @@ public final class SharedDataStore {
 
   /** Reads {@code level}, or the latest level when null. */
   public Level get(String sessionId, Integer level) {
-    requireSessionId(sessionId);
+    requireOpenSession(sessionId);
     int target = reader.resolveLevel(sessionId, level);
     SharedDataHeader header = reader.header(sessionId, target);
     return new Level(target, reader.payload(sessionId, header));
   }
 
-  /** Removes every level of the session's shared data. */
+  /** Removes every level of the session's shared data, open or just closed (CloseSession). */
   public void deleteSession(String sessionId) {
     requireSessionId(sessionId);
     Set<String> keys = new HashSet<>();
@@ -108,11 +108,21 @@ public final class SharedDataStore {
     cache.removeAll(keys);
   }
 
-  private IgniteCache<String, Object> validated(String sessionId, ByteString payload, Duration ttl) {
+  /** Removes every level of an open session's shared data (DeleteSharedData). */
+  public void delete(String sessionId) {
+    requireOpenSession(sessionId);
+    deleteSession(sessionId);
+  }
+
+  private void requireOpenSession(String sessionId) {
     requireSessionId(sessionId);
     if (!sessions.containsKey(sessionId)) {
       throw new SessionNotFoundException(sessionId);
     }
+  }
+
+  private IgniteCache<String, Object> validated(String sessionId, ByteString payload, Duration ttl) {
+    requireOpenSession(sessionId);
     if (payload.size() > limits.maxPayloadBytes()) {
       throw new InvalidRequestException(
           "shared_data.payload is " + payload.size() + " bytes; the maximum is " + limits.maxPayloadBytes());
