@@ -4,6 +4,8 @@ import dev.gridqueue.grid.store.SharedDataHeader;
 import dev.gridqueue.shareddata.SharedDataReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,8 @@ public final class SharedDataAccess {
   private final Map<String, byte[]> assembled = new LinkedHashMap<>(16, 0.75f, true);
   private long assembledBytes;
   private final AtomicLong levelFetches = new AtomicLong();
+  /** Fetches in progress: batches starting together on a worker share one fetch of a level. */
+  private final ConcurrentHashMap<String, CompletableFuture<byte[]>> fetching = new ConcurrentHashMap<>();
 
   public SharedDataAccess(SharedDataReader reader, long maxAssembledBytes) {
     this.reader = reader;
@@ -47,6 +51,24 @@ public final class SharedDataAccess {
         return cached;
       }
     }
+    CompletableFuture<byte[]> mine = new CompletableFuture<>();
+    CompletableFuture<byte[]> running = fetching.putIfAbsent(key, mine);
+    if (running != null) {
+      return running.join(); // another batch is fetching this level: wait for it
+    }
+    try {
+      byte[] payload = fetch(sessionId, header, key);
+      mine.complete(payload);
+      return payload;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      fetching.remove(key);
+    }
+  }
+
+  private byte[] fetch(String sessionId, SharedDataHeader header, String key) {
     long fetchesBefore = reader.chunkFetches();
     long start = System.nanoTime();
     byte[] payload = reader.payload(sessionId, header);
