@@ -1,5 +1,6 @@
 package dev.gridqueue.cli;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,9 @@ public final class Main implements Runnable {
       System.setProperty("gridqueue.log.level", "WARN"); // before the first logger exists
       System.setProperty("gridqueue.ignite.log.level", "ERROR");
     }
+    // gRPC logs through java.util.logging: route it to slf4j so one configuration rules all.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     System.exit(new CommandLine(new Main()).execute(args));
   }
 

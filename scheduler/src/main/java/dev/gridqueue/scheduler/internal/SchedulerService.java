@@ -155,7 +155,11 @@ public final class SchedulerService implements Service {
           () -> {
             try {
               int found = scanQueued();
-              LOG.info("scheduler re-scan: {} queued batches in the grid", found);
+              if (found > 0) {
+                LOG.info("scheduler re-scan: {} queued batches in the grid", found);
+              } else {
+                LOG.debug("scheduler re-scan: no queued batches in the grid");
+              }
             } catch (RuntimeException e) {
               LOG.warn("re-scan for queued batches failed: {}", e.toString());
             }
