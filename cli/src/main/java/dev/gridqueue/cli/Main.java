@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "gridqueue 0.1.0",
     description = "A distributed task queue on Apache Ignite.",
-    subcommands = {DemoCommand.class, JacobiDemoCommand.class, ServerCommand.class, WorkerCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      JacobiDemoCommand.class,
+      ServerCommand.class,
+      WorkerCommand.class,
+      StatusCommand.class
+    })
 public final class Main implements Runnable {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].startsWith("demo") && System.getProperty("gridqueue.log.level") == null) {

@@ -88,7 +88,11 @@ class WorkerCrashIT {
       assertThat(byId).hasSize(tasks);
       assertThat(byId.values()).as("no task delivered twice").allMatch(n -> n == 1);
       assertThat(results).allSatisfy(r -> assertThat(r.error()).isNull());
-      assertThat(results).as("some batches ran a second time").anySatisfy(r -> assertThat(r.attempts()).isEqualTo(2));
+      // the loss was real: the grid dropped the worker (a batch it had finished just before is
+      // found done and not run again, so re-runs are not guaranteed to show in the attempts)
+      await("the lost worker is dropped from the grid")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 1);
       assertThat(session.poll(Duration.ofSeconds(2))).as("nothing more arrives").isNull();
     }
   }

@@ -3,6 +3,8 @@ package dev.gridqueue.client;
 import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
+import dev.gridqueue.proto.v1.Stats;
+import dev.gridqueue.proto.v1.StatsRequest;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 
@@ -49,6 +51,16 @@ public final class GridQueueClient {
   /** The shared data of a session: upload levels, read them back, delete them. */
   public SharedDataClient sharedData(String sessionId) {
     return new SharedDataClient(cache, sessionId);
+  }
+
+  /** Live figures of the grid: workers, tasks waiting/running/done/failed, per session and worker. */
+  public Stats stats() {
+    return call(() -> blocking.getStats(StatsRequest.getDefaultInstance()));
+  }
+
+  /** Live figures of the grid with only one session's line. */
+  public Stats stats(String sessionId) {
+    return call(() -> blocking.getStats(StatsRequest.newBuilder().setSessionId(sessionId).build()));
   }
 
   /** Closes a session by id: its queued tasks and undelivered results are dropped. */

@@ -3,6 +3,7 @@ package dev.gridqueue.worker;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
+import dev.gridqueue.worker.internal.BatchRunner;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -17,16 +18,14 @@ import org.apache.ignite.resources.IgniteInstanceResource;
  * <p>Execution is at-least-once: a batch that is already done or gone (delivered, session closed)
  * is skipped, and results are written with {@code replace}, which never resurrects a removed batch.
  */
-public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Outcome> {
+public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Report> {
   private static final long serialVersionUID = 1L;
   private static final long RUNTIME_WAIT_SECONDS = 30;
 
-  /** What became of the batch. */
-  public enum Outcome {
-    /** Ran; results stored. */
-    DONE,
+  /** What became of the batch: whether it ran and stored results, and how its tasks ended. */
+  public record Report(boolean ran, int tasks, int failed) implements java.io.Serializable {
     /** Not run: already done, delivered, or its session closed. */
-    SKIPPED
+    static final Report SKIPPED = new Report(false, 0, 0);
   }
 
   private final String batchKey;
@@ -42,16 +41,18 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Out
   }
 
   @Override
-  public Outcome call() throws Exception {
+  public Report call() throws Exception {
     // The node may be a moment away from installing its runtime when the first job arrives.
     WorkerRuntime runtime = WorkerRuntime.of(ignite).get(RUNTIME_WAIT_SECONDS, TimeUnit.SECONDS);
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     StoredBatch queued = batches.get(batchKey);
     if (queued == null || queued.state() != BatchState.QUEUED) {
-      return Outcome.SKIPPED;
+      return Report.SKIPPED;
     }
-    byte[] results =
-        runtime.runner().run(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData());
-    return batches.replace(batchKey, queued.done(attempt, results)) ? Outcome.DONE : Outcome.SKIPPED;
+    BatchRunner.Outcome outcome =
+        runtime.runner().runCounted(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData());
+    return batches.replace(batchKey, queued.done(attempt, outcome.results()))
+        ? new Report(true, outcome.tasks(), outcome.failed())
+        : Report.SKIPPED;
   }
 }

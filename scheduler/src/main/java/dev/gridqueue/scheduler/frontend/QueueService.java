@@ -5,6 +5,10 @@ import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Instruction;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
+import dev.gridqueue.proto.v1.Stats;
+import dev.gridqueue.proto.v1.StatsRequest;
+import dev.gridqueue.scheduler.internal.SchedulerService;
+import dev.gridqueue.scheduler.internal.SchedulerStats;
 import dev.gridqueue.proto.v1.WorkerState;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -117,6 +121,27 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     String fromMetadata = SessionIdMetadata.SESSION_ID.get();
     handler.start(fromMetadata == null ? "" : fromMetadata);
     return handler;
+  }
+
+  @Override
+  public void getStats(StatsRequest request, StreamObserver<Stats> response) {
+    offload(
+        response,
+        () -> {
+          String only = request.getSessionId().isEmpty() ? null : request.getSessionId();
+          if (only != null) {
+            sessions.require(only);
+          }
+          SchedulerStats scheduler =
+              ignite.services().serviceProxy(SchedulerService.NAME, SchedulerStats.class, false, 5_000);
+          try {
+            return Stats.parseFrom(scheduler.snapshot(only)).toBuilder()
+                .setGridNodes(ignite.cluster().forServers().nodes().size())
+                .build();
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the scheduler's stats are corrupt", e);
+          }
+        });
   }
 
   @Override

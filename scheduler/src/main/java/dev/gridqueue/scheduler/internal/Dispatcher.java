@@ -53,8 +53,8 @@ final class Dispatcher {
 
   private void onJobEnd(Assignment a, JobResult result) {
     try {
-      result.get();
-      loop.post(state -> state.finished(a.batchKey(), a.workerId()));
+      ExecuteBatchJob.Report report = (ExecuteBatchJob.Report) result.get();
+      loop.post(state -> state.finished(a.batchKey(), a.workerId(), report.tasks(), report.failed()));
     } catch (ClusterTopologyException e) {
       LOG.info("worker {} left while running batch {}; re-queued", a.workerId(), a.batchKey());
       loop.post(state -> state.requeue(a.batchKey(), a.workerId(), false));

@@ -10,11 +10,17 @@ final class QueuedBatchRef implements Serializable {
   final String sessionId;
   final int priority;
   final long sequence;
+  final int taskCount;
 
   QueuedBatchRef(String key, String sessionId, int priority, long sequence) {
+    this(key, sessionId, priority, sequence, 0);
+  }
+
+  QueuedBatchRef(String key, String sessionId, int priority, long sequence, int taskCount) {
     this.key = key;
     this.sessionId = sessionId;
     this.priority = priority;
     this.sequence = sequence;
+    this.taskCount = taskCount;
   }
 }

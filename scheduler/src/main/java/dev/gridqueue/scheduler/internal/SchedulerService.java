@@ -6,6 +6,7 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.worker.WorkerDescriptor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * queue from the batches cache (batches that were running are queued again: execution is
  * at-least-once, delivery deduplicated by the frontend).
  */
-public final class SchedulerService implements Service {
+public final class SchedulerService implements Service, SchedulerStats {
   public static final String NAME = "gridqueue-scheduler";
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
@@ -92,6 +93,20 @@ public final class SchedulerService implements Service {
     }
   }
 
+  @Override
+  public byte[] snapshot(String sessionId) {
+    CompletableFuture<byte[]> answer = new CompletableFuture<>();
+    loop.post(state -> answer.complete(state.snapshot(sessionId).toByteArray()));
+    try {
+      return answer.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the scheduler's stats", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the scheduler did not answer with its stats in 5 s", e);
+    }
+  }
+
   private void watchWorkers(Dispatcher dispatcher) {
     topologyListener =
         event -> {
@@ -142,7 +157,7 @@ public final class SchedulerService implements Service {
         batches.query(new ScanQuery<>(new GridFilters.Queued()))) {
       for (Cache.Entry<String, StoredBatch> e : existing) {
         StoredBatch b = e.getValue();
-        postQueued(new QueuedBatchRef(e.getKey(), b.sessionId(), b.priority(), b.sequence()));
+        postQueued(new QueuedBatchRef(e.getKey(), b.sessionId(), b.priority(), b.sequence(), b.taskCount()));
         found++;
       }
     }

@@ -1,5 +1,8 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.proto.v1.SessionStats;
+import dev.gridqueue.proto.v1.Stats;
+import dev.gridqueue.proto.v1.WorkerStats;
 import dev.gridqueue.worker.WorkerDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +32,9 @@ final class SchedulerState {
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private final Map<String, QueuedEntry> queued = new HashMap<>();
   private long turn;
+  /** Since the scheduler started, over every session (closed ones too). */
+  private long tasksDone;
+  private long tasksFailed;
 
   boolean knowsSession(String sessionId) {
     return sessions.containsKey(sessionId);
@@ -58,6 +64,7 @@ final class SchedulerState {
     QueuedEntry entry = new QueuedEntry(ref, 0, 0);
     queued.put(ref.key, entry);
     session.batches.add(entry);
+    session.tasksWaiting += ref.taskCount;
   }
 
   void addWorker(WorkerDescriptor worker) {
@@ -77,9 +84,26 @@ final class SchedulerState {
 
   /** The batch ran (or was found already done) on the worker. */
   void finished(String key, String workerId) {
+    finished(key, workerId, 0, 0);
+  }
+
+  /** The batch ran on the worker: {@code tasks} tasks of which {@code failed} failed. */
+  void finished(String key, String workerId, int tasks, int failed) {
     InFlight running = inFlight.get(key);
     if (running != null && running.workerId.equals(workerId)) {
       release(key, running);
+      tasksDone += tasks - failed;
+      tasksFailed += failed;
+      SessionQueue session = sessions.get(running.entry.ref.sessionId);
+      if (session != null) {
+        session.tasksDone += tasks - failed;
+        session.tasksFailed += failed;
+      }
+      WorkerLoad worker = workers.get(workerId);
+      if (worker != null) {
+        worker.tasksDone += tasks - failed;
+        worker.tasksFailed += failed;
+      }
     }
   }
 
@@ -104,12 +128,17 @@ final class SchedulerState {
       QueuedEntry again = new QueuedEntry(running.entry.ref, running.entry.attempts, failures);
       queued.put(key, again);
       session.batches.add(again);
+      session.tasksWaiting += running.entry.ref.taskCount;
     }
     return false;
   }
 
   private void release(String key, InFlight running) {
     inFlight.remove(key);
+    SessionQueue session = sessions.get(running.entry.ref.sessionId);
+    if (session != null) {
+      session.tasksRunning -= running.entry.ref.taskCount;
+    }
     WorkerLoad worker = workers.get(running.workerId);
     if (worker != null) {
       worker.release(key, running.entry.ref.sessionId);
@@ -130,6 +159,8 @@ final class SchedulerState {
         QueuedEntry entry = session.batches.poll();
         queued.remove(entry.ref.key);
         session.lastTurn = ++turn;
+        session.tasksWaiting -= entry.ref.taskCount;
+        session.tasksRunning += entry.ref.taskCount;
         QueuedEntry running = new QueuedEntry(entry.ref, entry.attempts + 1, entry.jobFailures);
         inFlight.put(entry.ref.key, new InFlight(running, worker.descriptor.workerId()));
         worker.hold(entry.ref.key, session.info.sessionId());
@@ -164,6 +195,49 @@ final class SchedulerState {
     return best;
   }
 
+  /**
+   * The scheduler's figures as the wire's {@code Stats} (without {@code grid_nodes}, which the
+   * frontend knows), for every session or the one named.
+   */
+  Stats snapshot(String onlySession) {
+    Stats.Builder stats =
+        Stats.newBuilder().setWorkersConnected(workers.size()).setTasksDone(tasksDone).setTasksFailed(tasksFailed);
+    Map<String, Integer> workersBySession = new HashMap<>();
+    for (WorkerLoad w : workers.values()) {
+      boolean busy = !w.running.isEmpty();
+      stats.setWorkersBusy(stats.getWorkersBusy() + (busy ? 1 : 0));
+      stats.setWorkersIdle(stats.getWorkersIdle() + (busy ? 0 : 1));
+      stats.setTotalSlots(stats.getTotalSlots() + w.descriptor.slots());
+      w.runningBySession.keySet().forEach(s -> workersBySession.merge(s, 1, Integer::sum));
+      stats.addWorkers(
+          WorkerStats.newBuilder()
+              .setWorkerId(w.descriptor.workerId())
+              .setSlots(w.descriptor.slots())
+              .addAllAppIds(new java.util.TreeSet<>(w.descriptor.apps()))
+              .addAllTags(new java.util.TreeSet<>(w.descriptor.tags()))
+              .setBatchesHeld(w.running.size())
+              .setTasksDone(w.tasksDone)
+              .setTasksFailed(w.tasksFailed));
+    }
+    for (SessionQueue s : sessions.values()) {
+      stats.setTasksWaiting(stats.getTasksWaiting() + s.tasksWaiting)
+          .setTasksRunning(stats.getTasksRunning() + s.tasksRunning);
+      if (onlySession == null || onlySession.equals(s.info.sessionId())) {
+        stats.addSessions(
+            SessionStats.newBuilder()
+                .setSessionId(s.info.sessionId())
+                .setAppId(s.info.appId())
+                .setPriority(s.info.priority())
+                .setWorkers(workersBySession.getOrDefault(s.info.sessionId(), 0))
+                .setTasksWaiting(s.tasksWaiting)
+                .setTasksRunning(s.tasksRunning)
+                .setTasksDone(s.tasksDone)
+                .setTasksFailed(s.tasksFailed));
+      }
+    }
+    return stats.build();
+  }
+
   int queuedCount() {
     return queued.size();
   }
@@ -184,6 +258,10 @@ final class SchedulerState {
     final SessionInfo info;
     final PriorityQueue<QueuedEntry> batches = new PriorityQueue<>(BATCH_ORDER);
     long lastTurn;
+    long tasksWaiting;
+    long tasksRunning;
+    long tasksDone;
+    long tasksFailed;
 
     SessionQueue(SessionInfo info) {
       this.info = info;
@@ -194,6 +272,8 @@ final class SchedulerState {
     final WorkerDescriptor descriptor;
     final Map<String, String> running = new HashMap<>();
     final Map<String, Integer> runningBySession = new HashMap<>();
+    long tasksDone;
+    long tasksFailed;
 
     WorkerLoad(WorkerDescriptor descriptor) {
       this.descriptor = descriptor;

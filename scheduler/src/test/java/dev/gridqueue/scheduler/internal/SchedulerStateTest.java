@@ -206,4 +206,29 @@ class SchedulerStateTest {
     state.addWorker(new WorkerDescriptor(id, node, slots, Set.of(apps), Set.of()));
     return node;
   }
+
+  @Test
+  void shouldCountTasksWaitingRunningDoneAndFailedAndKeepGridTotalsAfterASessionCloses() {
+    // given
+    session("s", "echo", 5, 1);
+    state.enqueue(new QueuedBatchRef("s/1", "s", 0, 1, 10));
+    state.enqueue(new QueuedBatchRef("s/2", "s", 0, 2, 5));
+    worker("w1", 1, "echo");
+
+    // when
+    Assignment first = state.assign().get(0);
+    var running = state.snapshot(null);
+    state.finished(first.batchKey(), "w1", 10, 3);
+    state.removeSession("s");
+    var after = state.snapshot(null);
+
+    // then
+    assertThat(running.getSessions(0).getTasksRunning()).isEqualTo(10);
+    assertThat(running.getSessions(0).getTasksWaiting()).isEqualTo(5);
+    assertThat(running.getWorkersBusy()).isEqualTo(1);
+    assertThat(after.getTasksDone()).isEqualTo(7);
+    assertThat(after.getTasksFailed()).isEqualTo(3);
+    assertThat(after.getWorkers(0).getTasksDone()).isEqualTo(7);
+    assertThat(after.getSessionsCount()).isZero();
+  }
 }

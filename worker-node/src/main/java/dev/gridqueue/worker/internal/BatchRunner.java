@@ -25,11 +25,21 @@ public final class BatchRunner {
     return run(sessionId, appId, taskBatch, attempt, null);
   }
 
+  /** What running a batch produced: the serialized results and how many tasks failed. */
+  public record Outcome(byte[] results, int tasks, int failed) {}
+
   /**
    * The serialized result batch for the serialized task batch. A batch that uses shared data
    * whose level is absent or expired fails every task with the reason, rather than waiting.
    */
   public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData)
+      throws InvalidProtocolBufferException {
+    return runCounted(sessionId, appId, taskBatch, attempt, sharedData).results();
+  }
+
+  /** As {@link #run}, with the task and failure counts (for the scheduler's stats). */
+  public Outcome runCounted(
+      String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData)
       throws InvalidProtocolBufferException {
     Batch tasks = Batch.parseFrom(taskBatch);
     Batch.Builder results =
@@ -48,18 +58,23 @@ public final class BatchRunner {
       }
     }
     Optional<TaskHandler> handler = handlers.forApp(appId);
+    int failed = 0;
     for (Message task : tasks.getMessagesList()) {
       if (Thread.currentThread().isInterrupted()) {
         throw new BatchAbortedException("batch interrupted before task " + task.getId());
       }
       Message.Builder result =
           Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
-      results.addMessages(
+      Message answer =
           unavailable != null
               ? result.setError(unavailable).build()
-              : runTask(handler, appId, new TaskContext(sessionId, task.getId(), attempt, view), task, result));
+              : runTask(handler, appId, new TaskContext(sessionId, task.getId(), attempt, view), task, result);
+      if (answer.hasError()) {
+        failed++;
+      }
+      results.addMessages(answer);
     }
-    return results.build().toByteArray();
+    return new Outcome(results.build().toByteArray(), tasks.getMessagesCount(), failed);
   }
 
   private static Message runTask(
