@@ -22,10 +22,38 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
   private static final long serialVersionUID = 1L;
   private static final long RUNTIME_WAIT_SECONDS = 30;
 
-  /** What became of the batch: whether it ran and stored results, and how its tasks ended. */
-  public record Report(boolean ran, int tasks, int failed) implements java.io.Serializable {
+  /**
+   * What became of the batch: whether it ran and stored results, and how its tasks ended. A plain
+   * class, not a record: it crosses JVMs through Ignite's binary marshaller, which cannot fill a
+   * record's fields (they would arrive as zeros).
+   */
+  public static final class Report implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Not run: already done, delivered, or its session closed. */
     static final Report SKIPPED = new Report(false, 0, 0);
+
+    private final boolean ran;
+    private final int tasks;
+    private final int failed;
+
+    public Report(boolean ran, int tasks, int failed) {
+      this.ran = ran;
+      this.tasks = tasks;
+      this.failed = failed;
+    }
+
+    public boolean ran() {
+      return ran;
+    }
+
+    public int tasks() {
+      return tasks;
+    }
+
+    public int failed() {
+      return failed;
+    }
   }
 
   private final String batchKey;

@@ -16,8 +16,9 @@ import java.util.UUID;
 
 /**
  * The scheduler's working memory and its assignment policy: sessions by priority (equal
- * priorities take turns), then within a session batch priority and FIFO; a worker holds at most
- * the session's {@code max_inflight_batches_per_worker} batches. Single-threaded: only the
+ * priorities take turns), then within a session batch priority and FIFO; a worker serves a
+ * session only if it runs the session's app and carries all of its tags, and holds at most the
+ * session's {@code max_inflight_batches_per_worker} batches. Single-threaded: only the
  * scheduling loop touches it. Rebuilt from the caches when the scheduler moves to another node.
  */
 final class SchedulerState {
@@ -183,6 +184,7 @@ final class SchedulerState {
     for (SessionQueue session : sessions.values()) {
       if (session.batches.isEmpty()
           || !worker.descriptor.serves(session.info.appId())
+          || !worker.descriptor.tags().containsAll(session.info.tags())
           || !worker.hasRoomFor(session.info)) {
         continue;
       }

@@ -1,11 +1,27 @@
 package dev.gridqueue.scheduler.internal;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gridqueue.grid.store.SessionRecord;
+import dev.gridqueue.proto.v1.SessionAttributes;
+import java.util.Set;
 
-/** The session attributes scheduling needs. */
-record SessionInfo(String sessionId, String appId, int priority, int maxInflightBatchesPerWorker) {
+/** The session attributes scheduling needs; a worker must carry every one of {@code tags}. */
+record SessionInfo(String sessionId, String appId, int priority, int maxInflightBatchesPerWorker, Set<String> tags) {
+  SessionInfo(String sessionId, String appId, int priority, int maxInflightBatchesPerWorker) {
+    this(sessionId, appId, priority, maxInflightBatchesPerWorker, Set.of());
+  }
+
   static SessionInfo of(SessionRecord record) {
-    return new SessionInfo(
-        record.sessionId(), record.appId(), record.priority(), record.maxInflightBatchesPerWorker());
+    try {
+      SessionAttributes attributes = SessionAttributes.parseFrom(record.attributes());
+      return new SessionInfo(
+          record.sessionId(),
+          record.appId(),
+          record.priority(),
+          record.maxInflightBatchesPerWorker(),
+          Set.copyOf(attributes.getTagsList()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored attributes of session " + record.sessionId() + " are corrupt", e);
+    }
   }
 }

@@ -231,4 +231,20 @@ class SchedulerStateTest {
     assertThat(after.getWorkers(0).getTasksDone()).isEqualTo(7);
     assertThat(after.getSessionsCount()).isZero();
   }
+
+  @Test
+  void shouldOnlySendBatchesToWorkersCarryingEveryTagOfTheSession() {
+    // given
+    state.addSession(new SessionInfo("gpu", "echo", 5, 10, Set.of("gpu", "eu")));
+    queue("gpu", 0, 3);
+    state.addWorker(new WorkerDescriptor("plain", UUID.randomUUID(), 1, Set.of("echo"), Set.of()));
+    state.addWorker(new WorkerDescriptor("gpu-us", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "us")));
+    state.addWorker(new WorkerDescriptor("gpu-eu", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "eu", "big")));
+
+    // when
+    List<Assignment> assigned = state.assign();
+
+    // then
+    assertThat(assigned).hasSize(3).allSatisfy(a -> assertThat(a.workerId()).isEqualTo("gpu-eu"));
+  }
 }
