@@ -18,7 +18,8 @@ import java.util.UUID;
  * The scheduler's working memory and its assignment policy: sessions by priority (equal
  * priorities take turns), then within a session batch priority and FIFO; a worker serves a
  * session only if it runs the session's app and carries all of its tags, and holds at most the
- * session's {@code max_inflight_batches_per_worker} batches. Single-threaded: only the
+ * session's {@code max_inflight_batches_per_worker} batches; at most {@code max_workers} workers
+ * hold a session's batches at once. Single-threaded: only the
  * scheduling loop touches it. Rebuilt from the caches when the scheduler moves to another node.
  */
 final class SchedulerState {
@@ -78,6 +79,12 @@ final class SchedulerState {
       WorkerLoad worker = it.next();
       if (worker.descriptor.nodeId().equals(nodeId)) {
         it.remove();
+        for (String sessionId : worker.runningBySession.keySet()) {
+          SessionQueue session = sessions.get(sessionId);
+          if (session != null) {
+            session.workersHolding--;
+          }
+        }
         new ArrayList<>(worker.running.keySet()).forEach(key -> requeue(key, worker.descriptor.workerId(), false));
       }
     }
@@ -141,8 +148,8 @@ final class SchedulerState {
       session.tasksRunning -= running.entry.ref.taskCount;
     }
     WorkerLoad worker = workers.get(running.workerId);
-    if (worker != null) {
-      worker.release(key, running.entry.ref.sessionId);
+    if (worker != null && worker.release(key, running.entry.ref.sessionId) && session != null) {
+      session.workersHolding--;
     }
   }
 
@@ -164,7 +171,9 @@ final class SchedulerState {
         session.tasksRunning += entry.ref.taskCount;
         QueuedEntry running = new QueuedEntry(entry.ref, entry.attempts + 1, entry.jobFailures);
         inFlight.put(entry.ref.key, new InFlight(running, worker.descriptor.workerId()));
-        worker.hold(entry.ref.key, session.info.sessionId());
+        if (worker.hold(entry.ref.key, session.info.sessionId())) {
+          session.workersHolding++;
+        }
         assignments.add(
             new Assignment(
                 entry.ref.key,
@@ -185,7 +194,8 @@ final class SchedulerState {
       if (session.batches.isEmpty()
           || !worker.descriptor.serves(session.info.appId())
           || !worker.descriptor.tags().containsAll(session.info.tags())
-          || !worker.hasRoomFor(session.info)) {
+          || !worker.hasRoomFor(session.info)
+          || atWorkerCap(session, worker)) {
         continue;
       }
       if (best == null
@@ -240,6 +250,13 @@ final class SchedulerState {
     return stats.build();
   }
 
+  /** Whether taking this worker would exceed the session's {@code max_workers}. */
+  private static boolean atWorkerCap(SessionQueue session, WorkerLoad worker) {
+    return session.info.maxWorkers() > 0
+        && !worker.runningBySession.containsKey(session.info.sessionId())
+        && session.workersHolding >= session.info.maxWorkers();
+  }
+
   int queuedCount() {
     return queued.size();
   }
@@ -262,6 +279,8 @@ final class SchedulerState {
     long lastTurn;
     long tasksWaiting;
     long tasksRunning;
+    /** Workers holding at least one of the session's batches. */
+    int workersHolding;
     long tasksDone;
     long tasksFailed;
 
@@ -286,15 +305,18 @@ final class SchedulerState {
           && runningBySession.getOrDefault(session.sessionId(), 0) < session.maxInflightBatchesPerWorker();
     }
 
-    void hold(String key, String sessionId) {
+    /** Holds the batch; true if it is the worker's first batch of the session. */
+    boolean hold(String key, String sessionId) {
       running.put(key, sessionId);
-      runningBySession.merge(sessionId, 1, Integer::sum);
+      return runningBySession.merge(sessionId, 1, Integer::sum) == 1;
     }
 
-    void release(String key, String sessionId) {
-      if (running.remove(key) != null) {
-        runningBySession.computeIfPresent(sessionId, (s, n) -> n > 1 ? n - 1 : null);
+    /** Releases the batch; true if it was the worker's last batch of the session. */
+    boolean release(String key, String sessionId) {
+      if (running.remove(key) == null) {
+        return false;
       }
+      return runningBySession.computeIfPresent(sessionId, (s, n) -> n > 1 ? n - 1 : null) == null;
     }
   }
 }

@@ -5,10 +5,14 @@ import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.proto.v1.SessionAttributes;
 import java.util.Set;
 
-/** The session attributes scheduling needs; a worker must carry every one of {@code tags}. */
-record SessionInfo(String sessionId, String appId, int priority, int maxInflightBatchesPerWorker, Set<String> tags) {
+/**
+ * The session attributes scheduling needs: a worker must carry every one of {@code tags}; at most
+ * {@code maxWorkers} workers (0: no cap) hold the session's batches at once.
+ */
+record SessionInfo(
+    String sessionId, String appId, int priority, int maxInflightBatchesPerWorker, Set<String> tags, int maxWorkers) {
   SessionInfo(String sessionId, String appId, int priority, int maxInflightBatchesPerWorker) {
-    this(sessionId, appId, priority, maxInflightBatchesPerWorker, Set.of());
+    this(sessionId, appId, priority, maxInflightBatchesPerWorker, Set.of(), 0);
   }
 
   static SessionInfo of(SessionRecord record) {
@@ -19,7 +23,8 @@ record SessionInfo(String sessionId, String appId, int priority, int maxInflight
           record.appId(),
           record.priority(),
           record.maxInflightBatchesPerWorker(),
-          Set.copyOf(attributes.getTagsList()));
+          Set.copyOf(attributes.getTagsList()),
+          attributes.getMaxWorkers());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("stored attributes of session " + record.sessionId() + " are corrupt", e);
     }

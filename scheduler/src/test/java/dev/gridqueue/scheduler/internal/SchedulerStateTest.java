@@ -203,6 +203,7 @@ class SchedulerStateTest {
 
   private UUID worker(String id, int slots, String... apps) {
     UUID node = UUID.randomUUID();
+    nodes.put(id, node);
     state.addWorker(new WorkerDescriptor(id, node, slots, Set.of(apps), Set.of()));
     return node;
   }
@@ -235,7 +236,7 @@ class SchedulerStateTest {
   @Test
   void shouldOnlySendBatchesToWorkersCarryingEveryTagOfTheSession() {
     // given
-    state.addSession(new SessionInfo("gpu", "echo", 5, 10, Set.of("gpu", "eu")));
+    state.addSession(new SessionInfo("gpu", "echo", 5, 10, Set.of("gpu", "eu"), 0));
     queue("gpu", 0, 3);
     state.addWorker(new WorkerDescriptor("plain", UUID.randomUUID(), 1, Set.of("echo"), Set.of()));
     state.addWorker(new WorkerDescriptor("gpu-us", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "us")));
@@ -246,5 +247,36 @@ class SchedulerStateTest {
 
     // then
     assertThat(assigned).hasSize(3).allSatisfy(a -> assertThat(a.workerId()).isEqualTo("gpu-eu"));
+  }
+
+  @Test
+  void shouldNotSpreadASessionOverMoreThanMaxWorkers() {
+    // given: 4 workers, a session capped at 2 workers
+    state.addSession(new SessionInfo("capped", "echo", 5, 10, Set.of(), 2));
+    queue("capped", 0, 40);
+    UUID first = worker("w1", 1, "echo");
+    worker("w2", 1, "echo");
+    worker("w3", 1, "echo");
+    worker("w4", 1, "echo");
+
+    // when
+    List<Assignment> assigned = state.assign();
+
+    // then: two workers, each up to the in-flight limit
+    assertThat(assigned.stream().map(Assignment::workerId).distinct()).hasSize(2);
+    assertThat(assigned).hasSize(20);
+    assertThat(state.snapshot("capped").getSessions(0).getWorkers()).isEqualTo(2);
+
+    // and a lost worker's place goes to another one
+    String lost = assigned.get(0).workerId();
+    state.removeWorkersOn(lost.equals("w1") ? first : nodeOf(lost));
+    assertThat(state.assign().stream().map(Assignment::workerId).distinct().count()).isEqualTo(1);
+    assertThat(state.snapshot("capped").getSessions(0).getWorkers()).isEqualTo(2);
+  }
+
+  private final java.util.Map<String, UUID> nodes = new java.util.HashMap<>();
+
+  private UUID nodeOf(String workerId) {
+    return nodes.get(workerId);
   }
 }
