@@ -17,6 +17,7 @@ public final class SessionOptions {
   private final int minWorkers;
   private final int maxWorkers;
   private final Integer maxInflightBatchesPerWorker;
+  private final Integer maxRetries;
   private final List<String> tags;
   private final boolean cleanupOnClientExit;
   private final String clientId;
@@ -28,6 +29,7 @@ public final class SessionOptions {
     this.minWorkers = b.minWorkers;
     this.maxWorkers = b.maxWorkers;
     this.maxInflightBatchesPerWorker = b.maxInflightBatchesPerWorker;
+    this.maxRetries = b.maxRetries;
     this.tags = List.copyOf(b.tags);
     this.cleanupOnClientExit = b.cleanupOnClientExit;
     this.clientId = b.clientId;
@@ -62,6 +64,9 @@ public final class SessionOptions {
     if (maxInflightBatchesPerWorker != null) {
       a.setMaxInflightBatchesPerWorker(maxInflightBatchesPerWorker);
     }
+    if (maxRetries != null) {
+      a.setMaxRetries(maxRetries);
+    }
     return Session.newBuilder().setApp(App.newBuilder().setId(appId)).setAttributes(a).build();
   }
 
@@ -72,6 +77,7 @@ public final class SessionOptions {
     private int minWorkers;
     private int maxWorkers;
     private Integer maxInflightBatchesPerWorker;
+    private Integer maxRetries;
     private List<String> tags = List.of();
     private boolean cleanupOnClientExit;
     private String clientId = "";
@@ -107,6 +113,15 @@ public final class SessionOptions {
         throw new IllegalArgumentException("maxInflightBatchesPerWorker must be between 1 and 1000, got " + n);
       }
       this.maxInflightBatchesPerWorker = n;
+      return this;
+    }
+
+    /** Times a batch lost with its worker is run again before its tasks fail; the server's default is 3. */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0 || maxRetries > 100) {
+        throw new IllegalArgumentException("maxRetries must be between 0 and 100, got " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
       return this;
     }
 

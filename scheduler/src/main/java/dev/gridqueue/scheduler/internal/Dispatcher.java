@@ -6,6 +6,7 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.worker.ExecuteBatchJob;
+import dev.gridqueue.worker.internal.BatchAbortedException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,22 +56,37 @@ final class Dispatcher {
     try {
       ExecuteBatchJob.Report report = (ExecuteBatchJob.Report) result.get();
       loop.post(state -> state.finished(a.batchKey(), a.workerId(), report.tasks(), report.failed()));
-    } catch (ClusterTopologyException e) {
-      LOG.info("worker {} left while running batch {}; re-queued", a.workerId(), a.batchKey());
-      loop.post(state -> state.requeue(a.batchKey(), a.workerId(), false));
     } catch (Exception e) {
-      LOG.warn("batch {} failed on worker {}: {}", a.batchKey(), a.workerId(), e.toString());
-      loop.post(
-          state -> {
-            if (state.requeue(a.batchKey(), a.workerId(), true)) {
-              failBatch(a.batchKey(), "batch failed " + SchedulerState.MAX_JOB_FAILURES + " times: " + e);
-            }
-          });
+      if (!workerWentAway(e)) {
+        LOG.warn("batch {} failed on worker {}: {}", a.batchKey(), a.workerId(), e.toString());
+        loop.post(state -> state.requeue(a.batchKey(), a.workerId(), SchedulerState.Loss.JOB_FAILED, e.toString()));
+        return;
+      }
+      LOG.info("worker {} left while running batch {}; re-queued", a.workerId(), a.batchKey());
+      loop.post(state -> state.requeue(a.batchKey(), a.workerId(), SchedulerState.Loss.WORKER_LOST, "its worker left"));
     }
   }
 
-  /** Ends a batch that cannot run: every task gets a result carrying the error. */
-  private void failBatch(String key, String reason) {
+  /**
+   * Whether the job ended because its worker is gone or going: the node left, or the job was
+   * interrupted on a stopping node ({@link BatchAbortedException} from the worker).
+   */
+  private static boolean workerWentAway(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ClusterTopologyException || t instanceof BatchAbortedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Ends a batch the scheduler gave up on: every task gets a result carrying the reason. */
+  void fail(SchedulerState.GivenUp givenUp) {
+    LOG.warn("giving up on batch {}: {}", givenUp.batchKey(), givenUp.reason());
+    failBatch(givenUp.batchKey(), givenUp.attempts(), givenUp.reason());
+  }
+
+  private void failBatch(String key, int attempts, String reason) {
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     batches
         .getAsync(key)
@@ -88,10 +104,10 @@ final class Dispatcher {
                       Message.newBuilder()
                           .setId(task.getId())
                           .setRelatedId(task.getId())
-                          .setAttempts(SchedulerState.MAX_JOB_FAILURES)
+                          .setAttempts(attempts)
                           .setError(reason));
                 }
-                batches.replaceAsync(key, queued.done(SchedulerState.MAX_JOB_FAILURES, results.build().toByteArray()));
+                batches.replaceAsync(key, queued.done(attempts, results.build().toByteArray()));
               } catch (Exception e) {
                 LOG.error("could not fail batch {}", key, e);
               }

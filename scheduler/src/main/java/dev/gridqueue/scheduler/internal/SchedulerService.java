@@ -74,7 +74,7 @@ public final class SchedulerService implements Service, SchedulerStats {
     watchBatches();
     scheduleRescans();
     LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
-    loop.run(dispatcher::dispatch);
+    loop.run(dispatcher::dispatch, dispatcher::fail);
   }
 
   @Override

@@ -26,6 +26,17 @@ final class SchedulerState {
   /** Attempts after which a batch whose job keeps failing (not for worker loss) is failed. */
   static final int MAX_JOB_FAILURES = 3;
 
+  /** Why a running batch came back. */
+  enum Loss {
+    /** Its worker left the grid (crash, hang, shutdown): counts against the session's max_retries. */
+    WORKER_LOST,
+    /** The job failed on a live worker (not a task error): counts against MAX_JOB_FAILURES. */
+    JOB_FAILED
+  }
+
+  /** A batch the scheduler gave up on: its tasks must be failed with {@code reason}. */
+  record GivenUp(String batchKey, int attempts, String reason) {}
+
   private static final Comparator<QueuedEntry> BATCH_ORDER =
       Comparator.<QueuedEntry>comparingInt(e -> -e.ref.priority).thenComparingLong(e -> e.ref.sequence);
 
@@ -34,6 +45,7 @@ final class SchedulerState {
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private final Map<String, QueuedEntry> queued = new HashMap<>();
   private long turn;
+  private final List<GivenUp> givenUp = new ArrayList<>();
   /** Since the scheduler started, over every session (closed ones too). */
   private long tasksDone;
   private long tasksFailed;
@@ -85,7 +97,8 @@ final class SchedulerState {
             session.workersHolding--;
           }
         }
-        new ArrayList<>(worker.running.keySet()).forEach(key -> requeue(key, worker.descriptor.workerId(), false));
+        new ArrayList<>(worker.running.keySet())
+            .forEach(key -> requeue(key, worker.descriptor.workerId(), Loss.WORKER_LOST, "its worker left the grid"));
       }
     }
   }
@@ -116,20 +129,31 @@ final class SchedulerState {
   }
 
   /**
-   * The batch's job did not complete on the worker. Worker loss re-queues it for free; any other
-   * failure counts against {@link #MAX_JOB_FAILURES}.
-   *
-   * @return true if the batch has failed too often and must be failed rather than re-queued
+   * The batch's job did not complete on the worker: it is queued again, unless it has used up its
+   * attempts (1 + the session's max_retries for worker loss, {@link #MAX_JOB_FAILURES} for failing
+   * jobs), in which case it joins {@link #drainGivenUp()}. A report about a batch the worker no
+   * longer holds (it moved on already) is ignored.
    */
-  boolean requeue(String key, String workerId, boolean countsAsJobFailure) {
+  void requeue(String key, String workerId, Loss loss, String detail) {
     InFlight running = inFlight.get(key);
     if (running == null || !running.workerId.equals(workerId)) {
-      return false;
+      return;
     }
     release(key, running);
-    int failures = running.entry.jobFailures + (countsAsJobFailure ? 1 : 0);
+    int failures = running.entry.jobFailures + (loss == Loss.JOB_FAILED ? 1 : 0);
+    SessionQueue owner = sessions.get(running.entry.ref.sessionId);
+    int maxRetries = owner == null ? SessionInfo.DEFAULT_MAX_RETRIES : owner.info.maxRetries();
     if (failures >= MAX_JOB_FAILURES) {
-      return true;
+      givenUp.add(new GivenUp(key, running.entry.attempts, "batch failed " + failures + " times: " + detail));
+      return;
+    }
+    if (loss == Loss.WORKER_LOST && running.entry.attempts > maxRetries) {
+      givenUp.add(
+          new GivenUp(
+              key,
+              running.entry.attempts,
+              "task lost with its worker in each of " + running.entry.attempts + " attempts (max_retries " + maxRetries + ")"));
+      return;
     }
     SessionQueue session = sessions.get(running.entry.ref.sessionId);
     if (session != null) {
@@ -138,7 +162,16 @@ final class SchedulerState {
       session.batches.add(again);
       session.tasksWaiting += running.entry.ref.taskCount;
     }
-    return false;
+  }
+
+  /** Batches given up on since the last call, to be failed by the dispatcher. */
+  List<GivenUp> drainGivenUp() {
+    if (givenUp.isEmpty()) {
+      return List.of();
+    }
+    List<GivenUp> drained = List.copyOf(givenUp);
+    givenUp.clear();
+    return drained;
   }
 
   private void release(String key, InFlight running) {

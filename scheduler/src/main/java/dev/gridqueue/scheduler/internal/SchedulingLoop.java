@@ -34,8 +34,11 @@ final class SchedulingLoop {
     stopped = true;
   }
 
-  /** Runs on the calling thread until {@link #stop()}, handing assignments to {@code dispatcher}. */
-  void run(Consumer<Assignment> dispatcher) {
+  /**
+   * Runs on the calling thread until {@link #stop()}, handing assignments to {@code dispatcher}
+   * and batches given up on to {@code failer}.
+   */
+  void run(Consumer<Assignment> dispatcher, Consumer<SchedulerState.GivenUp> failer) {
     List<Consumer<SchedulerState>> drained = new ArrayList<>();
     while (!stopped) {
       try {
@@ -49,6 +52,7 @@ final class SchedulingLoop {
           event.accept(state);
         }
         drained.clear();
+        state.drainGivenUp().forEach(failer);
         for (Assignment assignment : state.assign()) {
           dispatcher.accept(assignment);
         }

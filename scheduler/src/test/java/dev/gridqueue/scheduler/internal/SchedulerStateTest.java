@@ -130,10 +130,10 @@ class SchedulerStateTest {
     state.assign();
 
     // when: the lost worker's job failure arrives after the batch moved on
-    boolean failedForGood = state.requeue(key, "w1", true);
+    state.requeue(key, "w1", SchedulerState.Loss.JOB_FAILED, "late");
 
     // then
-    assertThat(failedForGood).isFalse();
+    assertThat(state.drainGivenUp()).isEmpty();
     assertThat(state.inFlightCount()).isEqualTo(1);
     assertThat(state.queuedCount()).isZero();
   }
@@ -146,14 +146,16 @@ class SchedulerStateTest {
     worker("w1", 1, "echo");
 
     // when
-    boolean gaveUp = false;
-    for (int i = 0; i < SchedulerState.MAX_JOB_FAILURES && !gaveUp; i++) {
+    for (int i = 0; i < SchedulerState.MAX_JOB_FAILURES; i++) {
       state.assign();
-      gaveUp = state.requeue(key, "w1", true);
+      state.requeue(key, "w1", SchedulerState.Loss.JOB_FAILED, "boom");
     }
 
     // then
-    assertThat(gaveUp).isTrue();
+    assertThat(state.drainGivenUp()).singleElement().satisfies(g -> {
+      assertThat(g.batchKey()).isEqualTo(key);
+      assertThat(g.reason()).contains("boom");
+    });
     assertThat(state.queuedCount()).isZero();
     assertThat(state.inFlightCount()).isZero();
   }
@@ -236,7 +238,7 @@ class SchedulerStateTest {
   @Test
   void shouldOnlySendBatchesToWorkersCarryingEveryTagOfTheSession() {
     // given
-    state.addSession(new SessionInfo("gpu", "echo", 5, 10, Set.of("gpu", "eu"), 0));
+    state.addSession(new SessionInfo("gpu", "echo", 5, 10, Set.of("gpu", "eu"), 0, 3));
     queue("gpu", 0, 3);
     state.addWorker(new WorkerDescriptor("plain", UUID.randomUUID(), 1, Set.of("echo"), Set.of()));
     state.addWorker(new WorkerDescriptor("gpu-us", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "us")));
@@ -252,7 +254,7 @@ class SchedulerStateTest {
   @Test
   void shouldNotSpreadASessionOverMoreThanMaxWorkers() {
     // given: 4 workers, a session capped at 2 workers
-    state.addSession(new SessionInfo("capped", "echo", 5, 10, Set.of(), 2));
+    state.addSession(new SessionInfo("capped", "echo", 5, 10, Set.of(), 2, 3));
     queue("capped", 0, 40);
     UUID first = worker("w1", 1, "echo");
     worker("w2", 1, "echo");
@@ -278,5 +280,27 @@ class SchedulerStateTest {
 
   private UUID nodeOf(String workerId) {
     return nodes.get(workerId);
+  }
+
+  @Test
+  void shouldGiveUpOnABatchLostWithItsWorkerMoreThanMaxRetriesTimes() {
+    // given: max_retries 1, so at most 2 attempts
+    state.addSession(new SessionInfo("s", "echo", 5, 10, Set.of(), 0, 1));
+    String key = queue("s", 0, 1).get(0);
+
+    // when: every worker that takes it dies
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      UUID node = worker("w" + attempt, 1, "echo");
+      assertThat(state.assign()).singleElement().satisfies(a -> assertThat(a.batchKey()).isEqualTo(key));
+      state.removeWorkersOn(node);
+    }
+
+    // then
+    assertThat(state.drainGivenUp()).singleElement().satisfies(g -> {
+      assertThat(g.attempts()).isEqualTo(2);
+      assertThat(g.reason()).contains("max_retries 1");
+    });
+    worker("w3", 1, "echo");
+    assertThat(state.assign()).as("not queued again").isEmpty();
   }
 }
