@@ -7,9 +7,8 @@
 //        (defaults: localhost:1337 10000 100)
 'use strict';
 
-const path = require('path');
 const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
+const { loadContract } = require('./contract');
 
 const TIMEOUT_MS = 120_000;
 const UNARY_DEADLINE_MS = 30_000;
@@ -27,16 +26,7 @@ const batchSize = Number(process.argv[4] || 100);
 if (!Number.isInteger(tasks) || tasks < 1) usage(`tasks must be a positive integer, got ${process.argv[3]}`);
 if (!Number.isInteger(batchSize) || batchSize < 1) usage(`batchSize must be a positive integer, got ${process.argv[4]}`);
 
-const PROTO_ROOT = path.resolve(__dirname, '../../client-api/src/main/proto');
-const packageDefinition = protoLoader.loadSync(['gridqueue/v1/queue.proto', 'gridqueue/v1/cache.proto'], {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [PROTO_ROOT],
-});
-const gridqueue = grpc.loadPackageDefinition(packageDefinition).gridqueue.v1;
+const gridqueue = loadContract();
 const client = new gridqueue.Queue(target, grpc.credentials.createInsecure());
 
 let sessionId = null;

@@ -5,24 +5,14 @@
 // Usage: node errors-client.js [host:port]   (default: localhost:1337)
 'use strict';
 
-const path = require('path');
 const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
+const { loadContract } = require('./contract');
 
 const TIMEOUT_MS = 120_000;
 const DEADLINE_MS = 30_000;
 const target = process.argv[2] || 'localhost:1337';
 
-const PROTO_ROOT = path.resolve(__dirname, '../../client-api/src/main/proto');
-const packageDefinition = protoLoader.loadSync(['gridqueue/v1/queue.proto', 'gridqueue/v1/cache.proto'], {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [PROTO_ROOT],
-});
-const gridqueue = grpc.loadPackageDefinition(packageDefinition).gridqueue.v1;
+const gridqueue = loadContract();
 const queue = new gridqueue.Queue(target, grpc.credentials.createInsecure());
 const cache = new gridqueue.Cache(target, grpc.credentials.createInsecure());
 
