@@ -85,6 +85,10 @@ async function main() {
     await unaryStatus(queue, 'CloseSession', { id: 'no-such-session' }),
     grpc.status.NOT_FOUND, ['no-such-session']);
 
+  check('ClientStreamDeadLetters of session "no-such-session"',
+    await serverStreamStatus(queue, 'ClientStreamDeadLetters', { id: 'no-such-session' }),
+    grpc.status.NOT_FOUND, ['no-such-session']);
+
   check('UpdateSession',
     await unaryStatus(queue, 'UpdateSession', { id: 'no-such-session', app: { id: 'echo' } }),
     grpc.status.UNIMPLEMENTED);
@@ -138,9 +142,6 @@ async function main() {
   }
 
   // RPCs documented as not implemented yet.
-  check('ClientStreamDeadLetters',
-    await serverStreamStatus(queue, 'ClientStreamDeadLetters', { id: 'no-such-session' }),
-    grpc.status.UNIMPLEMENTED);
   check('WorkerUpdate', await streamStatus(queue, 'WorkerUpdate', []), grpc.status.UNIMPLEMENTED);
   check('WorkerStream', await streamStatus(queue, 'WorkerStream', []), grpc.status.UNIMPLEMENTED);
 

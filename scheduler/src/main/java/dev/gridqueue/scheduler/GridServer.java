@@ -59,7 +59,7 @@ public final class GridServer implements AutoCloseable {
       // gRPC handlers run on network threads; calls that wait on the grid run here instead.
       ExecutorService blockingCalls = Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
       SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
-      QueueService queue = new QueueService(ignite, sharedData, blockingCalls);
+      QueueService queue = new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
       SharedDataService cache = new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
       Server grpc = startGrpc(options, queue, cache);
       LOG.info(

@@ -10,6 +10,7 @@ import java.util.Optional;
 public final class GridServerOptions {
   /** The gRPC port clients use unless told otherwise (ALPCRUN.CH's). */
   public static final int DEFAULT_GRPC_PORT = 1337;
+  public static final java.time.Duration DEFAULT_DELIVERY_ACK_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   /**
    * gRPC's largest message: room for the largest shared-data payload plus framing. Task batches
@@ -23,8 +24,10 @@ public final class GridServerOptions {
   private final int maxMessageBytes;
   private final WorkerOptions localWorker;
   private final SharedDataLimits sharedDataLimits;
+  private final java.time.Duration deliveryAckTimeout;
 
   private GridServerOptions(Builder b) {
+    this.deliveryAckTimeout = b.deliveryAckTimeout;
     this.sharedDataLimits = b.sharedDataLimits;
     this.grid = Objects.requireNonNull(b.grid, "grid options are required");
     this.grpcHost = b.grpcHost;
@@ -35,6 +38,14 @@ public final class GridServerOptions {
 
   public static Builder newBuilder() {
     return new Builder();
+  }
+
+  /**
+   * How long a result or dead-letter delivery waits for the client's acknowledgement before the
+   * server forgets it (removes it from the grid) anyway.
+   */
+  public java.time.Duration deliveryAckTimeout() {
+    return deliveryAckTimeout;
   }
 
   public GridOptions grid() {
@@ -72,6 +83,7 @@ public final class GridServerOptions {
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private WorkerOptions localWorker;
     private SharedDataLimits sharedDataLimits = SharedDataLimits.defaults();
+    private java.time.Duration deliveryAckTimeout = DEFAULT_DELIVERY_ACK_TIMEOUT;
 
     private Builder() {}
 
@@ -106,6 +118,15 @@ public final class GridServerOptions {
         throw new IllegalArgumentException("maxMessageBytes must be at least 1 MiB, got " + bytes);
       }
       this.maxMessageBytes = bytes;
+      return this;
+    }
+
+    /** How long an unacknowledged delivery stays in the grid after it was sent (default 30 s). */
+    public Builder deliveryAckTimeout(java.time.Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("deliveryAckTimeout must be positive, got " + timeout);
+      }
+      this.deliveryAckTimeout = timeout;
       return this;
     }
 

@@ -127,9 +127,6 @@ class BadInputIT {
     assertThatThrownBy(() -> queue.updateSession(echoSession()))
         .hasMessageContaining("UNIMPLEMENTED")
         .hasMessageContaining("UpdateSession is not implemented yet");
-    assertThatThrownBy(() -> queue.clientStreamDeadLetters(echoSession()).hasNext())
-        .hasMessageContaining("UNIMPLEMENTED")
-        .hasMessageContaining("ClientStreamDeadLetters is not implemented yet");
   }
 
   /** A fresh session still runs a task end to end. */

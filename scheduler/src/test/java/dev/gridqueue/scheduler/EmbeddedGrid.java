@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private final int localWorkerSlots;
   private java.time.Duration failureDetection = java.time.Duration.ofSeconds(10);
+  private java.time.Duration deliveryAckTimeout = GridServerOptions.DEFAULT_DELIVERY_ACK_TIMEOUT;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalGridPorts ports;
@@ -42,6 +43,12 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** How long an unacknowledged result stays in the grid after it was sent. */
+  public EmbeddedGrid deliveryAckTimeout(java.time.Duration timeout) {
+    this.deliveryAckTimeout = timeout;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     name = context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime();
@@ -54,7 +61,8 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
                     .failureDetectionTimeout(failureDetection)
                     .build())
             .grpcHost("127.0.0.1")
-            .grpcPort(0);
+            .grpcPort(0)
+            .deliveryAckTimeout(deliveryAckTimeout);
     if (localWorkerSlots > 0) {
       options.localWorker(WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());
     }

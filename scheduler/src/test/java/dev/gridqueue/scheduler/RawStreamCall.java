@@ -33,6 +33,16 @@ final class RawStreamCall implements StreamObserver<Batch> {
     return end.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Acknowledges deliveries with a batch that carries nothing else. */
+  void ack(java.util.Collection<String> deliveryIds) {
+    requests.onNext(Batch.newBuilder().addAllAckDeliveryIds(deliveryIds).build());
+  }
+
+  /** Cancels the call, as a crashing client's transport would end it. */
+  void cancel() {
+    ((io.grpc.stub.ClientCallStreamObserver<Batch>) requests).cancel("test cancels the stream", null);
+  }
+
   int resultCount() {
     return received.stream().mapToInt(Batch::getMessagesCount).sum();
   }

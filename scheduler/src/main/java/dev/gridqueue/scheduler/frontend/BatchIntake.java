@@ -75,7 +75,7 @@ final class BatchIntake {
     return batches.getAll(new java.util.LinkedHashSet<>(keys));
   }
 
-  void remove(String key) {
-    batches.removeAsync(key);
+  IgniteCache<String, StoredBatch> cache() {
+    return batches;
   }
 }

@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Delivery respects the client's pace: while the client is not ready for more, done batches
  * are parked by key only (their results stay in the grid) and sent when it is ready again.
+ *
+ * <p>Delivery is acknowledged: every result batch carries its stored key as {@code delivery_id}
+ * and stays in the grid until the client names it in {@code ack_delivery_ids}, until the ack
+ * timeout has passed since it was sent, or until the stream completes normally (see {@link
+ * DeliveryLedger}). If the stream breaks, what was not acknowledged is sent again to the next
+ * stream of the session. A done batch without result messages (all its tasks were dead-lettered)
+ * answers its tasks but sends nothing.
  */
 final class ClientStreamHandler implements StreamObserver<Batch> {
   static final int REQUEST_WINDOW = 32;
@@ -63,6 +70,10 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   private final Set<String> parkedKeys = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong deliveries = new AtomicLong();
+  private final DeliveryLedger ledger;
+  /** Told about acknowledged dead letters, so the dead-letter streams stop tracking them. */
+  private final java.util.function.Consumer<List<String>> deadLettersAcknowledged;
+  private final long rememberDeliveriesNanos;
 
   private PendingGroup group; // guarded by intakeLock
   private int storesInFlight; // guarded by intakeLock
@@ -79,8 +90,14 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       BatchIntake intake,
       ScheduledExecutorService timer,
       Executor blockingCalls,
-      ServerCallStreamObserver<Batch> out) {
+      ServerCallStreamObserver<Batch> out,
+      DeliveryLedger ledger,
+      java.time.Duration ackTimeout,
+      java.util.function.Consumer<List<String>> deadLettersAcknowledged) {
     this.ignite = ignite;
+    this.ledger = ledger;
+    this.deadLettersAcknowledged = deadLettersAcknowledged;
+    this.rememberDeliveriesNanos = ackTimeout.plusMinutes(1).toNanos();
     this.timer = timer;
     this.blockingCalls = blockingCalls;
     this.sessions = sessions;
@@ -119,14 +136,48 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
         throw new InvalidRequestException(
             "batch.session_id: this stream serves session " + sessionId + ", got " + target);
       }
-      sessions.require(target);
-      BatchIntake.validate(batch);
+      boolean acksOnly = batch.getMessagesCount() == 0 && batch.getAckDeliveryIdsCount() > 0;
+      if (!acksOnly || sessionId == null) {
+        sessions.require(target);
+      }
+      if (!acksOnly) {
+        BatchIntake.validate(batch);
+      }
       if (sessionId == null) {
         bind(target);
+      }
+      if (batch.getAckDeliveryIdsCount() > 0) {
+        acknowledge(batch.getAckDeliveryIdsList());
+        if (acksOnly) {
+          out.request(1);
+          return;
+        }
+        batch = batch.toBuilder().clearAckDeliveryIds().build(); // not stored with the tasks
       }
       accept(batch);
     } catch (RuntimeException e) {
       fail(e);
+    }
+  }
+
+  /** Deliveries of this session the client processed: they leave the grid (coalesced). */
+  private void acknowledge(List<String> deliveryIds) {
+    List<String> keys = new java.util.ArrayList<>(deliveryIds.size());
+    List<String> deadLetters = null;
+    for (String id : deliveryIds) {
+      if (dev.gridqueue.grid.store.BatchKeys.belongsTo(id, sessionId)) {
+        keys.add(id);
+        if (id.endsWith(DeadLetterStream.KEY_SUFFIX)) {
+          if (deadLetters == null) {
+            deadLetters = new java.util.ArrayList<>();
+          }
+          deadLetters.add(id);
+        }
+      }
+    }
+    ledger.acknowledged(keys);
+    if (deadLetters != null) {
+      deadLettersAcknowledged.accept(deadLetters);
     }
   }
 
@@ -287,6 +338,13 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     return ended;
   }
 
+  /** Forgets deliveries sent longer than the ack timeout ago (they leave the grid). */
+  void expireDeliveries() {
+    if (!ended) {
+      ledger.expire();
+    }
+  }
+
   private void deliver(String key, StoredBatch done) {
     if (ended || delivered.containsKey(key)) {
       return;
@@ -354,13 +412,17 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       LOG.error("stored results of batch {} are corrupt", key, e);
       return;
     }
-    synchronized (outLock) {
-      if (ended) {
-        return;
+    if (results.getMessagesCount() == 0) {
+      ledger.discard(key); // every task went to the dead letters: nothing to send
+    } else {
+      ledger.sent(key);
+      synchronized (outLock) {
+        if (ended) {
+          return; // stays unacknowledged in the grid for the next stream
+        }
+        sendPerClientBatch(results.toBuilder().setDeliveryId(key).build(), done.clientBatches());
       }
-      sendPerClientBatch(results, done.clientBatches());
     }
-    intake.remove(key);
     outstanding.remove(key);
     synchronized (intakeLock) {
       if (!ended) {
@@ -371,9 +433,13 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     completeIfDrained();
   }
 
-  /** Sends results as the client batched its tasks. Caller holds outLock. */
+  /**
+   * Sends results as the client batched its tasks; every part carries the same delivery id. When
+   * some tasks went to the dead letters the runs no longer line up, and the results go as one
+   * batch. Caller holds outLock.
+   */
   private void sendPerClientBatch(Batch results, ClientBatches clientBatches) {
-    if (clientBatches == null) {
+    if (clientBatches == null || results.getMessagesCount() != totalTasks(clientBatches)) {
       out.onNext(results);
       return;
     }
@@ -391,13 +457,22 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     }
   }
 
+  private static int totalTasks(ClientBatches clientBatches) {
+    int total = 0;
+    for (int i = 0; i < clientBatches.count(); i++) {
+      total += clientBatches.size(i);
+    }
+    return total;
+  }
+
   /**
-   * A delivered batch is removed from the grid, so a duplicate report of it can only arrive
-   * shortly after (an event already in flight, a re-scan racing the removal): remembering
-   * deliveries for a minute bounds the stream's memory.
+   * A delivered batch leaves the grid at the latest the ack timeout after it was sent, so a
+   * duplicate report of it can only arrive until shortly after (an event already in flight, a
+   * re-scan racing the removal): remembering deliveries for a minute longer bounds the stream's
+   * memory.
    */
   private void forgetOldDeliveries() {
-    long cutoff = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    long cutoff = System.nanoTime() - rememberDeliveriesNanos;
     delivered.values().removeIf(at -> at < cutoff);
   }
 
@@ -417,6 +492,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       ended = true;
       out.onCompleted();
     }
+    ledger.releaseAll(); // completed normally: everything sent was delivered
     closeSubscription();
   }
 

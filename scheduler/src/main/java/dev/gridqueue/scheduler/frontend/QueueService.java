@@ -52,12 +52,55 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   private final GrpcBlockingCalls unaryCalls;
 
   public QueueService(Ignite ignite, SharedDataStore sharedData, Executor blockingCalls) {
+    this(ignite, sharedData, blockingCalls, java.time.Duration.ofSeconds(30));
+  }
+
+  /**
+   * {@code deliveryAckTimeout}: how long a result or dead-letter delivery stays in the grid after
+   * it was sent when the client does not acknowledge it.
+   */
+  public QueueService(
+      Ignite ignite, SharedDataStore sharedData, Executor blockingCalls, java.time.Duration deliveryAckTimeout) {
     this.ignite = ignite;
+    this.deliveryAckTimeout = deliveryAckTimeout;
     this.blockingCalls = blockingCalls;
     this.unaryCalls = new GrpcBlockingCalls(blockingCalls);
     ignite.events().localListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     this.sessions = new SessionStore(ignite, sharedData);
     this.intake = new BatchIntake(ignite);
+    long sweepMillis = Math.max(10, Math.min(1_000, deliveryAckTimeout.toMillis() / 4));
+    lingerTimer.scheduleWithFixedDelay(
+        () -> blockingCalls.execute(this::sweepDeliveries), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private final java.time.Duration deliveryAckTimeout;
+
+  /** Open dead-letter streams: swept for ack timeouts and closed sessions. */
+  private final Set<DeadLetterStream> deadLetterStreams = ConcurrentHashMap.newKeySet();
+
+  private void sweepDeliveries() {
+    streams.removeIf(ClientStreamHandler::isEnded);
+    deadLetterStreams.removeIf(DeadLetterStream::isEnded);
+    try {
+      for (ClientStreamHandler stream : streams) {
+        stream.expireDeliveries();
+      }
+      for (DeadLetterStream stream : deadLetterStreams) {
+        stream.sweep();
+      }
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(QueueService.class).warn("delivery sweep failed: {}", e.toString());
+    }
+  }
+
+  private DeliveryLedger newLedger() {
+    return new DeliveryLedger(intake.cache(), lingerTimer, blockingCalls, deliveryAckTimeout, System::nanoTime);
+  }
+
+  private void deadLettersAcknowledged(java.util.List<String> keys) {
+    for (DeadLetterStream stream : deadLetterStreams) {
+      stream.acknowledgedElsewhere(keys);
+    }
   }
 
   /** Open client streams, re-scanned for results when a server node leaves. */
@@ -83,6 +126,13 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
         stream.rescanResults();
       } catch (RuntimeException e) {
         org.slf4j.LoggerFactory.getLogger(QueueService.class).warn("result re-scan failed: {}", e.toString());
+      }
+    }
+    for (DeadLetterStream stream : deadLetterStreams) {
+      try {
+        stream.rescan();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(QueueService.class).warn("dead-letter re-scan failed: {}", e.toString());
       }
     }
   }
@@ -116,7 +166,15 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   public StreamObserver<Batch> clientStream(StreamObserver<Batch> response) {
     ClientStreamHandler handler =
         new ClientStreamHandler(
-            ignite, sessions, intake, lingerTimer, blockingCalls, (ServerCallStreamObserver<Batch>) response);
+            ignite,
+            sessions,
+            intake,
+            lingerTimer,
+            blockingCalls,
+            (ServerCallStreamObserver<Batch>) response,
+            newLedger(),
+            deliveryAckTimeout,
+            this::deadLettersAcknowledged);
     streams.add(handler);
     String fromMetadata = SessionIdMetadata.SESSION_ID.get();
     handler.start(fromMetadata == null ? "" : fromMetadata);
@@ -151,7 +209,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public void clientStreamDeadLetters(Session request, StreamObserver<Batch> response) {
-    response.onError(notYet("ClientStreamDeadLetters", "the fault-tolerance issue"));
+    DeadLetterStream stream =
+        new DeadLetterStream(ignite, sessions, blockingCalls, (ServerCallStreamObserver<Batch>) response, newLedger());
+    deadLetterStreams.add(stream);
+    stream.start(request.getId());
   }
 
   @Override

@@ -71,6 +71,11 @@ final class SessionStore {
     return record;
   }
 
+  /** Whether the session is open. */
+  boolean exists(String id) {
+    return sessions.containsKey(id);
+  }
+
   /** Closes the session: removes it, then its queued batches, undelivered results and shared data. */
   void close(String id) {
     if (id.isEmpty()) {

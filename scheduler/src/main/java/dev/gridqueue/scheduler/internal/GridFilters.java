@@ -72,38 +72,43 @@ public final class GridFilters {
   }
 
   /**
-   * Done batches of one session, as they complete. Asynchronous callback: the listener touches the
-   * cache (removes delivered batches), which must not happen inside the update that notified it.
+   * Batches of one session entering one state (DONE: results; DEAD: dead letters), as they do.
+   * Asynchronous callback: the listener may touch the cache, which must not happen inside the
+   * update that notified it.
    */
   @IgniteAsyncCallback
-  public static final class DoneOfSession implements CacheEntryEventSerializableFilter<String, StoredBatch> {
+  public static final class OfSessionInState implements CacheEntryEventSerializableFilter<String, StoredBatch> {
     private static final long serialVersionUID = 1L;
     private final String sessionId;
+    private final BatchState state;
 
-    public DoneOfSession(String sessionId) {
+    public OfSessionInState(String sessionId, BatchState state) {
       this.sessionId = sessionId;
+      this.state = state;
     }
 
     @Override
     public boolean evaluate(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
       return (e.getEventType() == EventType.CREATED || e.getEventType() == EventType.UPDATED)
-          && e.getValue().state() == BatchState.DONE
+          && e.getValue().state() == state
           && sessionId.equals(e.getValue().sessionId());
     }
   }
 
-  /** Done batches of one session already in the cache, for a stream that (re)attaches. */
-  public static final class DoneOfSessionScan implements IgniteBiPredicate<String, StoredBatch> {
+  /** Batches of one session in one state already in the cache, for a stream that (re)attaches. */
+  public static final class OfSessionInStateScan implements IgniteBiPredicate<String, StoredBatch> {
     private static final long serialVersionUID = 1L;
     private final String sessionId;
+    private final BatchState state;
 
-    public DoneOfSessionScan(String sessionId) {
+    public OfSessionInStateScan(String sessionId, BatchState state) {
       this.sessionId = sessionId;
+      this.state = state;
     }
 
     @Override
     public boolean apply(String key, StoredBatch batch) {
-      return batch.state() == BatchState.DONE && BatchKeys.belongsTo(key, sessionId);
+      return batch.state() == state && BatchKeys.belongsTo(key, sessionId);
     }
   }
 

@@ -1,0 +1,31 @@
+package dev.gridqueue.scheduler;
+
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.store.BatchKeys;
+import dev.gridqueue.grid.store.StoredBatch;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.query.ScanQuery;
+
+/** Reads what a test grid's batches cache holds for a session. */
+final class GridBatches {
+  private GridBatches() {}
+
+  static IgniteCache<String, StoredBatch> cache(EmbeddedGrid grid) {
+    return grid.server().ignite().cache(CacheNames.BATCHES);
+  }
+
+  /** Every entry of the session (queued, done, dead), by key. */
+  static Map<String, StoredBatch> ofSession(EmbeddedGrid grid, String sessionId) {
+    Map<String, StoredBatch> found = new HashMap<>();
+    try (var cursor = cache(grid).query(new ScanQuery<String, StoredBatch>())) {
+      for (var e : cursor) {
+        if (BatchKeys.belongsTo(e.getKey(), sessionId)) {
+          found.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    return found;
+  }
+}
