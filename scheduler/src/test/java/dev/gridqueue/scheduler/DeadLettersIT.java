@@ -154,6 +154,83 @@ class DeadLettersIT {
     queue.closeSession(session);
   }
 
+  @Test
+  void shouldHandDeadLettersToTheJavaClientAcknowledgeThemAndResubmitUnderANewId() throws Exception {
+    // given: a task whose batch ends with its only task dead-lettered
+    dev.gridqueue.client.GridQueueClient client = new dev.gridqueue.client.GridQueueClient(grid.newChannel());
+    try (dev.gridqueue.client.TaskSession session =
+        client.openSession(dev.gridqueue.client.SessionOptions.forApp("echo").build())) {
+      session.submit("doomed", "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      session.flush();
+      String batchKey = dieAsTheExecutingSideWould(session.session(), "doomed");
+
+      // when
+      dev.gridqueue.client.TaskResult letter = session.awaitResults(1, Duration.ofSeconds(20)).get(0);
+
+      // then: a dead letter, acknowledged by the client, so it leaves the grid
+      assertThat(letter.taskId()).isEqualTo("doomed");
+      assertThat(letter.isDeadLetter()).isTrue();
+      assertThat(letter.succeeded()).isFalse();
+      assertThat(letter.error()).isEqualTo("handler failed: doomed");
+      assertThat(letter.attempts()).isEqualTo(1);
+      await("acknowledged dead letter and empty done batch removed")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> GridBatches.ofSession(grid, session.id()).isEmpty());
+
+      // when: the caller runs it again
+      String again = session.resubmit(letter, "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      session.flush();
+
+      // then
+      assertThat(again).isEqualTo("doomed~r1");
+      await("resubmitted task queued")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> GridBatches.ofSession(grid, session.id()).values().stream()
+              .anyMatch(b -> b.state() == BatchState.QUEUED && tasksOf(b).contains("doomed~r1")));
+      assertThat(batchKey).isNotEmpty();
+    }
+  }
+
+  @Test
+  void shouldEndTheJavaClientsSessionWhenTheLastTaskEndsAsADeadLetter() throws Exception {
+    // given
+    dev.gridqueue.client.GridQueueClient client = new dev.gridqueue.client.GridQueueClient(grid.newChannel());
+    try (dev.gridqueue.client.TaskSession session =
+        client.openSession(dev.gridqueue.client.SessionOptions.forApp("echo").build())) {
+      session.submit("doomed", "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      session.finishSending();
+
+      // when
+      dieAsTheExecutingSideWould(session.session(), "doomed");
+
+      // then: the dead letter, then the end (the caller waiting for 1 task is not stuck)
+      dev.gridqueue.client.TaskResult letter = session.poll(Duration.ofSeconds(20));
+      assertThat(letter).isNotNull();
+      assertThat(letter.isDeadLetter()).isTrue();
+      assertThat(session.poll(Duration.ofSeconds(20))).as("the session ends").isNull();
+    }
+  }
+
+  /** Finds the session's queued batch, dead-letters its task and marks it done without results. */
+  private static String dieAsTheExecutingSideWould(Session session, String taskId) {
+    await("accepted")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> GridBatches.ofSession(grid, session.getId()).size() == 1);
+    Map.Entry<String, StoredBatch> queued = GridBatches.ofSession(grid, session.getId()).entrySet().iterator().next();
+    GridBatches.cache(grid).put(queued.getKey() + "#dead", deadEntry(session, taskId));
+    GridBatches.cache(grid).put(
+        queued.getKey(), queued.getValue().done(1, Batch.newBuilder().setSessionId(session.getId()).build().toByteArray()));
+    return queued.getKey();
+  }
+
+  private static List<String> tasksOf(StoredBatch batch) {
+    try {
+      return Batch.parseFrom(batch.payload()).getMessagesList().stream().map(Message::getId).toList();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Session newSession(QueueGrpc.QueueBlockingStub queue) {
     return queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("echo")).build());
   }
