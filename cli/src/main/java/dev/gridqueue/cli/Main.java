@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       JacobiDemoCommand.class,
       ServerCommand.class,
       WorkerCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      ChaosCommand.class
     })
 public final class Main implements Runnable {
   public static void main(String[] args) {

@@ -1,0 +1,299 @@
+package dev.gridqueue.cli;
+
+import dev.gridqueue.client.GridQueueClient;
+import dev.gridqueue.client.GridQueueException;
+import dev.gridqueue.client.SessionOptions;
+import dev.gridqueue.client.TaskResult;
+import dev.gridqueue.client.TaskSession;
+import dev.gridqueue.grid.FreePorts;
+import dev.gridqueue.grid.LocalGridPorts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gridqueue chaos}: three grid server processes (backups 1) and several worker processes
+ * on loopback; one session, given all three server addresses, runs many small tasks while worker
+ * processes and one grid server are killed with SIGKILL (each killed worker is replaced). Prints
+ * how every task ended and exits non-zero if a task was lost or reached the application twice.
+ */
+@Command(
+    name = "chaos",
+    mixinStandardHelpOptions = true,
+    description = "Kill workers and a grid node (SIGKILL) during a run; check every task ends exactly once.")
+final class ChaosCommand implements Callable<Integer> {
+  private static final int SERVERS = 3;
+
+  @Option(names = "--tasks", description = "Tasks to run (default: ${DEFAULT-VALUE}).")
+  int tasks = 100_000;
+
+  @Option(names = "--task-ms", description = "Work per task: milliseconds the built-in sleep app sleeps (default: ${DEFAULT-VALUE}).")
+  int taskMillis = 3;
+
+  @Option(names = "--batch-size", description = "Tasks per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize = 50;
+
+  @Option(names = "--workers", description = "Worker processes running at once (default: ${DEFAULT-VALUE}).")
+  int workers = 4;
+
+  @Option(names = "--slots", description = "Slots per worker (default: ${DEFAULT-VALUE}).")
+  int slots = 2;
+
+  @Option(names = "--worker-kills", description = "Workers killed (and replaced) during the run (default: ${DEFAULT-VALUE}).")
+  int workerKills = 3;
+
+  @Option(
+      names = "--kill-grid-node",
+      negatable = true,
+      description = "Kill one grid server during the run (default: ${DEFAULT-VALUE}).")
+  boolean killGridNode = true;
+
+  @Option(names = "--grid-node", description = "Which grid server to kill, 0-2 (default: chosen with the seed).")
+  Integer gridNodeToKill;
+
+  @Option(names = "--seed", description = "Seed of the kill plan (default: the current time).")
+  Long seed;
+
+  @Option(names = "--failure-detection-ms", description = "How fast the grid declares a killed node failed (default: ${DEFAULT-VALUE}).")
+  long failureDetectionMs = 3_000;
+
+  @Option(names = "--timeout-s", description = "Give up waiting for results after this many seconds (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds = 600;
+
+  @Option(names = "--work-dir", description = "Logs and Ignite work files of the child processes (default: a new directory under the temp dir).")
+  Path workDir;
+
+  private final List<String> killLog = new CopyOnWriteArrayList<>();
+  private long startNanos;
+
+  @Override
+  public Integer call() throws Exception {
+    if (tasks < 1 || workers < 1 || workerKills < 0 || taskMillis < 0 || batchSize < 1) {
+      System.err.println("--tasks, --workers and --batch-size must be positive; --worker-kills and --task-ms not negative");
+      return 2;
+    }
+    long planSeed = seed != null ? seed : System.nanoTime();
+    Random random = new Random(planSeed);
+    Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "gridqueue-chaos-" + System.currentTimeMillis());
+    // The plan: kills happen when this share of the tasks has ended.
+    TreeMap<Integer, String> plan = new TreeMap<>();
+    for (int i = 0; i < workerKills; i++) {
+      plan.put(threshold(random), "worker");
+    }
+    int doomedServer = gridNodeToKill != null ? gridNodeToKill : random.nextInt(SERVERS);
+    if (killGridNode) {
+      int at = threshold(random);
+      while (plan.containsKey(at)) {
+        at++;
+      }
+      plan.put(at, "server-" + doomedServer);
+    }
+    System.out.printf(
+        "chaos: %,d tasks (sleep %d ms) on %d grid servers and %d workers x %d slots; seed %d; logs in %s%n",
+        tasks, taskMillis, SERVERS, workers, slots, planSeed, dir);
+    try (ChildProcesses children = new ChildProcesses(dir, "-Xms64m -Xmx384m -XX:+UseSerialGC");
+        Grid grid = new Grid(children, dir)) {
+      List<String> addresses = grid.start();
+      System.out.printf("grid up: gRPC on %s%n", String.join(", ", addresses));
+      return run(grid, addresses, plan, random);
+    }
+  }
+
+  /** A kill point between 15% and 75% of the run. */
+  private int threshold(Random random) {
+    return (int) (tasks * (0.15 + 0.6 * random.nextDouble()));
+  }
+
+  private int run(Grid grid, List<String> addresses, TreeMap<Integer, String> plan, Random random) throws Exception {
+    Map<String, Integer> received = new HashMap<>();
+    int delivered = 0;
+    int deadLettered = 0;
+    int failed = 0;
+    String failure = null;
+    ExecutorService chaos = Executors.newSingleThreadExecutor();
+    startNanos = System.nanoTime();
+    long duplicatesDropped = 0;
+    long failovers = 0;
+    try (GridQueueClient client = GridQueueClient.connect(addresses)) {
+      TaskSession session =
+          client.openSession(SessionOptions.forApp("sleep").batchSize(batchSize).maxInflightBatchesPerWorker(4).build());
+      Thread producer = new Thread(() -> submitAll(session), "chaos-producer");
+      producer.setDaemon(true);
+      producer.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      int ended = 0;
+      try {
+        while (true) {
+          long left = deadline - System.nanoTime();
+          TaskResult r = left > 0 ? session.poll(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(5)))) : null;
+          if (r == null) {
+            if (System.nanoTime() >= deadline) {
+              failure = "no more results within --timeout-s " + timeoutSeconds;
+              break;
+            }
+            if (ended >= tasks) {
+              break; // the session ended (poll returns null at once) or nothing more comes
+            }
+            continue;
+          }
+          if (received.merge(r.taskId(), 1, Integer::sum) > 1) {
+            continue; // counted below as duplicated to the application
+          }
+          ended++;
+          if (r.isDeadLetter()) {
+            deadLettered++;
+          } else if (r.succeeded()) {
+            delivered++;
+          } else {
+            failed++;
+          }
+          while (!plan.isEmpty() && plan.firstKey() <= ended) {
+            String target = plan.pollFirstEntry().getValue();
+            int at = ended;
+            chaos.execute(() -> kill(grid, target, at, random));
+          }
+        }
+      } catch (GridQueueException e) {
+        failure = e.getMessage();
+      }
+      duplicatesDropped = session.duplicatesDropped();
+      failovers = session.failovers();
+      try {
+        session.close();
+      } catch (GridQueueException e) {
+        System.err.println("closing the session: " + e.getMessage());
+      }
+    } finally {
+      chaos.shutdown();
+      chaos.awaitTermination(60, TimeUnit.SECONDS);
+    }
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    long lost = tasks - received.size();
+    long duplicated = received.values().stream().filter(n -> n > 1).count();
+    System.out.println();
+    System.out.println("kills:");
+    killLog.forEach(k -> System.out.println("  " + k));
+    System.out.printf("submitted                              %,d%n", tasks);
+    System.out.printf("delivered (results)                    %,d%n", delivered);
+    System.out.printf("failed (results with an error)         %,d%n", failed);
+    System.out.printf("dead-lettered                          %,d%n", deadLettered);
+    System.out.printf("lost                                   %,d%n", lost);
+    System.out.printf("duplicated to the application          %,d%n", duplicated);
+    System.out.printf("server re-deliveries dropped by client %,d%n", duplicatesDropped);
+    System.out.printf("client failovers                       %,d%n", failovers);
+    System.out.printf("duration                               %.1f s (%,.0f tasks/s)%n", seconds, received.size() / seconds);
+    if (failure != null) {
+      System.out.println("session failed: " + failure);
+    }
+    boolean ok = lost == 0 && duplicated == 0;
+    System.out.println(ok ? "OK: every task ended exactly once" : "FAILED: tasks lost or duplicated");
+    return ok ? 0 : 1;
+  }
+
+  private void submitAll(TaskSession session) {
+    byte[] work = Integer.toString(taskMillis).getBytes(StandardCharsets.US_ASCII);
+    try {
+      for (int i = 0; i < tasks; i++) {
+        session.submit("t" + i, work);
+      }
+      session.finishSending();
+    } catch (RuntimeException e) {
+      System.err.println("submitting failed: " + e);
+    }
+  }
+
+  private void kill(Grid grid, String target, int atTask, Random random) {
+    try {
+      String what = target.startsWith("server") ? grid.killServer(target) : grid.killAndReplaceWorker(random);
+      killLog.add(String.format("%6.1f s  at %,d tasks ended: %s", (System.nanoTime() - startNanos) / 1e9, atTask, what));
+    } catch (Exception e) {
+      killLog.add("kill of " + target + " failed: " + e);
+    }
+  }
+
+  /** The child processes of the run: servers and workers on a private loopback grid. */
+  private final class Grid implements AutoCloseable {
+    private final ChildProcesses children;
+    private final Path dir;
+    private final LocalGridPorts ports = LocalGridPorts.allocate();
+    private final List<String> liveWorkers = new ArrayList<>();
+    private int workerCounter;
+
+    Grid(ChildProcesses children, Path dir) {
+      this.children = children;
+      this.dir = dir;
+    }
+
+    List<String> start() throws Exception {
+      List<String> addresses = new ArrayList<>();
+      for (int i = 0; i < SERVERS; i++) {
+        int grpcPort = FreePorts.any();
+        children.start("server-" + i, List.of("server", "--no-local-worker", "--port", Integer.toString(grpcPort),
+            "--grpc-host", "127.0.0.1", "--discovery-port", Integer.toString(ports.discoveryPort()),
+            "--grid", ports.seedAddress(), "--communication-port", Integer.toString(FreePorts.findRange(100)),
+            "--backups", "1", "--failure-detection-ms", Long.toString(failureDetectionMs),
+            "--work-dir", dir.resolve("ignite").toString(), "--data-region-mb", "256"));
+        addresses.add("127.0.0.1:" + grpcPort);
+        if (i == 0) {
+          children.awaitLog("server-0", "gridqueue server up", Duration.ofSeconds(120));
+        }
+      }
+      for (int i = 1; i < SERVERS; i++) {
+        children.awaitLog("server-" + i, "gridqueue server up", Duration.ofSeconds(120));
+      }
+      List<String> started = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        started.add(startWorker());
+      }
+      for (String w : started) {
+        children.awaitLog(w, "joined the grid", Duration.ofSeconds(120));
+      }
+      return addresses;
+    }
+
+    private String startWorker() throws Exception {
+      String name = "worker-" + (++workerCounter);
+      children.start(name, List.of("worker", "--grid", ports.seedAddress(),
+          "--communication-port", Integer.toString(FreePorts.findRange(100)),
+          "--failure-detection-ms", Long.toString(failureDetectionMs), "--work-dir", dir.resolve("ignite").toString(),
+          "--slots", Integer.toString(slots), "--apps", "sleep", "--worker-id", name + "-" + ProcessHandle.current().pid()));
+      synchronized (liveWorkers) {
+        liveWorkers.add(name);
+      }
+      return name;
+    }
+
+    String killServer(String name) throws InterruptedException {
+      children.kill(name);
+      return "SIGKILL grid node " + name;
+    }
+
+    String killAndReplaceWorker(Random random) throws Exception {
+      String victim;
+      synchronized (liveWorkers) {
+        victim = liveWorkers.remove(random.nextInt(liveWorkers.size()));
+      }
+      children.kill(victim);
+      String replacement = startWorker();
+      return "SIGKILL " + victim + ", replaced by " + replacement;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      children.close();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.gridqueue.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Grid nodes run as child processes of this one, each logging to {@code <dir>/<name>.log}: through
+ * the {@code gridqueue} launcher when this JVM was started by it (system property {@code
+ * gridqueue.launcher}), else with this JVM's java, classpath and Ignite flags. Killed on close.
+ */
+final class ChildProcesses implements AutoCloseable {
+  private final Path dir;
+  private final String javaOpts;
+  private final Map<String, Process> processes = new ConcurrentHashMap<>();
+
+  ChildProcesses(Path dir, String javaOpts) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    this.javaOpts = javaOpts;
+  }
+
+  /** Starts {@code gridqueue <args>} as {@code name}. */
+  Process start(String name, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>();
+    String launcher = System.getProperty("gridqueue.launcher");
+    if (launcher != null && Files.isExecutable(Path.of(launcher))) {
+      command.add(launcher);
+    } else {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(igniteJvmFlags());
+      command.addAll(List.of(javaOpts.split(" ")));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    }
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
+    pb.environment().put("GRIDQUEUE_NO_BUILD", "1");
+    pb.environment().put("JAVA_OPTS", javaOpts);
+    Process p = pb.start();
+    processes.put(name, p);
+    return p;
+  }
+
+  Path log(String name) {
+    return dir.resolve(name + ".log");
+  }
+
+  String logOf(String name) {
+    try {
+      Path log = log(name);
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Waits until {@code name}'s log shows {@code text}; fails if it exits or the time is up. */
+  void awaitLog(String name, String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!logOf(name).contains(text)) {
+      Process p = processes.get(name);
+      if (p != null && !p.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + log(name));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + " did not log '" + text + "' within " + timeout + "; see " + log(name));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** SIGKILL ({@link Process#destroyForcibly()} on Linux), and waits for the process to be gone. */
+  void kill(String name) throws InterruptedException {
+    Process p = processes.get(name);
+    if (p != null) {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process p : processes.values()) {
+      p.destroyForcibly();
+    }
+    for (Process p : processes.values()) {
+      p.waitFor();
+    }
+  }
+
+  /** The flags this JVM was started with that Ignite needs (--add-opens and -D settings). */
+  private static List<String> igniteJvmFlags() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-DIGNITE") || a.startsWith("-Djava.net"))
+        .toList();
+  }
+}
