@@ -5,5 +5,7 @@ public enum BatchState {
   /** Waiting for, or running on, a worker. */
   QUEUED,
   /** Executed; its results wait for delivery to the session's client. */
-  DONE
+  DONE,
+  /** Tasks that ended without a result, waiting for the dead-letter stream (key "batch#dead"). */
+  DEAD
 }
