@@ -17,5 +17,18 @@ public final class CacheNames {
    */
   public static final String SHARED_DATA = "gq-shared-data";
 
+  /**
+   * Cancellations, keyed by session id: a {@code store.CancelSet} of task ids and tags (or all).
+   * Replicated; every session has one from creation, so worker nodes read it from their near
+   * cache before each batch.
+   */
+  public static final String CANCELLATIONS = "gq-cancellations";
+
+  /**
+   * Polyglot workers (gRPC worker protocol) registered on the grid's nodes, keyed by worker id.
+   * Replicated; the scheduler learns of them here.
+   */
+  public static final String REMOTE_WORKERS = "gq-remote-workers";
+
   private CacheNames() {}
 }

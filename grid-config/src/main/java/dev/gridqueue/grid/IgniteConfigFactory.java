@@ -50,7 +50,11 @@ public final class IgniteConfigFactory {
       // Servers define the caches; client nodes (workers) take them from the cluster, which also
       // lets a worker open the shared-data cache with a near cache.
       cfg.setCacheConfiguration(
-          sessionsCache(), batchesCache(options.backups()), sharedDataCache(options.backups()));
+          sessionsCache(),
+          batchesCache(options.backups()),
+          sharedDataCache(options.backups()),
+          cancellationsCache(),
+          remoteWorkersCache());
     }
     return cfg;
   }
@@ -104,6 +108,23 @@ public final class IgniteConfigFactory {
     cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
     cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
     cache.setOnheapCacheEnabled(true);
+    return cache;
+  }
+
+  private static CacheConfiguration<String, Object> remoteWorkersCache() {
+    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(CacheNames.REMOTE_WORKERS);
+    cache.setCacheMode(CacheMode.REPLICATED);
+    cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+    cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+    return cache;
+  }
+
+  private static CacheConfiguration<String, Object> cancellationsCache() {
+    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(CacheNames.CANCELLATIONS);
+    cache.setCacheMode(CacheMode.REPLICATED);
+    cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+    // A cancel returns only once every copy (and the workers' near caches) hold it.
+    cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
     return cache;
   }
 

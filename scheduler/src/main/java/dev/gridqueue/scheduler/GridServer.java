@@ -80,7 +80,10 @@ public final class GridServer implements AutoCloseable {
           .maxInboundMessageSize(options.maxMessageBytes())
           // Handlers never block (QueueService offloads what waits): no thread hop per message.
           .directExecutor()
-          .addService(ServerInterceptors.intercept(queue, new SessionIdMetadata()))
+          .addService(
+              ServerInterceptors.intercept(
+                  queue, new SessionIdMetadata(), new dev.gridqueue.scheduler.polyglot.WorkerIdMetadata(),
+                  new dev.gridqueue.scheduler.frontend.PeerAddress()))
           .addService(cache)
           .build()
           .start();

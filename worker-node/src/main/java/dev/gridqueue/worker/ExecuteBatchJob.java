@@ -4,6 +4,9 @@ import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.worker.internal.BatchRunner;
+import dev.gridqueue.worker.internal.FastAbortedException;
+import dev.gridqueue.worker.internal.ResultWriter;
+import dev.gridqueue.worker.internal.RunLimits;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -28,19 +31,29 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
    * record's fields (they would arrive as zeros).
    */
   public static final class Report implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Not run: already done, delivered, or its session closed. */
-    static final Report SKIPPED = new Report(false, 0, 0);
+    static final Report SKIPPED = new Report(false, 0, 0, 0, 0, false, false);
+    /** Not started: the worker was unbound from the session; queue it again. */
+    static final Report RETURNED = new Report(false, 0, 0, 0, 0, true, false);
 
     private final boolean ran;
     private final int tasks;
     private final int failed;
+    private final int cancelled;
+    private final long runNanos;
+    private final boolean returned;
+    private final boolean fastAborted;
 
-    public Report(boolean ran, int tasks, int failed) {
+    public Report(boolean ran, int tasks, int failed, int cancelled, long runNanos, boolean returned, boolean fastAborted) {
       this.ran = ran;
       this.tasks = tasks;
       this.failed = failed;
+      this.cancelled = cancelled;
+      this.runNanos = runNanos;
+      this.returned = returned;
+      this.fastAborted = fastAborted;
     }
 
     public boolean ran() {
@@ -51,21 +64,52 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
       return tasks;
     }
 
+    /** Tasks that failed (handler error, maximum running time): dead-lettered. */
     public int failed() {
       return failed;
+    }
+
+    /** Tasks skipped because the client cancelled them: dead-lettered. */
+    public int cancelled() {
+      return cancelled;
+    }
+
+    public long runNanos() {
+      return runNanos;
+    }
+
+    /** Handed back unstarted (UNBIND). */
+    public boolean returned() {
+      return returned;
+    }
+
+    /** Stopped for running past its fast-abort limit; to run on another worker. */
+    public boolean fastAborted() {
+      return fastAborted;
     }
   }
 
   private final String batchKey;
   private final String appId;
   private final int attempt;
+  private final long bindGeneration;
+  private final long maxTaskNanos;
+  private final long abortAfterNanos;
 
   @IgniteInstanceResource private transient Ignite ignite;
 
   public ExecuteBatchJob(String batchKey, String appId, int attempt) {
+    this(batchKey, appId, attempt, 0, 0, 0);
+  }
+
+  public ExecuteBatchJob(
+      String batchKey, String appId, int attempt, long bindGeneration, long maxTaskNanos, long abortAfterNanos) {
     this.batchKey = batchKey;
     this.appId = appId;
     this.attempt = attempt;
+    this.bindGeneration = bindGeneration;
+    this.maxTaskNanos = maxTaskNanos;
+    this.abortAfterNanos = abortAfterNanos;
   }
 
   @Override
@@ -77,10 +121,18 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
     if (queued == null || queued.state() != BatchState.QUEUED) {
       return Report.SKIPPED;
     }
-    BatchRunner.Outcome outcome =
-        runtime.runner().runCounted(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData());
-    return batches.replace(batchKey, queued.done(attempt, outcome.results()))
-        ? new Report(true, outcome.tasks(), outcome.failed())
+    if (runtime.isUnbound(queued.sessionId(), bindGeneration)) {
+      return Report.RETURNED;
+    }
+    RunLimits limits = new RunLimits(runtime.cancellations(queued.sessionId()), maxTaskNanos, abortAfterNanos);
+    BatchRunner.Outcome outcome;
+    try {
+      outcome = runtime.runner().runCounted(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData(), limits);
+    } catch (FastAbortedException e) {
+      return new Report(false, 0, 0, 0, 0, false, true);
+    }
+    return new ResultWriter(batches).write(batchKey, queued, attempt, outcome)
+        ? new Report(true, outcome.tasks(), outcome.failed(), outcome.cancelled(), outcome.runNanos(), false, false)
         : Report.SKIPPED;
   }
 }

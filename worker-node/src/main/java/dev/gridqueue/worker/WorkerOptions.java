@@ -1,5 +1,6 @@
 package dev.gridqueue.worker;
 
+import dev.gridqueue.grid.store.ResourceAmounts;
 import java.util.Set;
 import java.util.UUID;
 
@@ -12,12 +13,27 @@ public final class WorkerOptions {
   private final int slots;
   private final Set<String> apps;
   private final Set<String> tags;
+  private final ResourceAmounts resources;
 
   private WorkerOptions(Builder b) {
     this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID().toString().substring(0, 8);
     this.slots = b.slots;
     this.apps = Set.copyOf(b.apps);
     this.tags = Set.copyOf(b.tags);
+    this.resources =
+        new ResourceAmounts(
+            b.cores != null ? b.cores : slots,
+            b.memoryMb != null ? b.memoryMb : Runtime.getRuntime().maxMemory() >> 20,
+            b.diskMb != null ? b.diskMb : new java.io.File(".").getUsableSpace() >> 20,
+            b.gpus);
+  }
+
+  /**
+   * What the worker offers batches that declare resources. Defaults: cores = slots, memory = the
+   * JVM's maximum heap, disk = free space of the working directory, no gpus.
+   */
+  public ResourceAmounts resources() {
+    return resources;
   }
 
   public static Builder newBuilder() {
@@ -48,8 +64,27 @@ public final class WorkerOptions {
     private int slots = Runtime.getRuntime().availableProcessors();
     private Set<String> apps = Set.of();
     private Set<String> tags = Set.of();
+    private Integer cores;
+    private Long memoryMb;
+    private Long diskMb;
+    private int gpus;
 
     private Builder() {}
+
+    /** Resources offered; null leaves a field at its default (see {@link #resources()}). */
+    public Builder resources(Integer cores, Long memoryMb, Long diskMb, Integer gpus) {
+      if (cores != null && cores < 1) {
+        throw new IllegalArgumentException("cores must be at least 1, got " + cores);
+      }
+      if (memoryMb != null && memoryMb < 0 || diskMb != null && diskMb < 0 || gpus != null && gpus < 0) {
+        throw new IllegalArgumentException("memory, disk and gpus must not be negative");
+      }
+      this.cores = cores;
+      this.memoryMb = memoryMb;
+      this.diskMb = diskMb;
+      this.gpus = gpus != null ? gpus : 0;
+      return this;
+    }
 
     public Builder workerId(String workerId) {
       if (workerId == null || workerId.isBlank()) {

@@ -9,7 +9,9 @@ import org.apache.ignite.configuration.NearCacheConfiguration;
 import dev.gridqueue.worker.internal.HandlerRegistry;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import dev.gridqueue.grid.store.CancelSet;
 import org.apache.ignite.Ignite;
 
 /**
@@ -27,6 +29,24 @@ public final class WorkerRuntime {
   private final HandlerRegistry handlers;
   private final BatchRunner runner;
   private volatile SharedDataAccess sharedData;
+  private volatile IgniteCache<String, CancelSet> cancellations;
+  /** Per session, the latest binding generation the scheduler took away (UNBIND). */
+  private final ConcurrentMap<String, Long> unbound = new ConcurrentHashMap<>();
+
+  /** Ignite message topic of UNBIND instructions to worker nodes: an {@link Unbind}. */
+  public static final String UNBIND_TOPIC = "gridqueue.worker.unbind";
+
+  /** An UNBIND instruction: batches of that binding generation or older not started go back. */
+  public static final class Unbind implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String sessionId;
+    private final long generation;
+
+    public Unbind(String sessionId, long generation) {
+      this.sessionId = sessionId;
+      this.generation = generation;
+    }
+  }
 
   private WorkerRuntime(WorkerOptions options, HandlerRegistry handlers) {
     this.options = options;
@@ -64,7 +84,28 @@ public final class WorkerRuntime {
         new SharedDataAccess(
             new SharedDataReader(cache, clientNode),
             (long) (Runtime.getRuntime().maxMemory() * ASSEMBLED_SHARED_DATA_HEAP_SHARE));
+    cancellations =
+        clientNode
+            ? ignite.getOrCreateNearCache(CacheNames.CANCELLATIONS, new NearCacheConfiguration<>())
+            : ignite.cache(CacheNames.CANCELLATIONS);
+    ignite.message().localListen(UNBIND_TOPIC, (nodeId, msg) -> {
+      Unbind u = (Unbind) msg;
+      unbound.merge(u.sessionId, u.generation, Math::max);
+      return true;
+    });
     slot(ignite).complete(this);
+  }
+
+  /** Whether batches of this binding generation must be handed back unstarted. */
+  boolean isUnbound(String sessionId, long generation) {
+    Long taken = unbound.get(sessionId);
+    return taken != null && generation > 0 && generation <= taken;
+  }
+
+  /** The session's cancellations (read through the near cache on a worker node). */
+  CancelSet cancellations(String sessionId) {
+    CancelSet set = cancellations == null ? null : cancellations.get(sessionId);
+    return set == null ? CancelSet.EMPTY : set;
   }
 
   /** Shared data as this worker reads it (fetch counts for tests and stats). */

@@ -13,6 +13,11 @@ public final class BatchKeys {
     return sessionId + SEPARATOR + batchUid;
   }
 
+  /** The key of a batch's dead-letter entry (same session prefix). */
+  public static String deadLetters(String batchKey) {
+    return batchKey + "#dead";
+  }
+
   public static boolean belongsTo(String key, String sessionId) {
     return key.length() > sessionId.length()
         && key.charAt(sessionId.length()) == SEPARATOR

@@ -6,6 +6,6 @@ public enum BatchState {
   QUEUED,
   /** Executed; its results wait for delivery to the session's client. */
   DONE,
-  /** Tasks that ended without a result, waiting for the dead-letter stream. */
+  /** Tasks that ended without a result, waiting for the dead-letter stream (key "batch#dead"). */
   DEAD
 }

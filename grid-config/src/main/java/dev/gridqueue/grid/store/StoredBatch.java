@@ -20,6 +20,10 @@ public final class StoredBatch {
   private final byte[] payload;
   private final ClientBatches clientBatches;
   private final int taskCount;
+  /** Resources the batch declared itself (null: none; its category or session may say). */
+  private ResourceAmounts need;
+  /** Work Queue-style category, or null. */
+  private String category;
 
   public StoredBatch(
       String sessionId,
@@ -51,6 +55,25 @@ public final class StoredBatch {
     return queued(sessionId, sequence, priority, tasks, null, 0);
   }
 
+  /** This batch with the resources and category it declared (null: none). */
+  public StoredBatch withPlacement(ResourceAmounts need, String category) {
+    StoredBatch copy =
+        new StoredBatch(sessionId, sequence, priority, state, attempts, payload, clientBatches, taskCount);
+    copy.need = need == null || need.isNone() ? null : need;
+    copy.category = category == null || category.isEmpty() ? null : category;
+    return copy;
+  }
+
+  /** Resources the batch declared itself; null if it declared none. */
+  public ResourceAmounts need() {
+    return need;
+  }
+
+  /** The batch's category; null if none. */
+  public String category() {
+    return category;
+  }
+
   /** Tasks in the batch, as counted at acceptance (0 if not counted). */
   public int taskCount() {
     return taskCount;
@@ -58,8 +81,19 @@ public final class StoredBatch {
 
   /** This batch, done, carrying its results instead of its tasks. */
   public StoredBatch done(int attempts, byte[] results) {
+    return done(attempts, results, clientBatches);
+  }
+
+  /** This batch, done, with results for only some of its tasks (the others went to dead letters). */
+  public StoredBatch done(int attempts, byte[] results, ClientBatches resultBatches) {
     return new StoredBatch(
-        sessionId, sequence, priority, BatchState.DONE, attempts, results, clientBatches, taskCount);
+            sessionId, sequence, priority, BatchState.DONE, attempts, results, resultBatches, taskCount)
+        .withPlacement(need, category);
+  }
+
+  /** The dead-letter entry of this batch: {@code deadTasks} tasks without a result. */
+  public StoredBatch deadLetters(int attempts, byte[] deadBatch, int deadTasks) {
+    return new StoredBatch(sessionId, sequence, priority, BatchState.DEAD, attempts, deadBatch, null, deadTasks);
   }
 
   /** The client batches coalesced into this one, in task order; null if it is a single one. */

@@ -8,6 +8,8 @@ import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.StatsRequest;
 import dev.gridqueue.scheduler.internal.SchedulerService;
+import dev.gridqueue.scheduler.polyglot.RemoteWorkerHub;
+import dev.gridqueue.scheduler.polyglot.WorkerIdMetadata;
 import dev.gridqueue.scheduler.internal.SchedulerStats;
 import dev.gridqueue.proto.v1.WorkerState;
 import io.grpc.Status;
@@ -68,6 +70,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     ignite.events().localListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     this.sessions = new SessionStore(ignite, sharedData);
     this.intake = new BatchIntake(ignite);
+    this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
     long sweepMillis = Math.max(10, Math.min(1_000, deliveryAckTimeout.toMillis() / 4));
     lingerTimer.scheduleWithFixedDelay(
         () -> blockingCalls.execute(this::sweepDeliveries), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -102,6 +105,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
       stream.acknowledgedElsewhere(keys);
     }
   }
+
+  private final RemoteWorkerHub remoteWorkers;
 
   /** Open client streams, re-scanned for results when a server node leaves. */
   private final Set<ClientStreamHandler> streams = ConcurrentHashMap.newKeySet();
@@ -217,14 +222,15 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public StreamObserver<WorkerState> workerUpdate(StreamObserver<Instruction> response) {
-    response.onError(notYet("WorkerUpdate", "the polyglot-worker (scheduling) issue"));
-    return new DiscardingObserver<>();
+    String peer = PeerAddress.current();
+    return remoteWorkers.openUpdates(
+        WorkerIdMetadata.current(), (ServerCallStreamObserver<Instruction>) response, peer);
   }
 
   @Override
   public StreamObserver<Batch> workerStream(StreamObserver<Batch> response) {
-    response.onError(notYet("WorkerStream", "the polyglot-worker (scheduling) issue"));
-    return new DiscardingObserver<>();
+    return remoteWorkers.openSessionStream(
+        WorkerIdMetadata.current(), SessionIdMetadata.SESSION_ID.get(), (ServerCallStreamObserver<Batch>) response);
   }
 
   static io.grpc.StatusRuntimeException notYet(String rpc, String when) {

@@ -5,7 +5,15 @@ import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
+import dev.gridqueue.scheduler.polyglot.ForwardToRemoteWorkerJob;
+import dev.gridqueue.scheduler.polyglot.RemoteWorkerInstructions;
 import dev.gridqueue.worker.ExecuteBatchJob;
+import dev.gridqueue.worker.WorkerDescriptor;
+import dev.gridqueue.worker.WorkerRuntime;
+import dev.gridqueue.worker.internal.BatchRunner;
+import dev.gridqueue.worker.internal.ResultWriter;
+import java.util.ArrayList;
+import java.util.List;
 import dev.gridqueue.worker.internal.BatchAbortedException;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Sends assigned batches to their workers' nodes with Ignite compute and reports each job's end
  * back to the scheduling loop. Never blocks: completions arrive on Ignite's callback threads.
  */
-final class Dispatcher {
+final class Dispatcher implements SchedulingLoop.Decisions {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
   private final Ignite ignite;
@@ -33,14 +41,18 @@ final class Dispatcher {
     this.loop = loop;
   }
 
-  void dispatch(Assignment a) {
+  @Override
+  public void dispatch(Assignment a) {
     IgniteCompute compute =
         computeByNode.computeIfAbsent(
             a.nodeId(), id -> ignite.compute(ignite.cluster().forNodeId(id)).withNoFailover());
     try {
-      compute
-          .callAsync(new ExecuteBatchJob(a.batchKey(), a.appId(), a.attempt()))
-          .listen(done -> onJobEnd(a, done::get));
+      org.apache.ignite.lang.IgniteCallable<ExecuteBatchJob.Report> job =
+          WorkerDescriptor.KIND_GRPC.equals(a.workerKind())
+              ? new ForwardToRemoteWorkerJob(a.batchKey(), a.workerId(), a.attempt(), a.bindGeneration())
+              : new ExecuteBatchJob(
+                  a.batchKey(), a.appId(), a.attempt(), a.bindGeneration(), a.maxTaskNanos(), a.abortAfterNanos());
+      compute.callAsync(job).listen(done -> onJobEnd(a, done::get));
     } catch (RuntimeException e) {
       onJobEnd(a, () -> {
         throw e;
@@ -55,7 +67,16 @@ final class Dispatcher {
   private void onJobEnd(Assignment a, JobResult result) {
     try {
       ExecuteBatchJob.Report report = (ExecuteBatchJob.Report) result.get();
-      loop.post(state -> state.finished(a.batchKey(), a.workerId(), report.tasks(), report.failed()));
+      if (report.returned()) {
+        loop.post(state -> state.returnedUnstarted(a.batchKey(), a.workerId()));
+      } else if (report.fastAborted()) {
+        LOG.info("batch {} fast-aborted on worker {}; retried elsewhere", a.batchKey(), a.workerId());
+        loop.post(state -> state.requeue(a.batchKey(), a.workerId(), SchedulerState.Loss.FAST_ABORTED, "fast abort"));
+      } else {
+        SchedulerState.Outcome outcome =
+            new SchedulerState.Outcome(report.tasks(), report.failed(), report.cancelled(), report.runNanos());
+        loop.post(state -> state.finished(a.batchKey(), a.workerId(), outcome));
+      }
     } catch (Exception e) {
       if (!workerWentAway(e)) {
         LOG.warn("batch {} failed on worker {}: {}", a.batchKey(), a.workerId(), e.toString());
@@ -80,16 +101,35 @@ final class Dispatcher {
     return false;
   }
 
-  /** Ends a batch the scheduler gave up on: every task gets a result carrying the reason. */
-  void fail(SchedulerState.GivenUp givenUp) {
-    LOG.warn("giving up on batch {}: {}", givenUp.batchKey(), givenUp.reason());
-    failBatch(givenUp.batchKey(), givenUp.attempts(), givenUp.reason());
+  @Override
+  public void instruct(Instruction instruction) {
+    try {
+      if (WorkerDescriptor.KIND_GRPC.equals(instruction.workerKind())) {
+        ignite.message(ignite.cluster().forNodeId(instruction.nodeId()))
+            .send(
+                RemoteWorkerInstructions.TOPIC,
+                new RemoteWorkerInstructions.Message(
+                    instruction.workerId(),
+                    instruction.bind(),
+                    instruction.sessionId(),
+                    instruction.generation(),
+                    instruction.returnUnstarted()));
+      } else if (!instruction.bind() && instruction.returnUnstarted()) {
+        ignite.message(ignite.cluster().forNodeId(instruction.nodeId()))
+            .send(WorkerRuntime.UNBIND_TOPIC, new WorkerRuntime.Unbind(instruction.sessionId(), instruction.generation()));
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("instruction to worker {} not sent (node gone?): {}", instruction.workerId(), e.toString());
+    }
   }
 
-  private void failBatch(String key, int attempts, String reason) {
+  /** Ends a batch the scheduler gave up on: every task goes to dead letters with the reason. */
+  @Override
+  public void deadLetter(SchedulerState.GivenUp givenUp) {
+    LOG.warn("giving up on batch {}: {}", givenUp.batchKey(), givenUp.reason());
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     batches
-        .getAsync(key)
+        .getAsync(givenUp.batchKey())
         .listen(
             f -> {
               StoredBatch queued = f.get();
@@ -98,18 +138,23 @@ final class Dispatcher {
               }
               try {
                 Batch tasks = Batch.parseFrom(queued.payload());
-                Batch.Builder results = Batch.newBuilder().setId(tasks.getId()).setSessionId(queued.sessionId());
+                List<Message> results = new ArrayList<>(tasks.getMessagesCount());
                 for (Message task : tasks.getMessagesList()) {
-                  results.addMessages(
+                  results.add(
                       Message.newBuilder()
                           .setId(task.getId())
                           .setRelatedId(task.getId())
-                          .setAttempts(attempts)
-                          .setError(reason));
+                          .setAttempts(givenUp.attempts())
+                          .setError(givenUp.reason())
+                          .build());
                 }
-                batches.replaceAsync(key, queued.done(attempts, results.build().toByteArray()));
+                BatchRunner.Outcome outcome =
+                    new BatchRunner.Outcome(tasks.getId(), tasks.getPriority(), results, results.size(), 0, 0);
+                // Off the callback thread: the writes are synchronous cache operations.
+                ignite.scheduler().runLocal(
+                    () -> new ResultWriter(batches).write(givenUp.batchKey(), queued, givenUp.attempts(), outcome));
               } catch (Exception e) {
-                LOG.error("could not fail batch {}", key, e);
+                LOG.error("could not dead-letter batch {}", givenUp.batchKey(), e);
               }
             });
   }

@@ -46,7 +46,7 @@ public final class GridFilters {
     @Override
     public QueuedBatchRef apply(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
       StoredBatch b = e.getValue();
-      return new QueuedBatchRef(e.getKey(), b.sessionId(), b.priority(), b.sequence(), b.taskCount());
+      return QueuedBatchRef.of(e.getKey(), b);
     }
   }
 

@@ -3,7 +3,12 @@ package dev.gridqueue.scheduler.internal;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.grid.store.StoredBatch;
+import dev.gridqueue.scheduler.polyglot.RemoteWorkerRecord;
 import dev.gridqueue.worker.WorkerDescriptor;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.ignite.cache.query.ContinuousQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -70,11 +75,12 @@ public final class SchedulerService implements Service, SchedulerStats {
   public void execute() {
     Dispatcher dispatcher = new Dispatcher(ignite, loop);
     watchWorkers(dispatcher);
+    watchRemoteWorkers();
     watchSessions();
     watchBatches();
     scheduleRescans();
     LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
-    loop.run(dispatcher::dispatch, dispatcher::fail);
+    loop.run(dispatcher);
   }
 
   @Override
@@ -117,6 +123,7 @@ public final class SchedulerService implements Service, SchedulerStats {
             dispatcher.forgetNode(discovery.eventNode().id());
             loop.post(s -> s.removeWorkersOn(discovery.eventNode().id()));
             if (!discovery.eventNode().isClient()) {
+              forgetRemoteWorkersOn(discovery.eventNode().id());
               scheduleRescans(); // a server's partitions move: look again once they have
             }
           }
@@ -124,6 +131,52 @@ public final class SchedulerService implements Service, SchedulerStats {
         };
     ignite.events().localListen(topologyListener, TOPOLOGY_EVENTS);
     ignite.cluster().nodes().forEach(n -> WorkerDescriptor.of(n).ifPresent(w -> loop.post(s -> s.addWorker(w))));
+  }
+
+  /**
+   * Polyglot workers come and go through their registry cache. Entries of nodes no longer in the
+   * grid (their streams died with the node) are removed.
+   */
+  private void watchRemoteWorkers() {
+    IgniteCache<String, RemoteWorkerRecord> registry = ignite.cache(CacheNames.REMOTE_WORKERS);
+    ContinuousQuery<String, RemoteWorkerRecord> changes = new ContinuousQuery<>();
+    changes.setLocalListener(events -> events.forEach(e -> {
+      if (e.getEventType() == javax.cache.event.EventType.REMOVED) {
+        loop.post(s -> s.removeWorker(e.getKey(), "the polyglot worker left"));
+      } else {
+        WorkerDescriptor w = e.getValue().descriptor();
+        loop.post(s -> s.addWorker(w));
+      }
+    }));
+    cursors.add(registry.query(changes));
+    Set<UUID> live = new HashSet<>();
+    ignite.cluster().nodes().forEach(n -> live.add(n.id()));
+    try (QueryCursor<Cache.Entry<String, RemoteWorkerRecord>> existing = registry.query(new ScanQuery<>())) {
+      for (Cache.Entry<String, RemoteWorkerRecord> e : existing) {
+        if (live.contains(e.getValue().nodeId())) {
+          WorkerDescriptor w = e.getValue().descriptor();
+          loop.post(s -> s.addWorker(w));
+        } else {
+          registry.removeAsync(e.getKey());
+        }
+      }
+    }
+  }
+
+  /** Drops the registry entries of polyglot workers attached to a node that left. */
+  private void forgetRemoteWorkersOn(UUID nodeId) {
+    rescans.execute(() -> {
+      IgniteCache<String, RemoteWorkerRecord> registry = ignite.cache(CacheNames.REMOTE_WORKERS);
+      try (QueryCursor<Cache.Entry<String, RemoteWorkerRecord>> all = registry.query(new ScanQuery<>())) {
+        for (Cache.Entry<String, RemoteWorkerRecord> e : all) {
+          if (e.getValue().nodeId().equals(nodeId)) {
+            registry.removeAsync(e.getKey());
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("could not clean polyglot workers of node {}: {}", nodeId, e.toString());
+      }
+    });
   }
 
   private void watchSessions() {
@@ -157,7 +210,7 @@ public final class SchedulerService implements Service, SchedulerStats {
         batches.query(new ScanQuery<>(new GridFilters.Queued()))) {
       for (Cache.Entry<String, StoredBatch> e : existing) {
         StoredBatch b = e.getValue();
-        postQueued(new QueuedBatchRef(e.getKey(), b.sessionId(), b.priority(), b.sequence(), b.taskCount()));
+        postQueued(QueuedBatchRef.of(e.getKey(), b));
         found++;
       }
     }

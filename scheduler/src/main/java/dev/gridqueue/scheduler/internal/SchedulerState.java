@@ -1,8 +1,9 @@
 package dev.gridqueue.scheduler.internal;
 
-import dev.gridqueue.proto.v1.SessionStats;
-import dev.gridqueue.proto.v1.Stats;
-import dev.gridqueue.proto.v1.WorkerStats;
+import dev.gridqueue.grid.store.ResourceAmounts;
+import dev.gridqueue.scheduler.internal.SessionQueue.NeedQueue;
+import dev.gridqueue.scheduler.internal.SessionQueue.QueuedEntry;
+import dev.gridqueue.scheduler.internal.WorkerLoad.Binding;
 import dev.gridqueue.worker.WorkerDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,44 +12,89 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
- * The scheduler's working memory and its assignment policy: sessions by priority (equal
- * priorities take turns), then within a session batch priority and FIFO; a worker serves a
- * session only if it runs the session's app and carries all of its tags, and holds at most the
- * session's {@code max_inflight_batches_per_worker} batches; at most {@code max_workers} workers
- * hold a session's batches at once. Single-threaded: only the
- * scheduling loop touches it. Rebuilt from the caches when the scheduler moves to another node.
+ * The scheduling policy and its working memory: state in (sessions, batches, workers, job
+ * reports) and decisions out ({@link #assign()}: batches to workers; {@link #drainInstructions()}:
+ * BIND/UNBIND). Deterministic given its events and its clock; single-threaded (only the scheduling
+ * loop touches it); rebuilt from the caches when the scheduler moves to another node.
+ *
+ * <p>The rules (README "Scheduling rules" has the user's version):
+ *
+ * <ul>
+ *   <li>A worker serves a session only if it runs the session's app, carries all its tags, is not
+ *       on a blocked host and not blocklisted for the session (fast abort).
+ *   <li>Placement: a batch that declares no resources takes the whole worker (no other session
+ *       bound to it); declared batches are packed while their needs fit what the worker offers.
+ *       A worker holds at most {@code max_inflight_batches_per_worker} batches of a session.
+ *   <li>Targets: every session with work first gets up to its {@code min_workers}, higher
+ *       priorities first; the remaining workers go to higher priorities first, and sessions of
+ *       equal priority share them evenly (water-filling), never above {@code max_workers}.
+ *   <li>Free workers go to sessions below target first, then by priority, then by turn.
+ *   <li>A session below target takes workers (UNBIND after the current batch) from sessions above
+ *       theirs: from lower priorities only if those are {@code preemptible} (or to meet its
+ *       {@code min_workers}); from equal priorities after the binding has lasted one fair-share
+ *       quantum (time-slicing, so no session starves). A preemptible session's unstarted batches
+ *       on the worker come back to the queue without counting as attempts.
+ *   <li>Within a session: batch priority, then FIFO, per distinct need.
+ * </ul>
  */
 final class SchedulerState {
   /** Attempts after which a batch whose job keeps failing (not for worker loss) is failed. */
   static final int MAX_JOB_FAILURES = 3;
+  /** How long an equal-priority binding lasts at least before it is rebalanced. */
+  static final long DEFAULT_FAIR_SHARE_QUANTUM_NANOS = 1_000_000_000L;
+  /** Finished batches of a category before fast abort judges run times. */
+  static final int FAST_ABORT_MIN_SAMPLES = 10;
+  /** Fast aborts after which a worker is blocklisted for the session. */
+  static final int FAST_ABORT_STRIKES = 3;
 
   /** Why a running batch came back. */
   enum Loss {
     /** Its worker left the grid (crash, hang, shutdown): counts against the session's max_retries. */
     WORKER_LOST,
     /** The job failed on a live worker (not a task error): counts against MAX_JOB_FAILURES. */
-    JOB_FAILED
+    JOB_FAILED,
+    /** Fast abort: ran too long; retried elsewhere, counts against max_retries. */
+    FAST_ABORTED
   }
 
-  /** A batch the scheduler gave up on: its tasks must be failed with {@code reason}. */
+  /** A batch the scheduler gave up on: its tasks must be dead-lettered with {@code reason}. */
   record GivenUp(String batchKey, int attempts, String reason) {}
 
-  private static final Comparator<QueuedEntry> BATCH_ORDER =
-      Comparator.<QueuedEntry>comparingInt(e -> -e.ref.priority).thenComparingLong(e -> e.ref.sequence);
+  /** What a finished job reported. */
+  record Outcome(int tasks, int failed, int cancelled, long runNanos) {}
 
-  private final Map<String, SessionQueue> sessions = new HashMap<>();
+  private final LongSupplier clock;
+  private final long quantumNanos;
+  private final Map<String, SessionQueue> sessions = new LinkedHashMap<>();
   private final Map<String, WorkerLoad> workers = new LinkedHashMap<>();
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private final Map<String, QueuedEntry> queued = new HashMap<>();
-  private long turn;
   private final List<GivenUp> givenUp = new ArrayList<>();
+  private final List<Instruction> instructions = new ArrayList<>();
+  private long turn;
+  private long generations;
   /** Since the scheduler started, over every session (closed ones too). */
   private long tasksDone;
   private long tasksFailed;
+  private long tasksDeadLettered;
+  private long tasksCancelled;
+
+  SchedulerState() {
+    this(System::nanoTime, DEFAULT_FAIR_SHARE_QUANTUM_NANOS);
+  }
+
+  SchedulerState(LongSupplier clock, long quantumNanos) {
+    this.clock = clock;
+    this.quantumNanos = quantumNanos;
+  }
+
+  private record InFlight(QueuedEntry entry, String workerId, long dispatchedAtNanos) {}
+
+  // ---- events ----
 
   boolean knowsSession(String sessionId) {
     return sessions.containsKey(sessionId);
@@ -58,11 +104,23 @@ final class SchedulerState {
     sessions.putIfAbsent(info.sessionId(), new SessionQueue(info));
   }
 
-  /** Forgets a closed session's queue; its running batches finish and are skipped on write-back. */
+  /** Forgets a closed session; its running batches finish and are skipped on write-back. */
   void removeSession(String sessionId) {
     SessionQueue removed = sessions.remove(sessionId);
-    if (removed != null) {
-      removed.batches.forEach(e -> queued.remove(e.ref.key));
+    if (removed == null) {
+      return;
+    }
+    removed.queues.values().forEach(q -> q.batches.forEach(e -> queued.remove(e.ref().key)));
+    for (WorkerLoad w : workers.values()) {
+      Binding b = w.bindings.get(sessionId);
+      if (b != null && !b.draining) {
+        b.draining = true; // its batches still return; no new ones
+      }
+      for (Binding other : w.bindings.values()) {
+        if (sessionId.equals(other.beneficiary)) {
+          other.beneficiary = null;
+        }
+      }
     }
   }
 
@@ -75,10 +133,9 @@ final class SchedulerState {
     if (session == null) {
       throw new IllegalStateException("enqueue for unknown session " + ref.sessionId);
     }
-    QueuedEntry entry = new QueuedEntry(ref, 0, 0);
+    QueuedEntry entry = new QueuedEntry(ref, session.info.needOf(ref.need, ref.category), 0, 0, null);
     queued.put(ref.key, entry);
-    session.batches.add(entry);
-    session.tasksWaiting += ref.taskCount;
+    session.add(entry);
   }
 
   void addWorker(WorkerDescriptor worker) {
@@ -87,52 +144,87 @@ final class SchedulerState {
 
   /** Removes the workers of a node that left and re-queues what they were running. */
   void removeWorkersOn(UUID nodeId) {
-    for (Iterator<WorkerLoad> it = workers.values().iterator(); it.hasNext(); ) {
-      WorkerLoad worker = it.next();
-      if (worker.descriptor.nodeId().equals(nodeId)) {
-        it.remove();
-        for (String sessionId : worker.runningBySession.keySet()) {
-          SessionQueue session = sessions.get(sessionId);
-          if (session != null) {
-            session.workersHolding--;
-          }
-        }
-        new ArrayList<>(worker.running.keySet())
-            .forEach(key -> requeue(key, worker.descriptor.workerId(), Loss.WORKER_LOST, "its worker left the grid"));
+    List<WorkerLoad> gone = new ArrayList<>();
+    workers.values().forEach(w -> {
+      if (w.descriptor.nodeId().equals(nodeId)) {
+        gone.add(w);
       }
+    });
+    gone.forEach(w -> removeWorker(w.id(), "its worker left the grid"));
+  }
+
+  /** Removes one worker (a polyglot worker whose stream ended) and re-queues what it held. */
+  void removeWorker(String workerId, String reason) {
+    WorkerLoad worker = workers.get(workerId);
+    if (worker == null) {
+      return;
     }
+    new ArrayList<>(worker.held.keySet()).forEach(key -> requeue(key, workerId, Loss.WORKER_LOST, reason));
+    for (Binding b : new ArrayList<>(worker.bindings.values())) {
+      endBinding(worker, b, false);
+    }
+    workers.remove(workerId);
   }
 
   /** The batch ran (or was found already done) on the worker. */
   void finished(String key, String workerId) {
-    finished(key, workerId, 0, 0);
+    finished(key, workerId, new Outcome(0, 0, 0, 0));
   }
 
   /** The batch ran on the worker: {@code tasks} tasks of which {@code failed} failed. */
   void finished(String key, String workerId, int tasks, int failed) {
+    finished(key, workerId, new Outcome(tasks, failed, 0, 0));
+  }
+
+  void finished(String key, String workerId, Outcome outcome) {
     InFlight running = inFlight.get(key);
-    if (running != null && running.workerId.equals(workerId)) {
-      release(key, running);
-      tasksDone += tasks - failed;
-      tasksFailed += failed;
-      SessionQueue session = sessions.get(running.entry.ref.sessionId);
-      if (session != null) {
-        session.tasksDone += tasks - failed;
-        session.tasksFailed += failed;
+    if (running == null || !running.workerId.equals(workerId)) {
+      return;
+    }
+    release(key, running);
+    int ok = outcome.tasks() - outcome.failed() - outcome.cancelled();
+    int dead = outcome.failed() + outcome.cancelled();
+    tasksDone += ok;
+    tasksFailed += outcome.failed();
+    tasksCancelled += outcome.cancelled();
+    tasksDeadLettered += dead;
+    SessionQueue session = sessions.get(running.entry.ref().sessionId);
+    if (session != null) {
+      session.tasksDone += ok;
+      session.tasksFailed += outcome.failed();
+      session.tasksDeadLettered += dead;
+      if (outcome.runNanos() > 0 && session.info.fastAbortMultiplier() > 0) {
+        SessionQueue.RunTimes times = session.runTimes.computeIfAbsent(categoryOf(running.entry), c -> new SessionQueue.RunTimes());
+        times.count++;
+        times.totalNanos += outcome.runNanos();
       }
-      WorkerLoad worker = workers.get(workerId);
-      if (worker != null) {
-        worker.tasksDone += tasks - failed;
-        worker.tasksFailed += failed;
-      }
+    }
+    WorkerLoad worker = workers.get(workerId);
+    if (worker != null) {
+      worker.tasksDone += ok;
+      worker.tasksFailed += outcome.failed();
     }
   }
 
   /**
+   * The worker handed the batch back unstarted (it was unbound from the session): it is queued
+   * again as it was, the attempt not counted.
+   */
+  void returnedUnstarted(String key, String workerId) {
+    InFlight running = inFlight.get(key);
+    if (running == null || !running.workerId.equals(workerId)) {
+      return;
+    }
+    release(key, running);
+    QueuedEntry e = running.entry;
+    requeueEntry(new QueuedEntry(e.ref(), e.need(), e.attempts() - 1, e.jobFailures(), e.avoidWorker()));
+  }
+
+  /**
    * The batch's job did not complete on the worker: it is queued again, unless it has used up its
-   * attempts (1 + the session's max_retries for worker loss, {@link #MAX_JOB_FAILURES} for failing
-   * jobs), in which case it joins {@link #drainGivenUp()}. A report about a batch the worker no
-   * longer holds (it moved on already) is ignored.
+   * attempts (1 + the session's max_retries for worker loss and fast aborts, {@link
+   * #MAX_JOB_FAILURES} for failing jobs), in which case it joins {@link #drainGivenUp()}. A report
+   * about a batch the worker no longer holds (it moved on already) is ignored.
    */
   void requeue(String key, String workerId, Loss loss, String detail) {
     InFlight running = inFlight.get(key);
@@ -140,31 +232,54 @@ final class SchedulerState {
       return;
     }
     release(key, running);
-    int failures = running.entry.jobFailures + (loss == Loss.JOB_FAILED ? 1 : 0);
-    SessionQueue owner = sessions.get(running.entry.ref.sessionId);
+    QueuedEntry e = running.entry;
+    int failures = e.jobFailures() + (loss == Loss.JOB_FAILED ? 1 : 0);
+    SessionQueue owner = sessions.get(e.ref().sessionId);
     int maxRetries = owner == null ? SessionInfo.DEFAULT_MAX_RETRIES : owner.info.maxRetries();
     if (failures >= MAX_JOB_FAILURES) {
-      givenUp.add(new GivenUp(key, running.entry.attempts, "batch failed " + failures + " times: " + detail));
+      giveUp(e, "batch failed " + failures + " times: " + detail);
       return;
     }
-    if (loss == Loss.WORKER_LOST && running.entry.attempts > maxRetries) {
-      givenUp.add(
-          new GivenUp(
-              key,
-              running.entry.attempts,
-              "task lost with its worker in each of " + running.entry.attempts + " attempts (max_retries " + maxRetries + ")"));
+    if (loss != Loss.JOB_FAILED && e.attempts() > maxRetries) {
+      giveUp(
+          e,
+          (loss == Loss.FAST_ABORTED ? "task fast-aborted (too slow)" : "task lost with its worker")
+              + " in each of " + e.attempts() + " attempts (max_retries " + maxRetries + ")");
       return;
     }
-    SessionQueue session = sessions.get(running.entry.ref.sessionId);
-    if (session != null) {
-      QueuedEntry again = new QueuedEntry(running.entry.ref, running.entry.attempts, failures);
-      queued.put(key, again);
-      session.batches.add(again);
-      session.tasksWaiting += running.entry.ref.taskCount;
+    String avoid = e.avoidWorker();
+    if (loss == Loss.FAST_ABORTED && owner != null) {
+      avoid = workerId;
+      int strikes = owner.fastAbortStrikes.merge(workerId, 1, Integer::sum);
+      if (strikes >= FAST_ABORT_STRIKES && owner.blocklistedWorkers.add(workerId)) {
+        WorkerLoad w = workers.get(workerId);
+        Binding b = w == null ? null : w.bindings.get(owner.info.sessionId());
+        if (b != null && !b.draining) {
+          drain(w, b, null, true);
+        }
+      }
+    }
+    requeueEntry(new QueuedEntry(e.ref(), e.need(), e.attempts(), failures, avoid));
+  }
+
+  private void giveUp(QueuedEntry e, String reason) {
+    givenUp.add(new GivenUp(e.ref().key, e.attempts(), reason));
+    tasksDeadLettered += e.ref().taskCount;
+    SessionQueue s = sessions.get(e.ref().sessionId);
+    if (s != null) {
+      s.tasksDeadLettered += e.ref().taskCount;
     }
   }
 
-  /** Batches given up on since the last call, to be failed by the dispatcher. */
+  private void requeueEntry(QueuedEntry entry) {
+    SessionQueue session = sessions.get(entry.ref().sessionId);
+    if (session != null) {
+      queued.put(entry.ref().key, entry);
+      session.add(entry);
+    }
+  }
+
+  /** Batches given up on since the last call, to be dead-lettered by the dispatcher. */
   List<GivenUp> drainGivenUp() {
     if (givenUp.isEmpty()) {
       return List.of();
@@ -174,120 +289,396 @@ final class SchedulerState {
     return drained;
   }
 
+  /** BIND/UNBIND instructions decided since the last call. */
+  List<Instruction> drainInstructions() {
+    if (instructions.isEmpty()) {
+      return List.of();
+    }
+    List<Instruction> drained = List.copyOf(instructions);
+    instructions.clear();
+    return drained;
+  }
+
   private void release(String key, InFlight running) {
     inFlight.remove(key);
-    SessionQueue session = sessions.get(running.entry.ref.sessionId);
+    SessionQueue session = sessions.get(running.entry.ref().sessionId);
     if (session != null) {
-      session.tasksRunning -= running.entry.ref.taskCount;
+      session.tasksRunning -= running.entry.ref().taskCount;
     }
     WorkerLoad worker = workers.get(running.workerId);
-    if (worker != null && worker.release(key, running.entry.ref.sessionId) && session != null) {
-      session.workersHolding--;
+    if (worker == null) {
+      return;
+    }
+    Binding binding = worker.release(key);
+    if (binding != null && binding.held == 0 && (binding.draining || session == null || session.queuedBatches == 0)) {
+      endBinding(worker, binding, true);
     }
   }
 
-  /** Assigns queued batches to workers with room, until no more fit. */
-  List<Assignment> assign() {
-    List<Assignment> assignments = new ArrayList<>();
-    boolean assigned = true;
-    while (assigned && !queued.isEmpty()) {
-      assigned = false;
-      for (WorkerLoad worker : workers.values()) {
-        SessionQueue session = pickSession(worker);
-        if (session == null) {
-          continue;
-        }
-        QueuedEntry entry = session.batches.poll();
-        queued.remove(entry.ref.key);
-        session.lastTurn = ++turn;
-        session.tasksWaiting -= entry.ref.taskCount;
-        session.tasksRunning += entry.ref.taskCount;
-        QueuedEntry running = new QueuedEntry(entry.ref, entry.attempts + 1, entry.jobFailures);
-        inFlight.put(entry.ref.key, new InFlight(running, worker.descriptor.workerId()));
-        if (worker.hold(entry.ref.key, session.info.sessionId())) {
-          session.workersHolding++;
-        }
-        assignments.add(
-            new Assignment(
-                entry.ref.key,
-                session.info.appId(),
-                worker.descriptor.workerId(),
-                worker.descriptor.nodeId(),
-                running.attempts));
-        assigned = true;
+  private void endBinding(WorkerLoad worker, Binding b, boolean tellWorker) {
+    worker.bindings.remove(b.sessionId);
+    SessionQueue s = sessions.get(b.sessionId);
+    if (s != null) {
+      s.boundTotal--;
+      if (!b.draining) {
+        s.boundActive--;
       }
+    }
+    if (b.beneficiary != null) {
+      SessionQueue beneficiary = sessions.get(b.beneficiary);
+      if (beneficiary != null) {
+        beneficiary.incoming--;
+      }
+    }
+    if (tellWorker && !b.draining && WorkerDescriptor.KIND_GRPC.equals(worker.descriptor.kind())) {
+      instructions.add(instruction(false, worker, b, false));
+    }
+  }
+
+  // ---- decisions ----
+
+  /**
+   * Assigns queued batches to workers with room until no more fit, then takes workers from
+   * sessions above their target for sessions below theirs (see the class comment).
+   */
+  List<Assignment> assign() {
+    if (sessions.isEmpty()) {
+      return List.of();
+    }
+    boolean contended = computeTargets();
+    List<Assignment> assignments = new ArrayList<>();
+    if (!queued.isEmpty()) {
+      fill(assignments);
+    }
+    if (contended) {
+      rebalance();
     }
     return assignments;
   }
 
-  /** Highest priority session this worker serves and has room for; equal priorities take turns. */
-  private SessionQueue pickSession(WorkerLoad worker) {
-    SessionQueue best = null;
-    for (SessionQueue session : sessions.values()) {
-      if (session.batches.isEmpty()
-          || !worker.descriptor.serves(session.info.appId())
-          || !worker.descriptor.tags().containsAll(session.info.tags())
-          || !worker.hasRoomFor(session.info)
-          || atWorkerCap(session, worker)) {
+  private void fill(List<Assignment> assignments) {
+    boolean assigned = true;
+    while (assigned && !queued.isEmpty()) {
+      assigned = false;
+      for (WorkerLoad worker : workers.values()) {
+        Choice choice = choose(worker);
+        if (choice != null) {
+          assignments.add(place(worker, choice));
+          assigned = true;
+        }
+      }
+    }
+  }
+
+  private record Choice(SessionQueue session, NeedQueue queue) {}
+
+  /** The session and queue whose next batch this worker should take; null if none fits. */
+  private Choice choose(WorkerLoad worker) {
+    Choice best = null;
+    for (SessionQueue s : sessions.values()) {
+      if (s.queuedBatches == 0 || !canServe(worker, s) || !hasRoom(worker, s)) {
         continue;
       }
-      if (best == null
-          || session.info.priority() > best.info.priority()
-          || session.info.priority() == best.info.priority() && session.lastTurn < best.lastTurn) {
-        best = session;
+      NeedQueue q = bestFittingQueue(worker, s);
+      if (q == null) {
+        continue;
+      }
+      if (best == null || before(s, best.session)) {
+        best = new Choice(s, q);
       }
     }
     return best;
   }
 
+  /** Sessions below target first, then higher priority, then the one served least recently. */
+  private static boolean before(SessionQueue a, SessionQueue b) {
+    boolean aShort = a.boundActive + a.incoming < a.target;
+    boolean bShort = b.boundActive + b.incoming < b.target;
+    if (aShort != bShort) {
+      return aShort;
+    }
+    if (a.info.priority() != b.info.priority()) {
+      return a.info.priority() > b.info.priority();
+    }
+    return a.lastTurn < b.lastTurn;
+  }
+
+  /** Whether the worker may ever serve the session (app, tags, host, blocklist). */
+  private static boolean canServe(WorkerLoad worker, SessionQueue s) {
+    WorkerDescriptor d = worker.descriptor;
+    return d.serves(s.info.appId())
+        && d.tags().containsAll(s.info.tags())
+        && !d.onHost(s.info.blockedHosts())
+        && !s.blocklistedWorkers.contains(d.workerId());
+  }
+
+  /** Binding limits: not draining, within max_workers, within max in flight. */
+  private static boolean hasRoom(WorkerLoad worker, SessionQueue s) {
+    Binding b = worker.bindings.get(s.info.sessionId());
+    if (b == null) {
+      return s.info.maxWorkers() == 0 || s.boundTotal < s.info.maxWorkers();
+    }
+    return !b.draining && b.held < s.info.maxInflightBatchesPerWorker();
+  }
+
+  /** Of the session's queues whose head fits this worker now, the one with the earliest head. */
+  private static NeedQueue bestFittingQueue(WorkerLoad worker, SessionQueue s) {
+    NeedQueue best = null;
+    for (NeedQueue q : s.queues.values()) {
+      QueuedEntry head = q.batches.peek();
+      if (head == null || worker.id().equals(head.avoidWorker()) || !fitsNow(worker, s, q.need)) {
+        continue;
+      }
+      if (best == null || SessionQueue.BATCH_ORDER.compare(head, best.batches.peek()) < 0) {
+        best = q;
+      }
+    }
+    return best;
+  }
+
+  /** Resource fit: whole-worker batches need the worker to themselves; declared ones must fit. */
+  private static boolean fitsNow(WorkerLoad worker, SessionQueue s, ResourceAmounts need) {
+    String sessionId = s.info.sessionId();
+    if (need == null) {
+      return !worker.boundToOtherThan(sessionId) && worker.committed.isNone();
+    }
+    String whole = worker.wholeWorkerSession();
+    return whole == null && worker.descriptor.resources().covers(worker.committed.plus(need));
+  }
+
+  private Assignment place(WorkerLoad worker, Choice choice) {
+    SessionQueue s = choice.session;
+    QueuedEntry entry = s.poll(choice.queue);
+    queued.remove(entry.ref().key);
+    s.lastTurn = ++turn;
+    s.tasksRunning += entry.ref().taskCount;
+    Binding binding = worker.bindings.get(s.info.sessionId());
+    if (binding == null) {
+      binding = new Binding(s.info.sessionId(), ++generations, clock.getAsLong());
+      worker.bindings.put(s.info.sessionId(), binding);
+      s.boundActive++;
+      s.boundTotal++;
+      if (WorkerDescriptor.KIND_GRPC.equals(worker.descriptor.kind())) {
+        instructions.add(instruction(true, worker, binding, false));
+      }
+    }
+    worker.hold(entry.ref().key, s.info.sessionId(), entry.need(), binding);
+    QueuedEntry running = new QueuedEntry(entry.ref(), entry.need(), entry.attempts() + 1, entry.jobFailures(), entry.avoidWorker());
+    inFlight.put(entry.ref().key, new InFlight(running, worker.id(), clock.getAsLong()));
+    if (s.queuedBatches == 0) {
+      endIdleBindings(s);
+    }
+    return new Assignment(
+        entry.ref().key,
+        s.info.sessionId(),
+        s.info.appId(),
+        worker.id(),
+        worker.descriptor.kind(),
+        worker.descriptor.nodeId(),
+        running.attempts(),
+        binding.generation,
+        s.info.maxTaskRunningNanos(),
+        fastAbortAfter(s, running));
+  }
+
+  /** A session without queued batches keeps only the bindings that still hold batches. */
+  private void endIdleBindings(SessionQueue s) {
+    for (WorkerLoad w : workers.values()) {
+      Binding b = w.bindings.get(s.info.sessionId());
+      if (b != null && b.held == 0) {
+        endBinding(w, b, true);
+      }
+    }
+  }
+
+  private long fastAbortAfter(SessionQueue s, QueuedEntry entry) {
+    if (s.info.fastAbortMultiplier() <= 0) {
+      return 0;
+    }
+    SessionQueue.RunTimes times = s.runTimes.get(categoryOf(entry));
+    if (times == null || times.count < FAST_ABORT_MIN_SAMPLES) {
+      return 0;
+    }
+    return (long) (times.meanNanos() * s.info.fastAbortMultiplier());
+  }
+
+  private static String categoryOf(QueuedEntry e) {
+    return e.ref().category == null ? "" : e.ref().category;
+  }
+
+  /**
+   * Sets every session's target; returns whether sessions compete (more than one has work), the
+   * only case in which rebalancing can be needed.
+   */
+  private boolean computeTargets() {
+    List<SessionQueue> active = new ArrayList<>();
+    for (SessionQueue s : sessions.values()) {
+      if (s.hasWork()) {
+        active.add(s);
+      } else {
+        s.target = 0;
+      }
+    }
+    if (active.size() <= 1) {
+      active.forEach(s -> s.target = Integer.MAX_VALUE);
+      return false;
+    }
+    active.sort(Comparator.comparingInt((SessionQueue s) -> -s.info.priority()).thenComparingLong(s -> s.lastTurn));
+    Map<SessionQueue, Integer> demand = new HashMap<>();
+    for (SessionQueue s : active) {
+      demand.put(s, Math.min(s.demand(), eligibleWorkers(s)));
+      s.target = 0;
+    }
+    int remaining = workers.size();
+    for (SessionQueue s : active) {
+      int give = Math.min(Math.min(s.info.minWorkers(), demand.get(s)), remaining);
+      s.target = give;
+      remaining -= give;
+    }
+    int i = 0;
+    while (i < active.size() && remaining > 0) {
+      int priority = active.get(i).info.priority();
+      int end = i;
+      while (end < active.size() && active.get(end).info.priority() == priority) {
+        end++;
+      }
+      List<SessionQueue> level = active.subList(i, end);
+      while (remaining > 0) {
+        SessionQueue neediest = null;
+        for (SessionQueue s : level) {
+          if (s.target < demand.get(s) && (neediest == null || s.target < neediest.target)) {
+            neediest = s;
+          }
+        }
+        if (neediest == null) {
+          break;
+        }
+        neediest.target++;
+        remaining--;
+      }
+      i = end;
+    }
+    return true;
+  }
+
+  private int eligibleWorkers(SessionQueue s) {
+    int n = 0;
+    for (WorkerLoad w : workers.values()) {
+      if (canServe(w, s)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Takes workers from sessions above target for sessions below theirs, one worker at a time. */
+  private void rebalance() {
+    List<SessionQueue> byPriority = new ArrayList<>(sessions.values());
+    byPriority.sort(Comparator.comparingInt((SessionQueue s) -> -s.info.priority()).thenComparingLong(s -> s.lastTurn));
+    long now = clock.getAsLong();
+    for (SessionQueue s : byPriority) {
+      while (s.queuedBatches > 0 && s.boundActive + s.incoming < s.target) {
+        if (!takeOneWorker(s, now)) {
+          break;
+        }
+      }
+    }
+  }
+
+  private boolean takeOneWorker(SessionQueue claimant, long now) {
+    boolean belowMin = claimant.boundActive + claimant.incoming < claimant.info.minWorkers();
+    WorkerLoad bestWorker = null;
+    Binding bestBinding = null;
+    SessionQueue bestVictim = null;
+    for (WorkerLoad w : workers.values()) {
+      if (!canServe(w, claimant) || w.bindings.containsKey(claimant.info.sessionId()) || !couldEverFit(w, claimant)) {
+        continue;
+      }
+      for (Binding b : w.bindings.values()) {
+        SessionQueue victim = sessions.get(b.sessionId);
+        if (b.draining || victim == null || victim.boundActive <= victim.target) {
+          continue;
+        }
+        int vp = victim.info.priority();
+        int cp = claimant.info.priority();
+        boolean allowed =
+            vp < cp ? victim.info.preemptible() || belowMin
+                : vp == cp ? now - b.boundAtNanos >= quantumNanos
+                : belowMin && victim.boundActive > victim.info.minWorkers();
+        if (allowed && (bestVictim == null || worseVictim(victim, bestVictim))) {
+          bestWorker = w;
+          bestBinding = b;
+          bestVictim = victim;
+        }
+      }
+    }
+    if (bestWorker == null) {
+      return false;
+    }
+    drain(bestWorker, bestBinding, claimant, bestVictim.info.preemptible());
+    return true;
+  }
+
+  /** Lower priority gives first, then the session furthest above its target. */
+  private static boolean worseVictim(SessionQueue a, SessionQueue b) {
+    if (a.info.priority() != b.info.priority()) {
+      return a.info.priority() < b.info.priority();
+    }
+    return a.boundActive - a.target > b.boundActive - b.target;
+  }
+
+  /** Whether the worker offers enough, when empty, for the session's next batch. */
+  private static boolean couldEverFit(WorkerLoad w, SessionQueue s) {
+    for (NeedQueue q : s.queues.values()) {
+      if (!q.batches.isEmpty() && (q.need == null || w.descriptor.resources().covers(q.need))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** UNBIND: the worker takes no more of the session's batches; it is freed for {@code claimant}. */
+  private void drain(WorkerLoad w, Binding b, SessionQueue claimant, boolean returnUnstarted) {
+    b.draining = true;
+    SessionQueue victim = sessions.get(b.sessionId);
+    if (victim != null) {
+      victim.boundActive--;
+    }
+    if (claimant != null) {
+      b.beneficiary = claimant.info.sessionId();
+      claimant.incoming++;
+    }
+    instructions.add(instruction(false, w, b, returnUnstarted));
+    if (b.held == 0) {
+      endBinding(w, b, false);
+    }
+  }
+
+  private static Instruction instruction(boolean bind, WorkerLoad w, Binding b, boolean returnUnstarted) {
+    return new Instruction(
+        bind, w.id(), w.descriptor.kind(), w.descriptor.nodeId(), b.sessionId, b.generation, returnUnstarted);
+  }
+
+  // ---- figures ----
+
   /**
    * The scheduler's figures as the wire's {@code Stats} (without {@code grid_nodes}, which the
    * frontend knows), for every session or the one named.
    */
-  Stats snapshot(String onlySession) {
-    Stats.Builder stats =
-        Stats.newBuilder().setWorkersConnected(workers.size()).setTasksDone(tasksDone).setTasksFailed(tasksFailed);
-    Map<String, Integer> workersBySession = new HashMap<>();
-    for (WorkerLoad w : workers.values()) {
-      boolean busy = !w.running.isEmpty();
-      stats.setWorkersBusy(stats.getWorkersBusy() + (busy ? 1 : 0));
-      stats.setWorkersIdle(stats.getWorkersIdle() + (busy ? 0 : 1));
-      stats.setTotalSlots(stats.getTotalSlots() + w.descriptor.slots());
-      w.runningBySession.keySet().forEach(s -> workersBySession.merge(s, 1, Integer::sum));
-      stats.addWorkers(
-          WorkerStats.newBuilder()
-              .setWorkerId(w.descriptor.workerId())
-              .setSlots(w.descriptor.slots())
-              .addAllAppIds(new java.util.TreeSet<>(w.descriptor.apps()))
-              .addAllTags(new java.util.TreeSet<>(w.descriptor.tags()))
-              .setBatchesHeld(w.running.size())
-              .setTasksDone(w.tasksDone)
-              .setTasksFailed(w.tasksFailed));
-    }
-    for (SessionQueue s : sessions.values()) {
-      stats.setTasksWaiting(stats.getTasksWaiting() + s.tasksWaiting)
-          .setTasksRunning(stats.getTasksRunning() + s.tasksRunning);
-      if (onlySession == null || onlySession.equals(s.info.sessionId())) {
-        stats.addSessions(
-            SessionStats.newBuilder()
-                .setSessionId(s.info.sessionId())
-                .setAppId(s.info.appId())
-                .setPriority(s.info.priority())
-                .setWorkers(workersBySession.getOrDefault(s.info.sessionId(), 0))
-                .setTasksWaiting(s.tasksWaiting)
-                .setTasksRunning(s.tasksRunning)
-                .setTasksDone(s.tasksDone)
-                .setTasksFailed(s.tasksFailed));
-      }
-    }
-    return stats.build();
+  dev.gridqueue.proto.v1.Stats snapshot(String onlySession) {
+    return new StatsSnapshot(this).build(onlySession);
   }
 
-  /** Whether taking this worker would exceed the session's {@code max_workers}. */
-  private static boolean atWorkerCap(SessionQueue session, WorkerLoad worker) {
-    return session.info.maxWorkers() > 0
-        && !worker.runningBySession.containsKey(session.info.sessionId())
-        && session.workersHolding >= session.info.maxWorkers();
+  Map<String, SessionQueue> sessions() {
+    return sessions;
+  }
+
+  Map<String, WorkerLoad> workers() {
+    return workers;
+  }
+
+  long[] totals() {
+    return new long[] {tasksDone, tasksFailed, tasksDeadLettered, tasksCancelled};
   }
 
   int queuedCount() {
@@ -302,54 +693,29 @@ final class SchedulerState {
     return workers.size();
   }
 
-  private record QueuedEntry(QueuedBatchRef ref, int attempts, int jobFailures) {}
-
-  private record InFlight(QueuedEntry entry, String workerId) {}
-
-  private static final class SessionQueue {
-    final SessionInfo info;
-    final PriorityQueue<QueuedEntry> batches = new PriorityQueue<>(BATCH_ORDER);
-    long lastTurn;
-    long tasksWaiting;
-    long tasksRunning;
-    /** Workers holding at least one of the session's batches. */
-    int workersHolding;
-    long tasksDone;
-    long tasksFailed;
-
-    SessionQueue(SessionInfo info) {
-      this.info = info;
+  /** Keys of batches queued for a session, for cancelling it (copy). */
+  List<String> queuedKeysOf(String sessionId) {
+    List<String> keys = new ArrayList<>();
+    SessionQueue s = sessions.get(sessionId);
+    if (s != null) {
+      s.queues.values().forEach(q -> q.batches.forEach(e -> keys.add(e.ref().key)));
     }
+    return keys;
   }
 
-  private static final class WorkerLoad {
-    final WorkerDescriptor descriptor;
-    final Map<String, String> running = new HashMap<>();
-    final Map<String, Integer> runningBySession = new HashMap<>();
-    long tasksDone;
-    long tasksFailed;
-
-    WorkerLoad(WorkerDescriptor descriptor) {
-      this.descriptor = descriptor;
+  /** Iterator helper for tests: the sessions a worker is bound to. */
+  List<String> boundSessionsOf(String workerId) {
+    WorkerLoad w = workers.get(workerId);
+    if (w == null) {
+      return List.of();
     }
-
-    boolean hasRoomFor(SessionInfo session) {
-      return running.size() < session.maxInflightBatchesPerWorker()
-          && runningBySession.getOrDefault(session.sessionId(), 0) < session.maxInflightBatchesPerWorker();
-    }
-
-    /** Holds the batch; true if it is the worker's first batch of the session. */
-    boolean hold(String key, String sessionId) {
-      running.put(key, sessionId);
-      return runningBySession.merge(sessionId, 1, Integer::sum) == 1;
-    }
-
-    /** Releases the batch; true if it was the worker's last batch of the session. */
-    boolean release(String key, String sessionId) {
-      if (running.remove(key) == null) {
-        return false;
+    List<String> bound = new ArrayList<>();
+    for (Iterator<Binding> it = w.bindings.values().iterator(); it.hasNext(); ) {
+      Binding b = it.next();
+      if (!b.draining) {
+        bound.add(b.sessionId);
       }
-      return runningBySession.computeIfPresent(sessionId, (s, n) -> n > 1 ? n - 1 : null) == null;
     }
+    return bound;
   }
 }

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 final class SchedulingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulingLoop.class);
 
+  static final long TICK_MILLIS = 100;
+
   private final SchedulerState state;
   private final BlockingQueue<Consumer<SchedulerState>> events = new LinkedBlockingQueue<>();
   private volatile boolean stopped;
@@ -34,28 +36,38 @@ final class SchedulingLoop {
     stopped = true;
   }
 
+  /** Where the loop's decisions go. */
+  interface Decisions {
+    void dispatch(Assignment assignment);
+
+    void deadLetter(SchedulerState.GivenUp givenUp);
+
+    void instruct(Instruction instruction);
+  }
+
   /**
-   * Runs on the calling thread until {@link #stop()}, handing assignments to {@code dispatcher}
-   * and batches given up on to {@code failer}.
+   * Runs on the calling thread until {@link #stop()}, handing decisions to {@code decisions}. With
+   * no event for {@link #TICK_MILLIS} ms it decides anyway: time alone (a fair-share quantum
+   * passing) can call for a decision.
    */
-  void run(Consumer<Assignment> dispatcher, Consumer<SchedulerState.GivenUp> failer) {
+  void run(Decisions decisions) {
     List<Consumer<SchedulerState>> drained = new ArrayList<>();
     while (!stopped) {
       try {
-        Consumer<SchedulerState> first = events.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        Consumer<SchedulerState> first = events.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          drained.add(first);
+          events.drainTo(drained);
+          for (Consumer<SchedulerState> event : drained) {
+            event.accept(state);
+          }
+          drained.clear();
         }
-        drained.add(first);
-        events.drainTo(drained);
-        for (Consumer<SchedulerState> event : drained) {
-          event.accept(state);
-        }
-        drained.clear();
-        state.drainGivenUp().forEach(failer);
+        state.drainGivenUp().forEach(decisions::deadLetter);
         for (Assignment assignment : state.assign()) {
-          dispatcher.accept(assignment);
+          decisions.dispatch(assignment);
         }
+        state.drainInstructions().forEach(decisions::instruct);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

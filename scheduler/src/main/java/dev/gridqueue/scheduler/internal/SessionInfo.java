@@ -1,14 +1,20 @@
 package dev.gridqueue.scheduler.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.store.SessionRecord;
+import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.proto.v1.SessionAttributes;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The session attributes scheduling needs: a worker must carry every one of {@code tags}; at most
- * {@code maxWorkers} workers (0: no cap) hold the session's batches at once; a batch lost with its
- * worker is run at most {@code 1 + maxRetries} times.
+ * The session attributes scheduling needs. A worker must carry every one of {@code tags} and not
+ * run on a {@code blockedHosts} host; at least {@code minWorkers} (when it has work) and at most
+ * {@code maxWorkers} (0: no cap) workers are bound to it; a batch lost with its worker is run at
+ * most {@code 1 + maxRetries} times; {@code taskResources} (null: none declared) and {@code
+ * categories} give what a batch needs when it declares nothing itself.
  */
 record SessionInfo(
     String sessionId,
@@ -16,27 +22,160 @@ record SessionInfo(
     int priority,
     int maxInflightBatchesPerWorker,
     Set<String> tags,
+    int minWorkers,
     int maxWorkers,
-    int maxRetries) {
+    boolean preemptible,
+    int maxRetries,
+    ResourceAmounts taskResources,
+    Map<String, ResourceAmounts> categories,
+    long maxTaskRunningNanos,
+    double fastAbortMultiplier,
+    Set<String> blockedHosts) {
   static final int DEFAULT_MAX_RETRIES = 3;
 
   SessionInfo(String sessionId, String appId, int priority, int maxInflightBatchesPerWorker) {
     this(sessionId, appId, priority, maxInflightBatchesPerWorker, Set.of(), 0, DEFAULT_MAX_RETRIES);
   }
 
+  SessionInfo(
+      String sessionId,
+      String appId,
+      int priority,
+      int maxInflightBatchesPerWorker,
+      Set<String> tags,
+      int maxWorkers,
+      int maxRetries) {
+    this(
+        sessionId, appId, priority, maxInflightBatchesPerWorker, tags, 0, maxWorkers, false, maxRetries, null,
+        Map.of(), 0, 0, Set.of());
+  }
+
+  static Builder builder(String sessionId, String appId) {
+    return new Builder(sessionId, appId);
+  }
+
+  /** What a batch needs: its own declaration, else its category's, else the session's; null: none. */
+  ResourceAmounts needOf(ResourceAmounts declared, String category) {
+    if (declared != null && !declared.isNone()) {
+      return declared;
+    }
+    if (category != null) {
+      ResourceAmounts byCategory = categories.get(category);
+      if (byCategory != null && !byCategory.isNone()) {
+        return byCategory;
+      }
+    }
+    return taskResources;
+  }
+
   static SessionInfo of(SessionRecord record) {
     try {
-      SessionAttributes attributes = SessionAttributes.parseFrom(record.attributes());
+      SessionAttributes a = SessionAttributes.parseFrom(record.attributes());
+      Map<String, ResourceAmounts> categories = new HashMap<>();
+      a.getCategoriesMap().forEach((name, r) -> categories.put(name, amounts(r)));
+      ResourceAmounts task = a.hasTaskResources() ? amounts(a.getTaskResources()) : null;
       return new SessionInfo(
           record.sessionId(),
           record.appId(),
           record.priority(),
           record.maxInflightBatchesPerWorker(),
-          Set.copyOf(attributes.getTagsList()),
-          attributes.getMaxWorkers(),
-          attributes.hasMaxRetries() ? attributes.getMaxRetries() : DEFAULT_MAX_RETRIES);
+          Set.copyOf(a.getTagsList()),
+          a.getMinWorkers(),
+          a.getMaxWorkers(),
+          a.getPreemptible(),
+          a.hasMaxRetries() ? a.getMaxRetries() : DEFAULT_MAX_RETRIES,
+          task == null || task.isNone() ? null : task,
+          Map.copyOf(categories),
+          a.hasMaxTaskRunningTime()
+              ? a.getMaxTaskRunningTime().getSeconds() * 1_000_000_000L + a.getMaxTaskRunningTime().getNanos()
+              : 0,
+          a.getFastAbortMultiplier(),
+          Set.copyOf(a.getBlockedWorkerHostsList()));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("stored attributes of session " + record.sessionId() + " are corrupt", e);
+    }
+  }
+
+  static ResourceAmounts amounts(Resources r) {
+    return new ResourceAmounts(r.getCores(), r.getMemoryMb(), r.getDiskMb(), r.getGpus());
+  }
+
+  /** Builder for tests and benchmarks. */
+  static final class Builder {
+    private final String sessionId;
+    private final String appId;
+    private int priority = 5;
+    private int maxInflight = 10;
+    private Set<String> tags = Set.of();
+    private int minWorkers;
+    private int maxWorkers;
+    private boolean preemptible;
+    private int maxRetries = DEFAULT_MAX_RETRIES;
+    private ResourceAmounts taskResources;
+    private Map<String, ResourceAmounts> categories = Map.of();
+    private double fastAbortMultiplier;
+    private Set<String> blockedHosts = Set.of();
+
+    private Builder(String sessionId, String appId) {
+      this.sessionId = sessionId;
+      this.appId = appId;
+    }
+
+    Builder priority(int p) {
+      priority = p;
+      return this;
+    }
+
+    Builder maxInflight(int n) {
+      maxInflight = n;
+      return this;
+    }
+
+    Builder tags(String... t) {
+      tags = Set.of(t);
+      return this;
+    }
+
+    Builder workers(int min, int max) {
+      minWorkers = min;
+      maxWorkers = max;
+      return this;
+    }
+
+    Builder preemptible() {
+      preemptible = true;
+      return this;
+    }
+
+    Builder maxRetries(int n) {
+      maxRetries = n;
+      return this;
+    }
+
+    Builder taskResources(ResourceAmounts r) {
+      taskResources = r;
+      return this;
+    }
+
+    Builder categories(Map<String, ResourceAmounts> c) {
+      categories = c;
+      return this;
+    }
+
+    Builder fastAbort(double multiplier) {
+      fastAbortMultiplier = multiplier;
+      return this;
+    }
+
+    Builder blockedHosts(String... hosts) {
+      blockedHosts = Set.of(hosts);
+      return this;
+    }
+
+    SessionInfo build() {
+      return new SessionInfo(
+          sessionId, appId, priority, maxInflight, tags, minWorkers, maxWorkers, preemptible, maxRetries,
+          taskResources, categories, 0, fastAbortMultiplier, blockedHosts);
     }
   }
 }

@@ -6,6 +6,8 @@ import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.worker.TaskContext;
 import dev.gridqueue.worker.TaskHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,14 +21,38 @@ public final class BatchRunner {
     this.handlers = handlers;
   }
 
+  /** Error text prefix of a task stopped for running past its maximum running time. */
+  public static final String MAX_WALLTIME = "MAX_WALLTIME";
+  /** Error text prefix of a cancelled task. */
+  public static final String CANCELLED = "cancelled";
+
   /** The serialized result batch for the serialized task batch, on a worker without shared data. */
   public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt)
       throws InvalidProtocolBufferException {
     return run(sessionId, appId, taskBatch, attempt, null);
   }
 
-  /** What running a batch produced: the serialized results and how many tasks failed. */
-  public record Outcome(byte[] results, int tasks, int failed) {}
+  /**
+   * What running a batch produced: one result per task in task order (failed and cancelled ones
+   * with {@code error} set), the task batch's id and priority, and the counts.
+   */
+  public record Outcome(
+      String batchId, int priority, List<Message> results, int failed, int cancelled, long runNanos) {
+    public int tasks() {
+      return results.size();
+    }
+
+    /** Every result in one batch, errors inline. */
+    public byte[] allResults(String sessionId) {
+      return Batch.newBuilder()
+          .setId(batchId)
+          .setSessionId(sessionId)
+          .setPriority(priority)
+          .addAllMessages(results)
+          .build()
+          .toByteArray();
+    }
+  }
 
   /**
    * The serialized result batch for the serialized task batch. A batch that uses shared data
@@ -34,16 +60,19 @@ public final class BatchRunner {
    */
   public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData)
       throws InvalidProtocolBufferException {
-    return runCounted(sessionId, appId, taskBatch, attempt, sharedData).results();
+    return runCounted(sessionId, appId, taskBatch, attempt, sharedData, RunLimits.NONE).allResults(sessionId);
   }
 
-  /** As {@link #run}, with the task and failure counts (for the scheduler's stats). */
+  /**
+   * Runs the batch within {@code limits}: cancelled tasks are not run, a task past the maximum
+   * running time is interrupted and fails with {@link #MAX_WALLTIME}, and a batch past its
+   * fast-abort limit throws {@link FastAbortedException}.
+   */
   public Outcome runCounted(
-      String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData)
+      String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData, RunLimits limits)
       throws InvalidProtocolBufferException {
+    long started = System.nanoTime();
     Batch tasks = Batch.parseFrom(taskBatch);
-    Batch.Builder results =
-        Batch.newBuilder().setId(tasks.getId()).setSessionId(sessionId).setPriority(tasks.getPriority());
     SharedDataView view = null;
     String unavailable = null;
     if (tasks.getUseSharedData()) {
@@ -58,23 +87,77 @@ public final class BatchRunner {
       }
     }
     Optional<TaskHandler> handler = handlers.forApp(appId);
+    List<Message> results = new ArrayList<>(tasks.getMessagesCount());
     int failed = 0;
-    for (Message task : tasks.getMessagesList()) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new BatchAbortedException("batch interrupted before task " + task.getId());
+    int cancelled = 0;
+    try (Watchdog.Watch batchWatch = Watchdog.watch(limits.abortAfterNanos())) {
+      for (Message task : tasks.getMessagesList()) {
+        checkNotStopped(batchWatch, task);
+        Message.Builder result =
+            Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
+        Message answer;
+        if (limits.cancellations().cancels(task.getId(), task.getTag())) {
+          answer = result.setError(CANCELLED + " by the client").build();
+          cancelled++;
+        } else if (unavailable != null) {
+          answer = result.setError(unavailable).build();
+          failed++;
+        } else {
+          answer = runWatched(handler, appId, new TaskContext(sessionId, task.getId(), attempt, view), task, result, limits, batchWatch);
+          if (answer.hasError()) {
+            failed++;
+          }
+        }
+        results.add(answer);
       }
-      Message.Builder result =
-          Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
-      Message answer =
-          unavailable != null
-              ? result.setError(unavailable).build()
-              : runTask(handler, appId, new TaskContext(sessionId, task.getId(), attempt, view), task, result);
-      if (answer.hasError()) {
-        failed++;
-      }
-      results.addMessages(answer);
     }
-    return new Outcome(results.build().toByteArray(), tasks.getMessagesCount(), failed);
+    return new Outcome(tasks.getId(), tasks.getPriority(), results, failed, cancelled, System.nanoTime() - started);
+  }
+
+  private static void checkNotStopped(Watchdog.Watch batchWatch, Message task) {
+    if (batchWatch != null && batchWatch.fired()) {
+      Thread.interrupted();
+      throw new FastAbortedException("batch ran past its fast-abort limit before task " + task.getId());
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new BatchAbortedException("batch interrupted before task " + task.getId());
+    }
+  }
+
+  private static Message runWatched(
+      Optional<TaskHandler> handler,
+      String appId,
+      TaskContext context,
+      Message task,
+      Message.Builder result,
+      RunLimits limits,
+      Watchdog.Watch batchWatch) {
+    Watchdog.Watch taskWatch = Watchdog.watch(limits.maxTaskNanos());
+    try {
+      return runTask(handler, appId, context, task, result);
+    } catch (BatchAbortedException e) {
+      if (batchWatch != null && batchWatch.fired()) {
+        Thread.interrupted();
+        throw new FastAbortedException("batch ran past its fast-abort limit in task " + task.getId());
+      }
+      if (taskWatch != null && taskWatch.fired()) {
+        Thread.interrupted();
+        return result.setError(timedOut(limits)).build();
+      }
+      throw e;
+    } finally {
+      if (taskWatch != null) {
+        taskWatch.close();
+        if (taskWatch.fired()) {
+          Thread.interrupted(); // the interrupt was ours, not the node's
+        }
+      }
+    }
+  }
+
+  private static String timedOut(RunLimits limits) {
+    return MAX_WALLTIME + ": the task ran longer than its maximum running time of "
+        + java.time.Duration.ofNanos(limits.maxTaskNanos()) + " and was stopped";
   }
 
   private static Message runTask(
@@ -94,6 +177,9 @@ public final class BatchRunner {
     } catch (BatchAbortedException e) {
       throw e;
     } catch (Exception | LinkageError | AssertionError e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new BatchAbortedException("batch interrupted in task " + task.getId());
+      }
       return result.setError(describe(e)).build();
     }
   }
