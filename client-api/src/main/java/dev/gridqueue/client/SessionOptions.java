@@ -34,7 +34,11 @@ public final class SessionOptions {
     this.cleanupOnClientExit = b.cleanupOnClientExit;
     this.clientId = b.clientId;
     this.batchSize = b.batchSize;
+    this.more = b.more.build();
   }
+
+  /** Attributes set through the builder's scheduling and fault-tolerance options. */
+  private final SessionAttributes more;
 
   public static Builder forApp(String appId) {
     return new Builder(appId);
@@ -67,6 +71,7 @@ public final class SessionOptions {
     if (maxRetries != null) {
       a.setMaxRetries(maxRetries);
     }
+    a.mergeFrom(more);
     return Session.newBuilder().setApp(App.newBuilder().setId(appId)).setAttributes(a).build();
   }
 
@@ -82,6 +87,7 @@ public final class SessionOptions {
     private boolean cleanupOnClientExit;
     private String clientId = "";
     private int batchSize = 100;
+    private final SessionAttributes.Builder more = SessionAttributes.newBuilder();
 
     private Builder(String appId) {
       if (appId == null || appId.isBlank()) {
@@ -146,6 +152,61 @@ public final class SessionOptions {
       }
       this.batchSize = batchSize;
       return this;
+    }
+
+    /** The session yields workers to higher-priority sessions after the current batch. */
+    public Builder preemptible(boolean preemptible) {
+      more.setPreemptible(preemptible);
+      return this;
+    }
+
+    /** Resources each batch needs unless it declares its own (0: none of that resource). */
+    public Builder taskResources(int cores, long memoryMb, long diskMb, int gpus) {
+      more.setTaskResources(resources(cores, memoryMb, diskMb, gpus));
+      return this;
+    }
+
+    /** Resources of the batches of a category (their {@code Batch.category}). */
+    public Builder category(String name, int cores, long memoryMb, long diskMb, int gpus) {
+      more.putCategories(name, resources(cores, memoryMb, diskMb, gpus));
+      return this;
+    }
+
+    /** A task running longer is stopped and dead-lettered (MAX_WALLTIME). */
+    public Builder maxTaskRunningTime(java.time.Duration limit) {
+      more.setMaxTaskRunningTime(duration(limit));
+      return this;
+    }
+
+    /** Work Queue's fast abort: batches slower than this multiple of their category's mean are retried. */
+    public Builder fastAbortMultiplier(double multiplier) {
+      more.setFastAbortMultiplier(multiplier);
+      return this;
+    }
+
+    /** Worker hosts (names or addresses) that must not serve the session. */
+    public Builder blockedWorkerHosts(List<String> hosts) {
+      more.clearBlockedWorkerHosts().addAllBlockedWorkerHosts(hosts);
+      return this;
+    }
+
+    /** The session is closed when no client has been attached for this long. */
+    public Builder idleTimeout(java.time.Duration timeout) {
+      more.setIdleTimeout(duration(timeout));
+      return this;
+    }
+
+    private static dev.gridqueue.proto.v1.Resources resources(int cores, long memoryMb, long diskMb, int gpus) {
+      return dev.gridqueue.proto.v1.Resources.newBuilder()
+          .setCores(cores)
+          .setMemoryMb(memoryMb)
+          .setDiskMb(diskMb)
+          .setGpus(gpus)
+          .build();
+    }
+
+    private static com.google.protobuf.Duration duration(java.time.Duration d) {
+      return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
     }
 
     public SessionOptions build() {

@@ -66,7 +66,8 @@ final class BatchIntake {
     long sequence = (System.currentTimeMillis() << 20) | (counter.get() & 0xFFFFF);
     StoredBatch stored =
         StoredBatch.queued(
-            sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks());
+                sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks())
+            .withPlacement(group.need(), group.category());
     return batches.putAsync(key, stored);
   }
 

@@ -1,6 +1,7 @@
 package dev.gridqueue.scheduler.frontend;
 
 import com.google.protobuf.ByteString;
+import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.store.ClientBatches;
 import dev.gridqueue.proto.v1.Batch;
 import java.util.ArrayList;
@@ -56,6 +57,20 @@ final class PendingGroup {
 
   int priority() {
     return shape.getPriority();
+  }
+
+  /** Resources the group's batches declared (null: none). */
+  ResourceAmounts need() {
+    if (!shape.hasResources()) {
+      return null;
+    }
+    var r = shape.getResources();
+    ResourceAmounts need = new ResourceAmounts(r.getCores(), r.getMemoryMb(), r.getDiskMb(), r.getGpus());
+    return need.isNone() ? null : need;
+  }
+
+  String category() {
+    return shape.getCategory();
   }
 
   byte[] payload() {

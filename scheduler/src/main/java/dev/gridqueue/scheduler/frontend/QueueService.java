@@ -2,6 +2,8 @@ package dev.gridqueue.scheduler.frontend;
 
 import com.google.protobuf.Empty;
 import dev.gridqueue.proto.v1.Batch;
+import dev.gridqueue.proto.v1.CancelReply;
+import dev.gridqueue.proto.v1.CancelRequest;
 import dev.gridqueue.proto.v1.Instruction;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
@@ -218,6 +220,20 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
         new DeadLetterStream(ignite, sessions, blockingCalls, (ServerCallStreamObserver<Batch>) response, newLedger());
     deadLetterStreams.add(stream);
     stream.start(request.getId());
+  }
+
+  @Override
+  public void cancelTasks(CancelRequest request, StreamObserver<CancelReply> response) {
+    offload(
+        response,
+        () -> CancelReply.newBuilder()
+            .setAccepted(
+                sessions.cancel(
+                    request.getSessionId(),
+                    new java.util.HashSet<>(request.getTaskIdsList()),
+                    new java.util.HashSet<>(request.getTagsList()),
+                    request.getAll()))
+            .build());
   }
 
   @Override

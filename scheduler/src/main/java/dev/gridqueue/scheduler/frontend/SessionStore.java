@@ -17,6 +17,7 @@ import java.util.UUID;
 import javax.cache.Cache;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import dev.gridqueue.grid.store.CancelSet;
 import org.apache.ignite.cache.query.QueryCursor;
 import org.apache.ignite.cache.query.ScanQuery;
 
@@ -33,8 +34,10 @@ final class SessionStore {
   private final IgniteCache<String, SessionRecord> sessions;
   private final IgniteCache<String, StoredBatch> batches;
   private final SharedDataStore sharedData;
+  private final IgniteCache<String, CancelSet> cancellations;
 
   SessionStore(Ignite ignite, SharedDataStore sharedData) {
+    this.cancellations = ignite.cache(CacheNames.CANCELLATIONS);
     this.sessions = ignite.cache(CacheNames.SESSIONS);
     this.batches = ignite.cache(CacheNames.BATCHES);
     this.sharedData = sharedData;
@@ -56,6 +59,8 @@ final class SessionStore {
             attributes.getPriority(),
             attributes.getMaxInflightBatchesPerWorker(),
             attributes.toByteArray()));
+    // Every session has a (first empty) cancel set, so worker near caches hold it after one read.
+    cancellations.put(id, CancelSet.EMPTY);
     return request.toBuilder().setId(id).setAttributes(attributes).build();
   }
 
@@ -97,6 +102,44 @@ final class SessionStore {
     }
     batches.removeAll(keys);
     sharedData.deleteSession(id);
+    cancellations.remove(id);
+  }
+
+  /**
+   * Adds task ids and tags (or everything) to the session's cancellations; returns how many ids
+   * and tags the request named. Workers check the set before every batch they start.
+   */
+  int cancel(String id, Set<String> taskIds, Set<String> tags, boolean all) {
+    require(id);
+    if (!all && taskIds.isEmpty() && tags.isEmpty()) {
+      throw new InvalidRequestException("cancel request names nothing: set task_ids, tags or all");
+    }
+    if (taskIds.stream().anyMatch(String::isEmpty) || tags.stream().anyMatch(String::isEmpty)) {
+      throw new InvalidRequestException("task_ids and tags must not contain empty strings");
+    }
+    cancellations.invoke(id, new AddCancellations(taskIds, tags, all));
+    return taskIds.size() + tags.size() + (all ? 1 : 0);
+  }
+
+  /** Merges cancellations on the node owning the entry: concurrent cancels never lose each other. */
+  private static final class AddCancellations implements org.apache.ignite.cache.CacheEntryProcessor<String, CancelSet, Void> {
+    private static final long serialVersionUID = 1L;
+    private final Set<String> taskIds;
+    private final Set<String> tags;
+    private final boolean all;
+
+    AddCancellations(Set<String> taskIds, Set<String> tags, boolean all) {
+      this.taskIds = new HashSet<>(taskIds);
+      this.tags = new HashSet<>(tags);
+      this.all = all;
+    }
+
+    @Override
+    public Void process(javax.cache.processor.MutableEntry<String, CancelSet> entry, Object... args) {
+      CancelSet current = entry.exists() ? entry.getValue() : CancelSet.EMPTY;
+      entry.setValue(current.with(taskIds, tags, all));
+      return null;
+    }
   }
 
   /** Whether the session asked to be removed when its client goes away. */
@@ -150,6 +193,23 @@ final class SessionStore {
     }
     if (a.hasIdleTimeout() && (a.getIdleTimeout().getSeconds() < 0 || a.getIdleTimeout().getNanos() < 0)) {
       throw new InvalidRequestException("attributes.idle_timeout must not be negative");
+    }
+    if (a.hasMaxTaskRunningTime()
+        && (a.getMaxTaskRunningTime().getSeconds() < 0 || a.getMaxTaskRunningTime().getNanos() < 0)) {
+      throw new InvalidRequestException("attributes.max_task_running_time must not be negative");
+    }
+    double multiplier = a.getFastAbortMultiplier();
+    if (Double.isNaN(multiplier) || multiplier < 0 || multiplier > 0 && multiplier < 1) {
+      throw new InvalidRequestException(
+          "attributes.fast_abort_multiplier must be 0 (off) or at least 1, got " + multiplier);
+    }
+    for (String category : a.getCategoriesMap().keySet()) {
+      if (category.isBlank()) {
+        throw new InvalidRequestException("attributes.categories must not have an empty category name");
+      }
+    }
+    if (a.getBlockedWorkerHostsList().stream().anyMatch(String::isBlank)) {
+      throw new InvalidRequestException("attributes.blocked_worker_hosts must not contain empty host names");
     }
     return a.build();
   }

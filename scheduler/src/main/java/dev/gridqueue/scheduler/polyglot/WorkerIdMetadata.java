@@ -24,15 +24,26 @@ public final class WorkerIdMetadata implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     if (WORKER_UPDATE.equals(call.getMethodDescriptor().getFullMethodName())) {
       String workerId = "grpc-" + UUID.randomUUID().toString().substring(0, 8);
+      // Headers go out at once (a worker waits for its id before sending anything), and only once:
+      // the stub's own later sendHeaders is dropped.
       ServerCall<ReqT, RespT> withHeader =
           new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            private boolean sent;
+
             @Override
-            public void sendHeaders(Metadata responseHeaders) {
+            public synchronized void sendHeaders(Metadata responseHeaders) {
+              if (sent) {
+                return;
+              }
+              sent = true;
               responseHeaders.put(HEADER, workerId);
               super.sendHeaders(responseHeaders);
             }
           };
-      return Contexts.interceptCall(Context.current().withValue(WORKER_ID, workerId), withHeader, headers, next);
+      ServerCall.Listener<ReqT> listener =
+          Contexts.interceptCall(Context.current().withValue(WORKER_ID, workerId), withHeader, headers, next);
+      withHeader.sendHeaders(new Metadata());
+      return listener;
     }
     String workerId = headers.get(HEADER);
     return Contexts.interceptCall(
