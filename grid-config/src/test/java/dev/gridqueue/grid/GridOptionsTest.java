@@ -33,7 +33,9 @@ class GridOptionsTest {
     assertThat(cfg.getClientConnectorConfiguration()).isNull();
     assertThat(cfg.getConnectorConfiguration()).isNull();
     assertThat(cfg.getCacheConfiguration()).extracting(c -> c.getName())
-        .containsExactlyInAnyOrder(CacheNames.SESSIONS, CacheNames.BATCHES, CacheNames.SHARED_DATA);
+        .containsExactlyInAnyOrder(
+            CacheNames.SESSIONS, CacheNames.BATCHES, CacheNames.SHARED_DATA, CacheNames.CANCELLATIONS,
+            CacheNames.REMOTE_WORKERS);
     TcpDiscoveryVmIpFinder finder = (TcpDiscoveryVmIpFinder) ((TcpDiscoverySpi) cfg.getDiscoverySpi()).getIpFinder();
     assertThat(finder.getRegisteredAddresses()).isNotEmpty();
   }

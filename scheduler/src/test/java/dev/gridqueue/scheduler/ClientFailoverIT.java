@@ -12,40 +12,41 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Java client given two grid nodes: the node its session talks to stops mid-run; the session
- * re-attaches to the other by itself, sends again what had not ended, and the caller gets every
- * task exactly once.
+ * The Java client given two addresses of the grid: the connection its session uses is cut
+ * mid-run (every socket closed at once, as when the node dies); the session re-attaches through
+ * the other address by itself, sends again what had not ended, gets the results it had not
+ * acknowledged again, and the caller sees every task exactly once. (Killing real grid nodes is
+ * {@code ChaosCommandIT}'s: an Ignite node stopping inside the test JVM trips Ignite's own
+ * assertions.)
  */
 class ClientFailoverIT {
-  @RegisterExtension
-  static EmbeddedGrid grid = new EmbeddedGrid().failureDetection(Duration.ofSeconds(3));
+  @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();
 
   @Test
-  void shouldContinueTheSessionOnTheOtherNodeAndDeliverEveryTaskOnce() throws Exception {
-    // given: a second server with its own worker, which the client talks to first
-    GridServer doomed = grid.startExtraServer(2);
+  void shouldReattachThroughTheOtherAddressAndDeliverEveryTaskOnce() throws Exception {
+    // given: the first address is a proxy to the node, the second the node itself
+    TcpProxy doomed = grid.closeAfter(new TcpProxy(grid.server().grpcPort()));
     GridQueueClient client =
-        new GridQueueClient(List.of(grid.newChannel(doomed), grid.newChannel(grid.server())), Duration.ofSeconds(60));
+        new GridQueueClient(
+            List.of(grid.newChannel(doomed.port()), grid.newChannel(grid.server().grpcPort())), Duration.ofSeconds(60));
     int tasks = 2_000;
     try (TaskSession session =
         client.openSession(SessionOptions.forApp("sleep").batchSize(10).maxInflightBatchesPerWorker(4).build())) {
       for (int i = 0; i < tasks; i++) {
-        session.submit("t" + i, "4".getBytes(StandardCharsets.US_ASCII)); // 4 ms each
+        session.submit("t" + i, "2".getBytes(StandardCharsets.US_ASCII)); // 2 ms each, ~2 s on 2 slots
       }
       session.finishSending();
       List<TaskResult> results = new ArrayList<>(session.awaitResults(200, Duration.ofSeconds(60)));
 
-      // when: the node the session is attached to stops
-      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> grid.stopExtraServer(doomed));
-      for (TaskResult r; (r = session.poll(Duration.ofSeconds(90))) != null; ) {
+      // when: the session's connection breaks
+      doomed.cut();
+      for (TaskResult r; (r = session.poll(Duration.ofSeconds(60))) != null; ) {
         results.add(r);
       }
-      stopping.get();
 
       // then
       Map<String, Integer> byId = new HashMap<>();
@@ -53,7 +54,8 @@ class ClientFailoverIT {
       assertThat(byId).hasSize(tasks);
       assertThat(byId.values()).as("no task delivered twice to the caller").allMatch(n -> n == 1);
       assertThat(results).allSatisfy(r -> assertThat(r.succeeded()).as("%s: %s", r.taskId(), r.error()).isTrue());
-      assertThat(session.failovers()).as("the session re-attached").isGreaterThanOrEqualTo(1);
+      assertThat(session.failovers()).as("the session re-attached").isEqualTo(1);
+      assertThat(session.duplicatesDropped()).as("tasks sent again ran again; their repeats were dropped").isPositive();
     }
   }
 }

@@ -24,8 +24,6 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private java.time.Duration deliveryAckTimeout = GridServerOptions.DEFAULT_DELIVERY_ACK_TIMEOUT;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
-  private final java.util.Map<GridServer, java.util.concurrent.atomic.AtomicBoolean> extraServers =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -85,43 +83,9 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  /**
-   * Starts another grid server of the same grid (with a local worker of {@code localWorkerSlots}
-   * slots, 0 for none), stopped after the class unless the test stops it first.
-   */
-  public GridServer startExtraServer(int localWorkerSlots) {
-    String extra = name + "-extra-" + started.size();
-    GridServerOptions.Builder options =
-        GridServerOptions.newBuilder()
-            .grid(ports.options(extra).workDirectory(workDir()).failureDetectionTimeout(failureDetection).build())
-            .grpcHost("127.0.0.1")
-            .grpcPort(0)
-            .deliveryAckTimeout(deliveryAckTimeout);
-    if (localWorkerSlots > 0) {
-      options.localWorker(WorkerOptions.newBuilder().workerId(extra + "-local").slots(localWorkerSlots).build());
-    }
-    GridServer extraServer = GridServer.start(options.build());
-    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    closeAfter(() -> {
-      if (closed.compareAndSet(false, true)) {
-        extraServer.close();
-      }
-    });
-    extraServers.put(extraServer, closed);
-    return extraServer;
-  }
-
-  /** Stops an extra server now (its gRPC streams break, its grid node leaves). */
-  public void stopExtraServer(GridServer extraServer) {
-    if (extraServers.get(extraServer).compareAndSet(false, true)) {
-      extraServer.close();
-    }
-  }
-
-  /** A new plaintext channel to {@code target}'s gRPC port, closed after the class. */
-  public ManagedChannel newChannel(GridServer target) {
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", target.grpcPort()).usePlaintext().directExecutor().build();
+  /** A new plaintext channel to a local port (a proxy in front of the server), closed after the class. */
+  public ManagedChannel newChannel(int port) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build();
     channels.add(channel);
     return channel;
   }
