@@ -41,7 +41,7 @@ final class ChaosCommand implements Callable<Integer> {
   int tasks = 100_000;
 
   @Option(names = "--task-ms", description = "Work per task: milliseconds the built-in sleep app sleeps (default: ${DEFAULT-VALUE}).")
-  int taskMillis = 3;
+  int taskMillis = 5;
 
   @Option(names = "--batch-size", description = "Tasks per batch (default: ${DEFAULT-VALUE}).")
   int batchSize = 50;
