@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -69,10 +68,12 @@ public final class TaskSession implements AutoCloseable {
   private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final Object sendLock = new Object();
   private final List<Message> pending = new ArrayList<>();
-  /** Sent tasks not yet ended, kept to send again after a failover. */
+  /**
+   * Sent tasks not yet ended, kept to send again after a failover. A task leaves when it first
+   * ends, so a later delivery of the same id finds it gone and is a repeat: memory stays
+   * proportional to the tasks in flight, not to all tasks ever run.
+   */
   private final Map<String, Sent> unanswered = new ConcurrentHashMap<>();
-  /** Task ids handed to the caller. */
-  private final Set<String> answered = ConcurrentHashMap.newKeySet();
   private final Queue<String> acks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean ackFlushScheduled = new AtomicBoolean();
   private final AtomicLong duplicatesDropped = new AtomicLong();
@@ -154,7 +155,11 @@ public final class TaskSession implements AutoCloseable {
     }
   }
 
-  /** Queues one task; sends a batch when the batch is full. */
+  /**
+   * Queues one task; sends a batch when the batch is full. Task ids must be unique within the
+   * session (the contract's rule): a task submitted under the id of one still running is taken
+   * for the same task, and only one of them ends for the caller.
+   */
   public void submit(String taskId, byte[] payload) {
     if (taskId == null || taskId.isEmpty()) {
       throw new IllegalArgumentException("taskId must not be empty");
@@ -336,8 +341,7 @@ public final class TaskSession implements AutoCloseable {
 
   /** A task ended: handed to the caller unless it already was. Runs on a transport thread. */
   private void ended(TaskResult r) {
-    unanswered.remove(r.taskId());
-    if (answered.add(r.taskId())) {
+    if (unanswered.remove(r.taskId()) != null) {
       inbox.add(r);
     } else {
       duplicatesDropped.incrementAndGet();
