@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code gridqueue chaos} end to end, small: 10,000 tasks on three grid server processes and four
- * workers, one worker and one grid server killed with SIGKILL mid-run; every task ends exactly once.
+ * workers; one worker and the grid server the client talks to (the first address, {@code
+ * --grid-node 0}) are killed with SIGKILL mid-run. The session fails over to another server and
+ * every task ends exactly once.
  */
 class ChaosCommandIT {
   @Test
-  void shouldEndEveryTaskExactlyOnceWhileAWorkerAndAGridNodeAreKilled() throws Exception {
+  void shouldEndEveryTaskExactlyOnceWhileAWorkerAndTheClientsGridNodeAreKilled() throws Exception {
     // given
     Path work = Path.of("target", "chaos-" + System.nanoTime()).toAbsolutePath();
     Files.createDirectories(work);
@@ -22,7 +24,7 @@ class ChaosCommandIT {
     // when
     Process chaos =
         SeparateWorkerProcessIT.launcher(
-                "chaos", "--tasks", "10000", "--task-ms", "3", "--worker-kills", "1", "--seed", "7",
+                "chaos", "--tasks", "10000", "--task-ms", "3", "--worker-kills", "1", "--seed", "7", "--grid-node", "0",
                 "--work-dir", work.toString(), "--timeout-s", "120")
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
@@ -41,7 +43,8 @@ class ChaosCommandIT {
         .containsPattern("submitted +10,000")
         .containsPattern("lost +0\\b")
         .containsPattern("duplicated to the application +0\\b")
-        .contains("SIGKILL grid node server-")
+        .contains("SIGKILL grid node server-0")
+        .containsPattern("client failovers +1\\b")
         .contains("SIGKILL worker-")
         .contains("OK: every task ended exactly once");
   }
