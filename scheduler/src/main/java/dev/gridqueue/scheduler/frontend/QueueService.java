@@ -63,6 +63,25 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.sessions = new SessionStore(ignite, sharedData);
     this.intake = new BatchIntake(ignite);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
+    IdleSessionJanitor janitor = new IdleSessionJanitor(ignite, sessions, this::attachedSessions);
+    lingerTimer.scheduleAtFixedRate(
+        () -> blockingCalls.execute(janitor),
+        IdleSessionJanitor.ROUND_MILLIS,
+        IdleSessionJanitor.ROUND_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Sessions with a client stream attached to this node. */
+  private Set<String> attachedSessions() {
+    streams.removeIf(ClientStreamHandler::isEnded);
+    Set<String> ids = new java.util.HashSet<>();
+    for (ClientStreamHandler h : streams) {
+      String id = h.boundSessionId();
+      if (id != null && !h.isEnded()) {
+        ids.add(id);
+      }
+    }
+    return ids;
   }
 
   private final RemoteWorkerHub remoteWorkers;
