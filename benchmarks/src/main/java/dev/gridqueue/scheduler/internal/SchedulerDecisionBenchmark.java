@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.worker.WorkerDescriptor;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -31,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * new batch (the queue stays at {@code queued}), and {@code assign()}, which makes exactly one
  * assignment. The figure is the time of that triple, i.e. per decision.
  *
- * <p>Batches declare no resources, so each worker is bound to one session (whole-worker rule);
- * with several sessions, every decision also recomputes the sessions' fair-share targets.
+ * <p>Every batch declares one core and every worker offers 10, so batches of all sessions pack
+ * onto any worker (the resource-fit path); with several sessions the fair-share targets are
+ * recomputed every 10 ms as in production.
  *
  * <p>The finished batch's key is reused for the new batch (with a new sequence number) so the
  * figure holds no key-string building; the key is free again once finished. Lives in the
@@ -71,12 +73,17 @@ public class SchedulerDecisionBenchmark {
     sessionIds = new String[sessions];
     for (int s = 0; s < sessions; s++) {
       sessionIds[s] = "session-" + s;
-      state.addSession(new SessionInfo(sessionIds[s], APP, 5, MAX_INFLIGHT_PER_WORKER));
+      state.addSession(
+          SessionInfo.builder(sessionIds[s], APP)
+              .maxInflight(MAX_INFLIGHT_PER_WORKER)
+              .taskResources(new ResourceAmounts(1, 0, 0, 0))
+              .build());
     }
     for (int w = 0; w < workers; w++) {
       state.addWorker(
           new WorkerDescriptor(
-              "worker-" + w, new UUID(0, w), MAX_INFLIGHT_PER_WORKER, Set.of(APP), Set.of()));
+              "worker-" + w, new UUID(0, w), MAX_INFLIGHT_PER_WORKER, Set.of(APP), Set.of(),
+              new ResourceAmounts(MAX_INFLIGHT_PER_WORKER, 0, 0, 0), "localhost", WorkerDescriptor.KIND_JVM));
     }
     long total = (long) queued + (long) workers * MAX_INFLIGHT_PER_WORKER;
     for (long i = 0; i < total; i++) {
