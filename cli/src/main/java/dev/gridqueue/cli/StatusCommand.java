@@ -1,6 +1,7 @@
 package dev.gridqueue.cli;
 
 import dev.gridqueue.client.GridQueueClient;
+import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.WorkerStats;
@@ -48,21 +49,36 @@ final class StatusCommand implements Callable<Integer> {
         "grid: %d node(s); workers %d connected, %d busy, %d idle, %d slots%n",
         s.getGridNodes(), s.getWorkersConnected(), s.getWorkersBusy(), s.getWorkersIdle(), s.getTotalSlots());
     out.printf(
-        "tasks: %,d waiting, %,d running, %,d done, %,d failed%n",
-        s.getTasksWaiting(), s.getTasksRunning(), s.getTasksDone(), s.getTasksFailed());
+        "tasks: %,d waiting, %,d running, %,d done, %,d failed, %,d dead-lettered (%,d cancelled), %,d fitting no worker%n",
+        s.getTasksWaiting(), s.getTasksRunning(), s.getTasksDone(), s.getTasksFailed(), s.getTasksDeadLettered(),
+        s.getTasksCancelled(), s.getTasksFittingNoWorker());
+    out.printf("resources: committed / total  %s%n", resources(s.getCommitted(), s.getTotal()));
     if (s.getSessionsCount() > 0) {
-      out.printf("%n%-36s %-14s %4s %7s %10s %10s %12s %8s%n", "SESSION", "APP", "PRIO", "WORKERS", "WAITING", "RUNNING", "DONE", "FAILED");
+      out.printf("%n%-36s %-10s %4s %3s %9s %7s %9s %9s %11s %7s %6s %6s%n", "SESSION", "APP", "PRIO", "PRE", "MIN/MAX",
+          "WORKERS", "WAITING", "RUNNING", "DONE", "FAILED", "DEAD", "NOFIT");
       for (SessionStats x : s.getSessionsList()) {
-        out.printf("%-36s %-14s %4d %7d %,10d %,10d %,12d %,8d%n", x.getSessionId(), x.getAppId(), x.getPriority(),
-            x.getWorkers(), x.getTasksWaiting(), x.getTasksRunning(), x.getTasksDone(), x.getTasksFailed());
+        out.printf("%-36s %-10s %4d %3s %9s %7d %,9d %,9d %,11d %,7d %,6d %,6d%n", x.getSessionId(), x.getAppId(),
+            x.getPriority(), x.getPreemptible() ? "yes" : "no",
+            x.getMinWorkers() + "/" + (x.getMaxWorkers() == 0 ? "-" : String.valueOf(x.getMaxWorkers())),
+            x.getWorkers(), x.getTasksWaiting(), x.getTasksRunning(), x.getTasksDone(), x.getTasksFailed(),
+            x.getTasksDeadLettered(), x.getTasksFittingNoWorker());
       }
     }
     if (s.getWorkersCount() > 0) {
-      out.printf("%n%-28s %5s %6s %12s %8s  %s%n", "WORKER", "SLOTS", "HELD", "DONE", "FAILED", "APPS");
+      out.printf("%n%-22s %-4s %5s %5s %10s %7s  %-34s %s%n", "WORKER", "KIND", "SLOTS", "HELD", "DONE", "FAILED",
+          "COMMITTED/TOTAL", "APPS; TAGS; BOUND SESSIONS");
       for (WorkerStats w : s.getWorkersList()) {
-        out.printf("%-28s %5d %6d %,12d %,8d  %s%n", w.getWorkerId(), w.getSlots(), w.getBatchesHeld(),
-            w.getTasksDone(), w.getTasksFailed(), String.join(",", w.getAppIdsList()));
+        out.printf("%-22s %-4s %5d %5d %,10d %,7d  %-34s %s; %s; %s%n", w.getWorkerId(), w.getKind(), w.getSlots(),
+            w.getBatchesHeld(), w.getTasksDone(), w.getTasksFailed(), resources(w.getCommitted(), w.getTotal()),
+            String.join(",", w.getAppIdsList()), String.join(",", w.getTagsList()),
+            String.join(",", w.getBoundSessionsList()));
       }
     }
+  }
+
+  private static String resources(Resources committed, Resources total) {
+    return String.format("cores %d/%d mem %d/%dMB disk %d/%dMB gpus %d/%d", committed.getCores(), total.getCores(),
+        committed.getMemoryMb(), total.getMemoryMb(), committed.getDiskMb(), total.getDiskMb(), committed.getGpus(),
+        total.getGpus());
   }
 }

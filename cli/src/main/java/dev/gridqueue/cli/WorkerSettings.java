@@ -19,6 +19,18 @@ final class WorkerSettings {
   @Option(names = "--worker-id", description = "Worker id (default: generated).")
   String workerId;
 
+  @Option(names = "--cores", description = "Cores offered to batches that declare resources (default: slots).")
+  Integer cores;
+
+  @Option(names = "--memory", description = "Memory in MB offered (default: the JVM's maximum heap).")
+  Long memoryMb;
+
+  @Option(names = "--disk", description = "Disk in MB offered (default: free space of the working directory).")
+  Long diskMb;
+
+  @Option(names = "--gpus", description = "GPUs offered (default: 0).")
+  Integer gpus;
+
   WorkerOptions toWorkerOptions() {
     WorkerOptions.Builder b =
         WorkerOptions.newBuilder().apps(new LinkedHashSet<>(apps)).tags(new LinkedHashSet<>(tags));
@@ -28,6 +40,7 @@ final class WorkerSettings {
     if (workerId != null) {
       b.workerId(workerId);
     }
+    b.resources(cores, memoryMb, diskMb, gpus);
     return b.build();
   }
 }

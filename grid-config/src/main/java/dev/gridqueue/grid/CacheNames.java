@@ -30,5 +30,11 @@ public final class CacheNames {
    */
   public static final String REMOTE_WORKERS = "gq-remote-workers";
 
+  /**
+   * When each session last had a client attached (epoch millis), keyed by session id; refreshed
+   * by the grid nodes every few seconds, read by the idle-timeout janitor. Replicated.
+   */
+  public static final String SESSION_ACTIVITY = "gq-session-activity";
+
   private CacheNames() {}
 }

@@ -54,7 +54,8 @@ public final class IgniteConfigFactory {
           batchesCache(options.backups()),
           sharedDataCache(options.backups()),
           cancellationsCache(),
-          remoteWorkersCache());
+          remoteWorkersCache(),
+          replicated(CacheNames.SESSION_ACTIVITY));
     }
     return cfg;
   }
@@ -112,7 +113,11 @@ public final class IgniteConfigFactory {
   }
 
   private static CacheConfiguration<String, Object> remoteWorkersCache() {
-    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(CacheNames.REMOTE_WORKERS);
+    return replicated(CacheNames.REMOTE_WORKERS);
+  }
+
+  private static CacheConfiguration<String, Object> replicated(String name) {
+    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(name);
     cache.setCacheMode(CacheMode.REPLICATED);
     cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
     cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);

@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.worker.WorkerDescriptor;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * finished} for the oldest in-flight batch (one worker gets one free slot), {@code enqueue} of one
  * new batch (the queue stays at {@code queued}), and {@code assign()}, which makes exactly one
  * assignment. The figure is the time of that triple, i.e. per decision.
+ *
+ * <p>Every batch declares one core and every worker offers 10, so batches of all sessions pack
+ * onto any worker (the resource-fit path); with several sessions the fair-share targets are
+ * recomputed every 10 ms as in production.
  *
  * <p>The finished batch's key is reused for the new batch (with a new sequence number) so the
  * figure holds no key-string building; the key is free again once finished. Lives in the
@@ -62,16 +67,23 @@ public class SchedulerDecisionBenchmark {
 
   @Setup(Level.Trial)
   public void fillQueueAndWorkers() {
-    state = new SchedulerState();
+    // No fair-share rebalancing during the measurement (an infinite quantum): each decision is one
+    // placement, which the benchmark checks. Targets are still computed on every decision.
+    state = new SchedulerState(System::nanoTime, Long.MAX_VALUE);
     sessionIds = new String[sessions];
     for (int s = 0; s < sessions; s++) {
       sessionIds[s] = "session-" + s;
-      state.addSession(new SessionInfo(sessionIds[s], APP, 5, MAX_INFLIGHT_PER_WORKER));
+      state.addSession(
+          SessionInfo.builder(sessionIds[s], APP)
+              .maxInflight(MAX_INFLIGHT_PER_WORKER)
+              .taskResources(new ResourceAmounts(1, 0, 0, 0))
+              .build());
     }
     for (int w = 0; w < workers; w++) {
       state.addWorker(
           new WorkerDescriptor(
-              "worker-" + w, new UUID(0, w), MAX_INFLIGHT_PER_WORKER, Set.of(APP), Set.of()));
+              "worker-" + w, new UUID(0, w), MAX_INFLIGHT_PER_WORKER, Set.of(APP), Set.of(),
+              new ResourceAmounts(MAX_INFLIGHT_PER_WORKER, 0, 0, 0), "localhost", WorkerDescriptor.KIND_JVM));
     }
     long total = (long) queued + (long) workers * MAX_INFLIGHT_PER_WORKER;
     for (long i = 0; i < total; i++) {

@@ -334,6 +334,11 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     }
   }
 
+  /** The session this stream serves; null until it is known. */
+  String boundSessionId() {
+    return sessionId;
+  }
+
   boolean isEnded() {
     return ended;
   }

@@ -73,6 +73,12 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.sessions = new SessionStore(ignite, sharedData);
     this.intake = new BatchIntake(ignite);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
+    IdleSessionJanitor janitor = new IdleSessionJanitor(ignite, sessions, this::attachedSessions);
+    lingerTimer.scheduleAtFixedRate(
+        () -> blockingCalls.execute(janitor),
+        IdleSessionJanitor.ROUND_MILLIS,
+        IdleSessionJanitor.ROUND_MILLIS,
+        TimeUnit.MILLISECONDS);
     long sweepMillis = Math.max(10, Math.min(1_000, deliveryAckTimeout.toMillis() / 4));
     lingerTimer.scheduleWithFixedDelay(
         () -> blockingCalls.execute(this::sweepDeliveries), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -106,6 +112,19 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     for (DeadLetterStream stream : deadLetterStreams) {
       stream.acknowledgedElsewhere(keys);
     }
+  }
+
+  /** Sessions with a client stream attached to this node. */
+  private Set<String> attachedSessions() {
+    streams.removeIf(ClientStreamHandler::isEnded);
+    Set<String> ids = new java.util.HashSet<>();
+    for (ClientStreamHandler h : streams) {
+      String id = h.boundSessionId();
+      if (id != null && !h.isEnded()) {
+        ids.add(id);
+      }
+    }
+    return ids;
   }
 
   private final RemoteWorkerHub remoteWorkers;

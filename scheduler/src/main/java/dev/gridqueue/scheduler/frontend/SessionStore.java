@@ -35,9 +35,11 @@ final class SessionStore {
   private final IgniteCache<String, StoredBatch> batches;
   private final SharedDataStore sharedData;
   private final IgniteCache<String, CancelSet> cancellations;
+  private final IgniteCache<String, Long> activity;
 
   SessionStore(Ignite ignite, SharedDataStore sharedData) {
     this.cancellations = ignite.cache(CacheNames.CANCELLATIONS);
+    this.activity = ignite.cache(CacheNames.SESSION_ACTIVITY);
     this.sessions = ignite.cache(CacheNames.SESSIONS);
     this.batches = ignite.cache(CacheNames.BATCHES);
     this.sharedData = sharedData;
@@ -61,6 +63,7 @@ final class SessionStore {
             attributes.toByteArray()));
     // Every session has a (first empty) cancel set, so worker near caches hold it after one read.
     cancellations.put(id, CancelSet.EMPTY);
+    activity.put(id, System.currentTimeMillis());
     return request.toBuilder().setId(id).setAttributes(attributes).build();
   }
 
@@ -103,6 +106,7 @@ final class SessionStore {
     batches.removeAll(keys);
     sharedData.deleteSession(id);
     cancellations.remove(id);
+    activity.remove(id);
   }
 
   /**

@@ -112,6 +112,7 @@ final class Dispatcher implements SchedulingLoop.Decisions {
                     instruction.workerId(),
                     instruction.bind(),
                     instruction.sessionId(),
+                    instruction.appId(),
                     instruction.generation(),
                     instruction.returnUnstarted()));
       } else if (!instruction.bind() && instruction.returnUnstarted()) {

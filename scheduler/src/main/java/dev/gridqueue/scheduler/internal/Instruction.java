@@ -13,5 +13,6 @@ record Instruction(
     String workerKind,
     UUID nodeId,
     String sessionId,
+    String appId,
     long generation,
     boolean returnUnstarted) {}

@@ -50,6 +50,11 @@ final class SchedulerState {
   static final int FAST_ABORT_MIN_SAMPLES = 10;
   /** Fast aborts after which a worker is blocklisted for the session. */
   static final int FAST_ABORT_STRIKES = 3;
+  /**
+   * Targets and rebalancing are recomputed at most this often (and whenever sessions or workers
+   * come or go): they are goals, not placements, and cost O(sessions x workers).
+   */
+  static final long POLICY_INTERVAL_NANOS = 10_000_000L;
 
   /** Why a running batch came back. */
   enum Loss {
@@ -75,6 +80,14 @@ final class SchedulerState {
   private final Map<String, QueuedEntry> queued = new HashMap<>();
   private final List<GivenUp> givenUp = new ArrayList<>();
   private final List<Instruction> instructions = new ArrayList<>();
+  /**
+   * Workers that may be able to take a batch: added, released something, or unsaturated when new
+   * work arrived. Only these are examined when placing, so a decision costs O(changed workers).
+   */
+  private final java.util.Set<WorkerLoad> stale = new java.util.LinkedHashSet<>();
+  private boolean policyDirty = true;
+  private long lastPolicyNanos;
+  private boolean contended;
   private long turn;
   private long generations;
   /** Since the scheduler started, over every session (closed ones too). */
@@ -101,7 +114,9 @@ final class SchedulerState {
   }
 
   void addSession(SessionInfo info) {
-    sessions.putIfAbsent(info.sessionId(), new SessionQueue(info));
+    if (sessions.putIfAbsent(info.sessionId(), new SessionQueue(info)) == null) {
+      policyDirty = true;
+    }
   }
 
   /** Forgets a closed session; its running batches finish and are skipped on write-back. */
@@ -110,6 +125,7 @@ final class SchedulerState {
     if (removed == null) {
       return;
     }
+    policyDirty = true;
     removed.queues.values().forEach(q -> q.batches.forEach(e -> queued.remove(e.ref().key)));
     for (WorkerLoad w : workers.values()) {
       Binding b = w.bindings.get(sessionId);
@@ -135,11 +151,45 @@ final class SchedulerState {
     }
     QueuedEntry entry = new QueuedEntry(ref, session.info.needOf(ref.need, ref.category), 0, 0, null);
     queued.put(ref.key, entry);
+    addQueued(session, entry);
+  }
+
+  /** Queues an entry; workers with room are examined again at the next placement. */
+  private void addQueued(SessionQueue session, QueuedEntry entry) {
+    if (session.queuedBatches == 0) {
+      policyDirty = true;
+    }
     session.add(entry);
+    for (WorkerLoad w : workers.values()) {
+      if (!saturated(w)) {
+        stale.add(w);
+      }
+    }
+  }
+
+  /**
+   * A worker no new batch can join now: held whole by a session at its in-flight limit, or with
+   * all its cores and gpus committed (a batch needing neither is placed at its next release).
+   */
+  private boolean saturated(WorkerLoad w) {
+    String whole = w.wholeWorkerSession();
+    if (whole == null) {
+      ResourceAmounts total = w.descriptor.resources();
+      return !w.committed.isNone()
+          && w.committed.cores() >= total.cores()
+          && w.committed.gpus() >= total.gpus();
+    }
+    Binding b = w.bindings.get(whole);
+    SessionQueue s = sessions.get(whole);
+    return b.draining || s == null || b.held >= s.info.maxInflightBatchesPerWorker();
   }
 
   void addWorker(WorkerDescriptor worker) {
-    workers.putIfAbsent(worker.workerId(), new WorkerLoad(worker));
+    WorkerLoad load = new WorkerLoad(worker);
+    if (workers.putIfAbsent(worker.workerId(), load) == null) {
+      stale.add(load);
+      policyDirty = true;
+    }
   }
 
   /** Removes the workers of a node that left and re-queues what they were running. */
@@ -164,6 +214,8 @@ final class SchedulerState {
       endBinding(worker, b, false);
     }
     workers.remove(workerId);
+    stale.remove(worker);
+    policyDirty = true;
   }
 
   /** The batch ran (or was found already done) on the worker. */
@@ -275,7 +327,7 @@ final class SchedulerState {
     SessionQueue session = sessions.get(entry.ref().sessionId);
     if (session != null) {
       queued.put(entry.ref().key, entry);
-      session.add(entry);
+      addQueued(session, entry);
     }
   }
 
@@ -310,6 +362,7 @@ final class SchedulerState {
       return;
     }
     Binding binding = worker.release(key);
+    stale.add(worker);
     if (binding != null && binding.held == 0 && (binding.draining || session == null || session.queuedBatches == 0)) {
       endBinding(worker, binding, true);
     }
@@ -317,11 +370,20 @@ final class SchedulerState {
 
   private void endBinding(WorkerLoad worker, Binding b, boolean tellWorker) {
     worker.bindings.remove(b.sessionId);
+    if (workers.get(worker.id()) == worker) {
+      stale.add(worker);
+    }
     SessionQueue s = sessions.get(b.sessionId);
     if (s != null) {
       s.boundTotal--;
       if (!b.draining) {
         s.boundActive--;
+      }
+      if (s.boundTotal == 0 && s.queuedBatches == 0) {
+        policyDirty = true;
+      }
+      if (s.info.maxWorkers() > 0 && s.queuedBatches > 0) {
+        markUnsaturatedStale(); // under its cap again: other workers may take it now
       }
     }
     if (b.beneficiary != null) {
@@ -345,27 +407,44 @@ final class SchedulerState {
     if (sessions.isEmpty()) {
       return List.of();
     }
-    boolean contended = computeTargets();
+    long now = clock.getAsLong();
+    boolean policyDue = policyDirty || now - lastPolicyNanos >= POLICY_INTERVAL_NANOS;
+    if (policyDue) {
+      contended = computeTargets();
+      lastPolicyNanos = now;
+      policyDirty = false;
+    }
     List<Assignment> assignments = new ArrayList<>();
     if (!queued.isEmpty()) {
       fill(assignments);
     }
-    if (contended) {
+    if (contended && policyDue) {
       rebalance();
     }
     return assignments;
   }
 
+  /** Rounds over the stale workers, one batch per worker per round, until none takes more. */
   private void fill(List<Assignment> assignments) {
-    boolean assigned = true;
-    while (assigned && !queued.isEmpty()) {
-      assigned = false;
-      for (WorkerLoad worker : workers.values()) {
+    List<WorkerLoad> round = new ArrayList<>();
+    while (!stale.isEmpty() && !queued.isEmpty()) {
+      round.clear();
+      round.addAll(stale);
+      stale.clear();
+      for (WorkerLoad worker : round) {
         Choice choice = choose(worker);
         if (choice != null) {
           assignments.add(place(worker, choice));
-          assigned = true;
+          stale.add(worker); // it may take more next round
         }
+      }
+    }
+  }
+
+  private void markUnsaturatedStale() {
+    for (WorkerLoad w : workers.values()) {
+      if (!saturated(w)) {
+        stale.add(w);
       }
     }
   }
@@ -654,9 +733,11 @@ final class SchedulerState {
     }
   }
 
-  private static Instruction instruction(boolean bind, WorkerLoad w, Binding b, boolean returnUnstarted) {
+  private Instruction instruction(boolean bind, WorkerLoad w, Binding b, boolean returnUnstarted) {
+    SessionQueue s = sessions.get(b.sessionId);
+    String appId = s == null ? "" : s.info.appId();
     return new Instruction(
-        bind, w.id(), w.descriptor.kind(), w.descriptor.nodeId(), b.sessionId, b.generation, returnUnstarted);
+        bind, w.id(), w.descriptor.kind(), w.descriptor.nodeId(), b.sessionId, appId, b.generation, returnUnstarted);
   }
 
   // ---- figures ----

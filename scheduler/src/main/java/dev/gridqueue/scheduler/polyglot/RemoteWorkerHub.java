@@ -94,6 +94,10 @@ public final class RemoteWorkerHub {
       out.onError(Status.INVALID_ARGUMENT.withDescription("metadata sessionid must name the session the worker is bound to").asRuntimeException());
       return new Ignore<>();
     }
+    if (!ignite.cache(CacheNames.SESSIONS).containsKey(sessionId)) { // replicated: a local read
+      out.onError(Status.NOT_FOUND.withDescription("session " + sessionId + " not found (unknown or closed)").asRuntimeException());
+      return new Ignore<>();
+    }
     return worker.lane(sessionId).attach(out);
   }
 
@@ -119,6 +123,7 @@ public final class RemoteWorkerHub {
     worker.send(Instruction.newBuilder()
         .setType(m.bind ? Instruction.Type.BIND : Instruction.Type.UNBIND)
         .setSessionId(m.sessionId)
+        .setAppId(m.appId)
         .build());
     if (!m.bind) {
       worker.lane(m.sessionId).unbind(m.generation, m.returnUnstarted);
@@ -303,7 +308,18 @@ public final class RemoteWorkerHub {
 
         @Override
         public void onCompleted() {
+          ServerCallStreamObserver<Batch> open;
+          synchronized (Lane.this) {
+            open = stream;
+          }
           detach("it closed its WorkerStream");
+          if (open != null) {
+            try {
+              open.onCompleted(); // the worker is done with this session: end the call
+            } catch (RuntimeException e) {
+              LOG.debug("completing WorkerStream of {}: {}", worker.id, e.toString());
+            }
+          }
         }
       };
     }

@@ -15,13 +15,16 @@ public final class RemoteWorkerInstructions {
     final String workerId;
     final boolean bind;
     final String sessionId;
+    final String appId;
     final long generation;
     final boolean returnUnstarted;
 
-    public Message(String workerId, boolean bind, String sessionId, long generation, boolean returnUnstarted) {
+    public Message(
+        String workerId, boolean bind, String sessionId, String appId, long generation, boolean returnUnstarted) {
       this.workerId = workerId;
       this.bind = bind;
       this.sessionId = sessionId;
+      this.appId = appId;
       this.generation = generation;
       this.returnUnstarted = returnUnstarted;
     }
