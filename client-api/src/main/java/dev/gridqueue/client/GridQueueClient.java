@@ -131,7 +131,7 @@ public final class GridQueueClient implements AutoCloseable {
 
   /** The shared data of a session: upload levels, read them back, delete them. */
   public SharedDataClient sharedData(String sessionId) {
-    return new SharedDataClient(endpoint().cache(), sessionId);
+    return new SharedDataClient(this, sessionId);
   }
 
   /** Live figures of the grid: workers, tasks waiting/running/done/failed, per session and worker. */

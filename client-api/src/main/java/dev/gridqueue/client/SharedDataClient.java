@@ -1,7 +1,6 @@
 package dev.gridqueue.client;
 
 import com.google.protobuf.ByteString;
-import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.SharedData;
 import java.time.Duration;
 
@@ -10,43 +9,47 @@ import java.time.Duration;
  * per update level. Levels go 1, 2, 3...: {@link #set} starts (or restarts) at a level, {@link
  * #update} adds the next one. Earlier levels stay readable until their TTL ends, so tasks queued
  * for level N still run after N+1 is uploaded.
+ *
+ * <p>Calls go to the grid node the client talks to; given several nodes, a call answered {@code
+ * UNAVAILABLE} is tried on the next, except {@link #update} (not idempotent: a retry after a lost
+ * answer would be refused as a level mismatch), which fails and may be retried by the caller.
  */
 public final class SharedDataClient {
-  private final CacheGrpc.CacheBlockingStub cache;
+  private final GridQueueClient client;
   private final String sessionId;
 
-  SharedDataClient(CacheGrpc.CacheBlockingStub cache, String sessionId) {
-    this.cache = cache;
+  SharedDataClient(GridQueueClient client, String sessionId) {
+    this.client = client;
     this.sessionId = sessionId;
   }
 
   /** Stores {@code payload} as level {@code level} and makes it the latest. */
   public void set(int level, byte[] payload, Duration ttl) {
-    GridQueueClient.call(() -> cache.setSharedData(request(level, payload, ttl)));
+    client.call(e -> e.cache().setSharedData(request(level, payload, ttl)));
   }
 
   /** Stores {@code payload} as level {@code level}, which must be the latest level plus one. */
   public void update(int level, byte[] payload, Duration ttl) {
-    GridQueueClient.call(() -> cache.updateSharedData(request(level, payload, ttl)));
+    GridQueueClient.call(() -> client.endpoint().cache().updateSharedData(request(level, payload, ttl)));
   }
 
   /** The payload of level {@code level}. */
   public byte[] get(int level) {
-    return GridQueueClient.call(
-            () -> cache.getSharedData(SharedData.newBuilder().setSessionId(sessionId).setUpdateLevel(level).build()))
+    return client
+        .call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).setUpdateLevel(level).build()))
         .getPayload()
         .toByteArray();
   }
 
   /** The latest level's number. */
   public int latestLevel() {
-    return GridQueueClient.call(() -> cache.getSharedData(SharedData.newBuilder().setSessionId(sessionId).build()))
+    return client.call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).build()))
         .getUpdateLevel();
   }
 
   /** Removes every level. */
   public void delete() {
-    GridQueueClient.call(() -> cache.deleteSharedData(SharedData.newBuilder().setSessionId(sessionId).build()));
+    client.call(e -> e.cache().deleteSharedData(SharedData.newBuilder().setSessionId(sessionId).build()));
   }
 
   private SharedData request(int level, byte[] payload, Duration ttl) {

@@ -58,4 +58,27 @@ class ClientFailoverIT {
       assertThat(session.duplicatesDropped()).as("tasks sent again ran again; their repeats were dropped").isPositive();
     }
   }
+
+  @Test
+  void shouldTryTheNextAddressForCallsAnsweredUnavailable() throws Exception {
+    // given: the first address leads nowhere any more
+    TcpProxy gone = new TcpProxy(grid.server().grpcPort());
+    gone.cut();
+    GridQueueClient client =
+        new GridQueueClient(
+            List.of(grid.newChannel(gone.port()), grid.newChannel(grid.server().grpcPort())), Duration.ofSeconds(60));
+
+    // when: unary calls, shared data and a session's tasks
+    try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
+      session.sharedData().set(1, "shared".getBytes(StandardCharsets.US_ASCII), Duration.ofMinutes(1));
+      session.submit("t", "x".getBytes(StandardCharsets.US_ASCII));
+      session.flush();
+
+      // then: all of them went to the second address
+      assertThat(session.sharedData().get(1)).asString().isEqualTo("shared");
+      assertThat(session.awaitResults(1, Duration.ofSeconds(30)).get(0).succeeded()).isTrue();
+      assertThat(client.stats().getGridNodes()).isEqualTo(1);
+      assertThat(session.failovers()).as("the session's stream opened on the live address").isZero();
+    }
+  }
 }
