@@ -24,6 +24,8 @@ public final class StoredBatch {
   private ResourceAmounts need;
   /** Work Queue-style category, or null. */
   private String category;
+  /** The batch's own max_retries; -1: the session's. */
+  private int maxRetries = -1;
 
   public StoredBatch(
       String sessionId,
@@ -61,7 +63,20 @@ public final class StoredBatch {
         new StoredBatch(sessionId, sequence, priority, state, attempts, payload, clientBatches, taskCount);
     copy.need = need == null || need.isNone() ? null : need;
     copy.category = category == null || category.isEmpty() ? null : category;
+    copy.maxRetries = maxRetries;
     return copy;
+  }
+
+  /** This batch with its own max_retries (-1: the session's). */
+  public StoredBatch withMaxRetries(int maxRetries) {
+    StoredBatch copy = withPlacement(need, category);
+    copy.maxRetries = maxRetries;
+    return copy;
+  }
+
+  /** The batch's own max_retries; -1 when the session's applies. */
+  public int maxRetries() {
+    return maxRetries;
   }
 
   /** Resources the batch declared itself; null if it declared none. */

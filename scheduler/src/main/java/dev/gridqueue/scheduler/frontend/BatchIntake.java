@@ -47,6 +47,9 @@ final class BatchIntake {
           "batch is " + batch.getSerializedSize() + " bytes; the limit is " + MAX_BATCH_BYTES
               + " (put large shared inputs in shared data)");
     }
+    if (batch.hasMaxRetries() && batch.getMaxRetries() > 100) {
+      throw new InvalidRequestException("batch.max_retries must be at most 100, got " + batch.getMaxRetries());
+    }
     for (int i = 0; i < batch.getMessagesCount(); i++) {
       Message m = batch.getMessages(i);
       if (m.getId().isEmpty()) {
@@ -67,7 +70,8 @@ final class BatchIntake {
     StoredBatch stored =
         StoredBatch.queued(
                 sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks())
-            .withPlacement(group.need(), group.category());
+            .withPlacement(group.need(), group.category())
+            .withMaxRetries(group.maxRetries());
     return batches.putAsync(key, stored);
   }
 

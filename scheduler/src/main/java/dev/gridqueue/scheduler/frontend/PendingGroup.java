@@ -83,6 +83,11 @@ final class PendingGroup {
     return need.isNone() ? null : need;
   }
 
+  /** The batches' own max_retries; -1: the session's. */
+  int maxRetries() {
+    return shape.hasMaxRetries() ? shape.getMaxRetries() : -1;
+  }
+
   String category() {
     return shape.getCategory();
   }

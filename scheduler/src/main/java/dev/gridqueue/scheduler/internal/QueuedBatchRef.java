@@ -16,9 +16,14 @@ final class QueuedBatchRef implements Serializable {
   final ResourceAmounts need;
   /** Its category; null: none. */
   final String category;
+  /** Its own max_retries; -1: the session's. */
+  int maxRetries = -1;
 
   static QueuedBatchRef of(String key, dev.gridqueue.grid.store.StoredBatch b) {
-    return new QueuedBatchRef(key, b.sessionId(), b.priority(), b.sequence(), b.taskCount(), b.need(), b.category());
+    QueuedBatchRef ref =
+        new QueuedBatchRef(key, b.sessionId(), b.priority(), b.sequence(), b.taskCount(), b.need(), b.category());
+    ref.maxRetries = b.maxRetries();
+    return ref;
   }
 
   QueuedBatchRef(String key, String sessionId, int priority, long sequence) {

@@ -287,7 +287,9 @@ final class SchedulerState {
     QueuedEntry e = running.entry;
     int failures = e.jobFailures() + (loss == Loss.JOB_FAILED ? 1 : 0);
     SessionQueue owner = sessions.get(e.ref().sessionId);
-    int maxRetries = owner == null ? SessionInfo.DEFAULT_MAX_RETRIES : owner.info.maxRetries();
+    int maxRetries =
+        e.ref().maxRetries >= 0 ? e.ref().maxRetries
+            : owner == null ? SessionInfo.DEFAULT_MAX_RETRIES : owner.info.maxRetries();
     if (failures >= MAX_JOB_FAILURES) {
       giveUp(e, "batch failed " + failures + " times: " + detail);
       return;

@@ -303,4 +303,21 @@ class SchedulerStateTest {
     worker("w3", 1, "echo");
     assertThat(state.assign()).as("not queued again").isEmpty();
   }
+
+  @Test
+  void shouldLetABatchOverrideTheSessionsMaxRetries() {
+    // given: the session allows 3 retries, this batch none
+    state.addSession(new SessionInfo("s", "echo", 5, 10, Set.of(), 0, 3));
+    QueuedBatchRef ref = new QueuedBatchRef("s/only", "s", 0, ++sequence, 1);
+    ref.maxRetries = 0;
+    state.enqueue(ref);
+    UUID node = worker("w1", 1, "echo");
+    assertThat(state.assign()).hasSize(1);
+
+    // when
+    state.removeWorkersOn(node);
+
+    // then
+    assertThat(state.drainGivenUp()).singleElement().satisfies(g -> assertThat(g.reason()).contains("max_retries 0"));
+  }
 }
