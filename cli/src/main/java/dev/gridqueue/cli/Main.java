@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       WorkerCommand.class,
       StatusCommand.class,
-      ChaosCommand.class
+      ChaosCommand.class,
+      SubmitCommand.class
     })
 public final class Main implements Runnable {
   public static void main(String[] args) {

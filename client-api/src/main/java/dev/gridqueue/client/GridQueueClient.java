@@ -144,6 +144,21 @@ public final class GridQueueClient implements AutoCloseable {
     return call(e -> e.blocking().getStats(StatsRequest.newBuilder().setSessionId(sessionId).build()));
   }
 
+  /**
+   * Cancels tasks of a session that have not started: by id, by tag, or all of them. They end as
+   * dead letters with error "cancelled by the client"; running ones finish. Returns how many ids
+   * and tags the server accepted.
+   */
+  public int cancel(String sessionId, java.util.Collection<String> taskIds, java.util.Collection<String> tags, boolean all) {
+    return call(e -> e.blocking().cancelTasks(dev.gridqueue.proto.v1.CancelRequest.newBuilder()
+            .setSessionId(sessionId)
+            .addAllTaskIds(taskIds)
+            .addAllTags(tags)
+            .setAll(all)
+            .build()))
+        .getAccepted();
+  }
+
   /** Closes a session by id: its queued tasks and undelivered results are dropped. */
   public void closeSession(String sessionId) {
     call(e -> e.blocking().closeSession(Session.newBuilder().setId(sessionId).build()));

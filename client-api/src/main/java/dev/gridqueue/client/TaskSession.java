@@ -161,15 +161,36 @@ public final class TaskSession implements AutoCloseable {
    * for the same task, and only one of them ends for the caller.
    */
   public void submit(String taskId, byte[] payload) {
+    submit(taskId, payload, "");
+  }
+
+  /** As {@link #submit(String, byte[])}, with a tag that {@link #cancel} can name. */
+  public void submit(String taskId, byte[] payload, String tag) {
     if (taskId == null || taskId.isEmpty()) {
       throw new IllegalArgumentException("taskId must not be empty");
     }
     synchronized (sendLock) {
-      pending.add(Message.newBuilder().setId(taskId).setPayload(ByteString.copyFrom(payload)).build());
+      pending.add(Message.newBuilder().setId(taskId).setPayload(ByteString.copyFrom(payload)).setTag(tag).build());
       if (pending.size() >= batchSize) {
         sendPending();
       }
     }
+  }
+
+  /**
+   * Cancels tasks that have not started, by id and by tag: they end as dead letters with error
+   * "cancelled by the client". A task already running finishes; one already ended is unaffected.
+   * Tasks still waiting in this client's unsent batch are cancelled too (the batch is sent first).
+   */
+  public void cancel(java.util.Collection<String> taskIds, java.util.Collection<String> tags) {
+    flush();
+    client.cancel(session.getId(), taskIds, tags, false);
+  }
+
+  /** Cancels every task of the session that has not started. */
+  public void cancelAll() {
+    flush();
+    client.cancel(session.getId(), java.util.List.of(), java.util.List.of(), true);
   }
 
   /**

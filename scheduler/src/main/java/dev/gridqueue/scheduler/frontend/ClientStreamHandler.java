@@ -80,6 +80,8 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   private boolean paused; // guarded by intakeLock
 
   private volatile String sessionId;
+  /** Whether small batches may be merged under load: not for sessions that declare resources. */
+  private volatile boolean coalesce = true;
   private volatile ResultSubscription subscription;
   private volatile boolean halfClosed;
   private volatile boolean ended;
@@ -187,7 +189,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
         storeGroup();
       }
       if (group == null) {
-        group = new PendingGroup(batch);
+        group = new PendingGroup(batch, !coalesce);
         if (!storeGroupIfDue()) {
           PendingGroup lingering = group;
           timer.schedule(() -> storeLingering(lingering), LINGER_MICROS, TimeUnit.MICROSECONDS);
@@ -309,6 +311,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
    */
   private void bind(String target) {
     sessionId = target;
+    coalesce = !sessions.placesByResources(target);
     blockingCalls.execute(
         () -> {
           try {

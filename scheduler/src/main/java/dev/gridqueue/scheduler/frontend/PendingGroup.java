@@ -26,14 +26,28 @@ final class PendingGroup {
   private int tasks;
   private int bytes;
 
+  /** Whether the group is one client batch that must stay as sent (no others may join). */
+  private final boolean solo;
+
   PendingGroup(Batch first) {
+    this(first, false);
+  }
+
+  /**
+   * A group starting with {@code first}; {@code solo} keeps it that one batch. Batches that place
+   * by resources stay as sent: a batch needs what one of its tasks needs, so merging them would
+   * turn parallel tasks into one long serial batch.
+   */
+  PendingGroup(Batch first, boolean solo) {
     this.shape = shapeOf(first);
+    this.solo = solo || first.hasResources() || !first.getCategory().isEmpty();
     add(first);
   }
 
   /** Whether {@code batch} may join: schedules alike and fits under the caps. */
   boolean accepts(Batch batch) {
-    return tasks + batch.getMessagesCount() <= MAX_TASKS
+    return !solo
+        && tasks + batch.getMessagesCount() <= MAX_TASKS
         && bytes + batch.getSerializedSize() <= MAX_BYTES
         && shape.equals(shapeOf(batch));
   }
@@ -48,7 +62,7 @@ final class PendingGroup {
   }
 
   boolean isFull() {
-    return tasks >= MAX_TASKS || bytes >= MAX_BYTES;
+    return solo || tasks >= MAX_TASKS || bytes >= MAX_BYTES;
   }
 
   int tasks() {

@@ -146,6 +146,20 @@ final class SessionStore {
     }
   }
 
+  /** Whether the session declares task resources or categories (its batches place by resources). */
+  boolean placesByResources(String id) {
+    SessionRecord record = sessions.get(id);
+    if (record == null) {
+      return false;
+    }
+    try {
+      SessionAttributes a = SessionAttributes.parseFrom(record.attributes());
+      return a.hasTaskResources() || a.getCategoriesCount() > 0;
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored attributes of session " + id + " are corrupt", e);
+    }
+  }
+
   /** Whether the session asked to be removed when its client goes away. */
   boolean cleansUpOnClientExit(String id) {
     SessionRecord record = sessions.get(id);

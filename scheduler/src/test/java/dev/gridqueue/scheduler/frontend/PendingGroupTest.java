@@ -62,4 +62,19 @@ class PendingGroupTest {
     }
     return b.build();
   }
+
+  @Test
+  void shouldKeepABatchThatDeclaresResourcesAsSent() {
+    // given
+    Batch withResources = Batch.newBuilder()
+        .setResources(dev.gridqueue.proto.v1.Resources.newBuilder().setCores(2))
+        .addMessages(dev.gridqueue.proto.v1.Message.newBuilder().setId("a"))
+        .build();
+    PendingGroup group = new PendingGroup(withResources);
+
+    // then: full at once, and no other batch joins it
+    org.assertj.core.api.Assertions.assertThat(group.isFull()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(group.accepts(withResources)).isFalse();
+    org.assertj.core.api.Assertions.assertThat(new PendingGroup(withResources.toBuilder().clearResources().build(), true).isFull()).isTrue();
+  }
 }

@@ -1,0 +1,125 @@
+package dev.gridqueue.cli;
+
+import dev.gridqueue.client.GridQueueClient;
+import dev.gridqueue.client.SessionOptions;
+import dev.gridqueue.client.TaskResult;
+import dev.gridqueue.client.TaskSession;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gridqueue submit}: one session with the given scheduling attributes, N tasks of one
+ * payload, results counted. For trying the scheduling rules by hand against a running grid, with
+ * {@code status} in another terminal.
+ */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = "Run N tasks in a new session with the given attributes on a running grid; print what ended how.")
+final class SubmitCommand implements Callable<Integer> {
+  @Option(names = "--server", split = ",", description = "gRPC addresses of grid nodes (default: ${DEFAULT-VALUE}).")
+  List<String> servers = List.of("localhost:1337");
+
+  @Option(names = "--app", description = "App id (default: ${DEFAULT-VALUE}).")
+  String app = "sleep";
+
+  @Option(names = "--tasks", description = "Number of tasks (default: ${DEFAULT-VALUE}).")
+  int tasks = 100;
+
+  @Option(names = "--payload", description = "Payload of every task, as text (default: ${DEFAULT-VALUE}: 100 ms for sleep).")
+  String payload = "100";
+
+  @Option(names = "--batch-size", description = "Tasks per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize = 1;
+
+  @Option(names = "--priority", description = "Session priority 0-10.")
+  Integer priority;
+
+  @Option(names = "--min-workers", description = "Workers guaranteed while the session has work.")
+  int minWorkers;
+
+  @Option(names = "--max-workers", description = "Cap on workers bound to the session (0: none).")
+  int maxWorkers;
+
+  @Option(names = "--preemptible", description = "Yield workers to higher-priority sessions after the current batch.")
+  boolean preemptible;
+
+  @Option(names = "--max-inflight", description = "Batches a worker may hold for the session.")
+  Integer maxInflight;
+
+  @Option(names = "--tags", split = ",", description = "Tags a worker must carry.")
+  List<String> tags = List.of();
+
+  @Option(names = "--cores", description = "Cores each batch needs (0 with no other resource: a whole worker).")
+  int cores;
+
+  @Option(names = "--memory", description = "Memory in MB each batch needs.")
+  long memoryMb;
+
+  @Option(names = "--disk", description = "Disk in MB each batch needs.")
+  long diskMb;
+
+  @Option(names = "--gpus", description = "GPUs each batch needs.")
+  int gpus;
+
+  @Option(names = "--max-task-ms", description = "Maximum running time of a task in ms (MAX_WALLTIME).")
+  Long maxTaskMillis;
+
+  @Option(names = "--timeout-s", description = "Give up waiting after this many seconds (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds = 600;
+
+  @Override
+  public Integer call() throws Exception {
+    SessionOptions.Builder options =
+        SessionOptions.forApp(app).workers(minWorkers, maxWorkers).tags(tags).batchSize(batchSize).preemptible(preemptible);
+    if (priority != null) {
+      options.priority(priority);
+    }
+    if (maxInflight != null) {
+      options.maxInflightBatchesPerWorker(maxInflight);
+    }
+    if (cores + memoryMb + diskMb + gpus > 0) {
+      options.taskResources(cores, memoryMb, diskMb, gpus);
+    }
+    if (maxTaskMillis != null) {
+      options.maxTaskRunningTime(Duration.ofMillis(maxTaskMillis));
+    }
+    try (GridQueueClient client = GridQueueClient.connect(servers);
+        TaskSession session = client.openSession(options.build())) {
+      System.out.printf("session %s: %,d tasks of app %s%n", session.id(), tasks, app);
+      long started = System.nanoTime();
+      byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < tasks; i++) {
+        session.submit("t" + i, bytes);
+      }
+      session.finishSending();
+      Set<String> seen = new HashSet<>();
+      int ok = 0;
+      int dead = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+      while (seen.size() < tasks && System.nanoTime() < deadline) {
+        TaskResult r = session.poll(Duration.ofSeconds(1));
+        if (r == null || !seen.add(r.taskId())) {
+          continue;
+        }
+        if (r.isDeadLetter()) {
+          dead++;
+          if (dead <= 3) {
+            System.out.printf("dead letter %s (attempts %d): %s%n", r.taskId(), r.attempts(), r.error());
+          }
+        } else {
+          ok++;
+        }
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf("ended: %,d results, %,d dead letters, %,d missing; %.1f s%n", ok, dead, tasks - seen.size(), seconds);
+      return seen.size() == tasks ? 0 : 1;
+    }
+  }
+}
