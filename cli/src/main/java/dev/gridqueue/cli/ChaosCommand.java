@@ -67,8 +67,11 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed of the kill plan (default: the current time).")
   Long seed;
 
-  @Option(names = "--failure-detection-ms", description = "How fast the grid declares a killed node failed (default: ${DEFAULT-VALUE}).")
-  long failureDetectionMs = 3_000;
+  @Option(
+      names = "--failure-detection-ms",
+      description = "How long a silent node may take to be declared failed (default: ${DEFAULT-VALUE}). SIGKILLed nodes are"
+          + " noticed at once (their sockets close); a short value lets a starved live node be declared failed on a busy machine.")
+  long failureDetectionMs = 10_000;
 
   @Option(names = "--timeout-s", description = "Give up waiting for results after this many seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds = 600;
