@@ -141,9 +141,12 @@ async function main() {
     failures++;
   }
 
-  // RPCs documented as not implemented yet.
-  check('WorkerUpdate', await streamStatus(queue, 'WorkerUpdate', []), grpc.status.UNIMPLEMENTED);
-  check('WorkerStream', await streamStatus(queue, 'WorkerStream', []), grpc.status.UNIMPLEMENTED);
+  // Polyglot worker protocol and cancellation.
+  check('WorkerStream without a registered workerid',
+    await streamStatus(queue, 'WorkerStream', []), grpc.status.FAILED_PRECONDITION, ['workerid']);
+  check('CancelTasks of session "no-such-session"',
+    await unaryStatus(queue, 'CancelTasks', { session_id: 'no-such-session', all: true }),
+    grpc.status.NOT_FOUND, ['no-such-session']);
 
   // Shared data (Cache service): the error contract of DESIGN.md section 5.
   for (const m of ['SetSharedData', 'UpdateSharedData', 'GetSharedData', 'DeleteSharedData']) {
