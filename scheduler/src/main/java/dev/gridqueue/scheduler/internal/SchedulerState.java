@@ -89,7 +89,8 @@ final class SchedulerState {
   private long lastPolicyNanos;
   private boolean contended;
   private long turn;
-  private long generations;
+  /** Binding generations; start from the wall clock so a new scheduler never reuses old ones. */
+  private long generations = System.currentTimeMillis() << 16;
   /** Since the scheduler started, over every session (closed ones too). */
   private long tasksDone;
   private long tasksFailed;
@@ -129,8 +130,10 @@ final class SchedulerState {
     removed.queues.values().forEach(q -> q.batches.forEach(e -> queued.remove(e.ref().key)));
     for (WorkerLoad w : workers.values()) {
       Binding b = w.bindings.get(sessionId);
-      if (b != null && !b.draining) {
-        b.draining = true; // its batches still return; no new ones
+      if (b != null && b.held == 0) {
+        endBinding(w, b, true); // nothing of it left on the worker: free it now
+      } else if (b != null && !b.draining) {
+        b.draining = true; // its batches still return (and end the binding); no new ones
       }
       for (Binding other : w.bindings.values()) {
         if (sessionId.equals(other.beneficiary)) {
@@ -412,6 +415,8 @@ final class SchedulerState {
     long now = clock.getAsLong();
     boolean policyDue = policyDirty || now - lastPolicyNanos >= POLICY_INTERVAL_NANOS;
     if (policyDue) {
+      sweepIdleBindings();
+      markUnsaturatedStale(); // safety net: a worker left out of the stale set waits 10 ms at most
       contended = computeTargets();
       lastPolicyNanos = now;
       policyDirty = false;
@@ -441,6 +446,23 @@ final class SchedulerState {
         }
       }
     }
+  }
+
+  /**
+   * Ends bindings that hold nothing and have nothing to wait for (session gone, draining, or no
+   * queued batches). Events normally end them; this keeps a missed one from reserving a worker.
+   */
+  private void sweepIdleBindings() {
+    List<Object[]> idle = new ArrayList<>();
+    for (WorkerLoad w : workers.values()) {
+      for (Binding b : w.bindings.values()) {
+        SessionQueue s = sessions.get(b.sessionId);
+        if (b.held == 0 && (s == null || b.draining || s.queuedBatches == 0)) {
+          idle.add(new Object[] {w, b});
+        }
+      }
+    }
+    idle.forEach(pair -> endBinding((WorkerLoad) pair[0], (Binding) pair[1], true));
   }
 
   private void markUnsaturatedStale() {

@@ -348,6 +348,24 @@ class SchedulingPolicyTest {
     assertThat(unbind).singleElement().satisfies(i -> assertThat(i.bind()).isFalse());
   }
 
+  @Test
+  void shouldFreeAWorkerBoundToASessionThatClosedBetweenItsBatches() {
+    // given: a session bound to the only worker, between two of its batches
+    state.addSession(SessionInfo.builder("closing", "echo").maxInflight(1).build());
+    List<String> keys = queue("closing", 2);
+    workers(1, 1);
+    assign();
+    finish(keys.get(0));
+
+    // when: it closes before its next batch is placed, and another session has work
+    state.removeSession("closing");
+    state.addSession(SessionInfo.builder("next", "echo").build());
+    queue("next", 1);
+
+    // then: the worker is free for it
+    assertThat(countBySession(assign())).containsEntry("next", 1);
+  }
+
   // ---- helpers ----
 
   private static ResourceAmounts cores(int n) {
