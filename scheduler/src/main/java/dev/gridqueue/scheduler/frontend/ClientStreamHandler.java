@@ -10,9 +10,6 @@ import io.grpc.stub.StreamObserver;
 import dev.gridqueue.grid.store.BatchState;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,9 +63,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   /** Keys delivered on this stream, with when: a result reported twice is sent once. */
   private final Map<String, Long> delivered = new ConcurrentHashMap<>();
   /** Done batches waiting for the client to be ready (keys only: the results stay in the grid). */
-  private final Queue<String> parked = new ConcurrentLinkedQueue<>();
-  private final Set<String> parkedKeys = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean draining = new AtomicBoolean();
+  private final ParkedDeliveries parked;
   private final AtomicLong deliveries = new AtomicLong();
   private final DeliveryLedger ledger;
   /** Told about acknowledged dead letters, so the dead-letter streams stop tracking them. */
@@ -107,7 +102,10 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     this.out = out;
     out.disableAutoRequest();
     out.setOnCancelHandler(this::onClientGone);
-    out.setOnReadyHandler(this::drainParkedSoon);
+    this.parked =
+        new ParkedDeliveries(
+            out, blockingCalls, () -> ended, intake::getAll, BatchState.DONE, this::send,
+            () -> "the result stream of session " + sessionId);
   }
 
   /** Starts the stream; {@code sessionFromMetadata} (may be empty) binds it before any batch. */
@@ -357,53 +355,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     if (ended || delivered.containsKey(key)) {
       return;
     }
-    if (!parked.isEmpty() || !out.isReady()) {
-      park(key);
-      return;
-    }
-    send(key, done);
-  }
-
-  private void park(String key) {
-    if (parkedKeys.add(key)) {
-      parked.add(key);
-    }
-    if (out.isReady()) {
-      drainParkedSoon(); // became ready while we parked: no ready signal will come
-    }
-  }
-
-  /** Runs on the transport thread: hands the (blocking) drain to the blocking pool. */
-  private void drainParkedSoon() {
-    if (!parked.isEmpty() && draining.compareAndSet(false, true)) {
-      blockingCalls.execute(this::drainParked);
-    }
-  }
-
-  private void drainParked() {
-    try {
-      while (!ended && out.isReady() && !parked.isEmpty()) {
-        List<String> keys = new java.util.ArrayList<>();
-        for (String k; keys.size() < 64 && (k = parked.poll()) != null; ) {
-          parkedKeys.remove(k);
-          keys.add(k);
-        }
-        Map<String, StoredBatch> done = intake.getAll(keys);
-        for (String k : keys) {
-          StoredBatch batch = done.get(k);
-          if (batch != null && batch.state() == BatchState.DONE) {
-            send(k, batch);
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("delivering parked results of session {} failed: {}", sessionId, e.toString());
-    } finally {
-      draining.set(false);
-    }
-    if (!ended && out.isReady() && !parked.isEmpty()) {
-      drainParkedSoon();
-    }
+    parked.deliver(key, done);
   }
 
   private void send(String key, StoredBatch done) {

@@ -6,16 +6,10 @@ import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ignite.Ignite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +35,7 @@ final class DeadLetterStream {
   private final DeliveryLedger ledger;
   private final Object outLock = new Object();
   private final Set<String> delivered = ConcurrentHashMap.newKeySet();
-  private final Queue<String> parked = new ConcurrentLinkedQueue<>();
-  private final Set<String> parkedKeys = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean draining = new AtomicBoolean();
+  private final ParkedDeliveries parked;
   private volatile String sessionId;
   private volatile ResultSubscription subscription;
   private volatile boolean ended;
@@ -60,7 +52,16 @@ final class DeadLetterStream {
     this.out = out;
     this.ledger = ledger;
     out.setOnCancelHandler(this::onClientGone);
-    out.setOnReadyHandler(this::drainParkedSoon);
+    this.parked =
+        new ParkedDeliveries(
+            out,
+            blockingCalls,
+            () -> ended,
+            keys -> ignite.<String, StoredBatch>cache(dev.gridqueue.grid.CacheNames.BATCHES)
+                .getAll(new java.util.LinkedHashSet<>(keys)),
+            BatchState.DEAD,
+            this::send,
+            () -> "the dead-letter stream of session " + sessionId);
   }
 
   /** Checks the session and subscribes to its dead letters, off the network thread. */
@@ -131,49 +132,7 @@ final class DeadLetterStream {
     if (ended || delivered.contains(key)) {
       return;
     }
-    if (!parked.isEmpty() || !out.isReady()) {
-      if (parkedKeys.add(key)) {
-        parked.add(key);
-      }
-      if (out.isReady()) {
-        drainParkedSoon();
-      }
-      return;
-    }
-    send(key, dead);
-  }
-
-  private void drainParkedSoon() {
-    if (!parked.isEmpty() && draining.compareAndSet(false, true)) {
-      blockingCalls.execute(this::drainParked);
-    }
-  }
-
-  private void drainParked() {
-    try {
-      while (!ended && out.isReady() && !parked.isEmpty()) {
-        List<String> keys = new ArrayList<>();
-        for (String k; keys.size() < 64 && (k = parked.poll()) != null; ) {
-          parkedKeys.remove(k);
-          keys.add(k);
-        }
-        Map<String, StoredBatch> waiting = ignite.<String, StoredBatch>cache(dev.gridqueue.grid.CacheNames.BATCHES)
-            .getAll(new java.util.LinkedHashSet<>(keys));
-        for (String k : keys) {
-          StoredBatch batch = waiting.get(k);
-          if (batch != null && batch.state() == BatchState.DEAD) {
-            send(k, batch);
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("delivering parked dead letters of session {} failed: {}", sessionId, e.toString());
-    } finally {
-      draining.set(false);
-    }
-    if (!ended && out.isReady() && !parked.isEmpty()) {
-      drainParkedSoon();
-    }
+    parked.deliver(key, dead);
   }
 
   private void send(String key, StoredBatch dead) {

@@ -78,8 +78,7 @@ final class PendingGroup {
     if (!shape.hasResources()) {
       return null;
     }
-    var r = shape.getResources();
-    ResourceAmounts need = new ResourceAmounts(r.getCores(), r.getMemoryMb(), r.getDiskMb(), r.getGpus());
+    ResourceAmounts need = dev.gridqueue.scheduler.internal.WireResources.of(shape.getResources());
     return need.isNone() ? null : need;
   }
 

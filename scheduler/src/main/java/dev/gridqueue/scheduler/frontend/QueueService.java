@@ -230,7 +230,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public void updateSession(Session request, StreamObserver<Session> response) {
-    response.onError(notYet("UpdateSession", "the scheduling-policy issue"));
+    response.onError(notYet("UpdateSession", "a later release (attributes are fixed at creation)"));
   }
 
   @Override
@@ -272,17 +272,5 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     return Status.UNIMPLEMENTED
         .withDescription(rpc + " is not implemented yet in this gridqueue version; it comes with " + when)
         .asRuntimeException();
-  }
-
-  /** Swallows messages of a call already failed. */
-  private static final class DiscardingObserver<T> implements StreamObserver<T> {
-    @Override
-    public void onNext(T value) {}
-
-    @Override
-    public void onError(Throwable t) {}
-
-    @Override
-    public void onCompleted() {}
   }
 }

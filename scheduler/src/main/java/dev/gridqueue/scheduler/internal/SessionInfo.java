@@ -3,7 +3,6 @@ package dev.gridqueue.scheduler.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.store.SessionRecord;
-import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.proto.v1.SessionAttributes;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,8 +71,8 @@ record SessionInfo(
     try {
       SessionAttributes a = SessionAttributes.parseFrom(record.attributes());
       Map<String, ResourceAmounts> categories = new HashMap<>();
-      a.getCategoriesMap().forEach((name, r) -> categories.put(name, amounts(r)));
-      ResourceAmounts task = a.hasTaskResources() ? amounts(a.getTaskResources()) : null;
+      a.getCategoriesMap().forEach((name, r) -> categories.put(name, WireResources.of(r)));
+      ResourceAmounts task = a.hasTaskResources() ? WireResources.of(a.getTaskResources()) : null;
       return new SessionInfo(
           record.sessionId(),
           record.appId(),
@@ -94,10 +93,6 @@ record SessionInfo(
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("stored attributes of session " + record.sessionId() + " are corrupt", e);
     }
-  }
-
-  static ResourceAmounts amounts(Resources r) {
-    return new ResourceAmounts(r.getCores(), r.getMemoryMb(), r.getDiskMb(), r.getGpus());
   }
 
   /** Builder for tests and benchmarks. */

@@ -1,7 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
-import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.WorkerStats;
@@ -42,13 +41,13 @@ final class StatsSnapshot {
               .setBatchesHeld(w.held.size())
               .setTasksDone(w.tasksDone)
               .setTasksFailed(w.tasksFailed)
-              .setTotal(wire(w.descriptor.resources()))
-              .setCommitted(wire(w.committedForStats()))
+              .setTotal(WireResources.toWire(w.descriptor.resources()))
+              .setCommitted(WireResources.toWire(w.committedForStats()))
               .addAllBoundSessions(state.boundSessionsOf(w.id()))
               .setKind(w.descriptor.kind())
               .setHost(w.descriptor.host()));
     }
-    stats.setTotal(wire(total)).setCommitted(wire(committed));
+    stats.setTotal(WireResources.toWire(total)).setCommitted(WireResources.toWire(committed));
     for (SessionQueue s : state.sessions().values()) {
       long unfit = fittingNoWorker(s);
       stats.setTasksWaiting(stats.getTasksWaiting() + s.tasksWaiting)
@@ -96,14 +95,5 @@ final class StatsSnapshot {
       }
     }
     return unfit;
-  }
-
-  private static Resources wire(ResourceAmounts r) {
-    return Resources.newBuilder()
-        .setCores(r.cores())
-        .setMemoryMb(r.memoryMb())
-        .setDiskMb(r.diskMb())
-        .setGpus(r.gpus())
-        .build();
   }
 }

@@ -198,8 +198,8 @@ public final class RemoteWorkerHub {
               slots,
               new LinkedHashSet<>(state.getAppIdsList()),
               new LinkedHashSet<>(state.getTagsList()),
-              new dev.gridqueue.grid.store.ResourceAmounts(
-                  r.getCores() > 0 ? r.getCores() : slots, r.getMemoryMb(), r.getDiskMb(), r.getGpus()),
+              dev.gridqueue.scheduler.internal.WireResources.of(
+                  r.getCores() > 0 ? r : r.toBuilder().setCores(slots).build()),
               host);
       blockingCalls.execute(() -> {
         ignite.cache(CACHE).put(id, record);
