@@ -36,5 +36,20 @@ public final class CacheNames {
    */
   public static final String SESSION_ACTIVITY = "gq-session-activity";
 
+  /**
+   * Where each session's streams are attached, keyed by {@code store.StreamAttachments} keys: the
+   * grid node id holding the session's result stream, and the one holding its dead-letter stream.
+   * Replicated: every node's result feed reads it locally to route done batches to the node
+   * whose client waits for them.
+   */
+  public static final String STREAM_ATTACHMENTS = "gq-stream-attachments";
+
+  /**
+   * The scheduler's own facts that must outlive its node: which node it runs on ({@code
+   * notice.SchedulerLocation}) and its task counters for the grid and per session, checkpointed
+   * every second ({@code store.TaskCounters}). Replicated.
+   */
+  public static final String SCHEDULER = "gq-scheduler";
+
   private CacheNames() {}
 }

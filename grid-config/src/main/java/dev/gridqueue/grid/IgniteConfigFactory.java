@@ -55,7 +55,9 @@ public final class IgniteConfigFactory {
           sharedDataCache(options.backups()),
           cancellationsCache(),
           remoteWorkersCache(),
-          replicated(CacheNames.SESSION_ACTIVITY));
+          replicated(CacheNames.SESSION_ACTIVITY),
+          replicated(CacheNames.STREAM_ATTACHMENTS),
+          replicated(CacheNames.SCHEDULER));
     }
     return cfg;
   }
@@ -150,6 +152,10 @@ public final class IgniteConfigFactory {
     cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
     // A put returns only once backups hold the batch: that is when a batch counts as accepted.
     cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+    // Reads go to the primary. A continuous-query event leaves the primary before the backups are
+    // written, so a node that learns of a batch from an event and reads its own backup copy can
+    // find nothing (a worker then skipped a queued batch for good) or an older state.
+    cache.setReadFromBackup(false);
     return cache;
   }
 }

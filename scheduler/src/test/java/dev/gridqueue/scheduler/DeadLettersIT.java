@@ -141,9 +141,9 @@ class DeadLettersIT {
     Map.Entry<String, StoredBatch> queued = GridBatches.ofSession(grid, session.getId()).entrySet().iterator().next();
 
     // when: its only task ends as a dead letter, so the done batch carries no result
-    GridBatches.cache(grid).put(queued.getKey() + "#dead", deadEntry(session, "doomed"));
-    GridBatches.cache(grid).put(
-        queued.getKey(), queued.getValue().done(1, Batch.newBuilder().setSessionId(session.getId()).build().toByteArray()));
+    GridBatches.writeAsAWorker(grid, queued.getKey() + "#dead", deadEntry(session, "doomed"));
+    GridBatches.writeAsAWorker(grid,
+        queued.getKey(), queued.getValue().done(1, Batch.newBuilder().setSessionId(session.getId()).build().toByteArray(), System.currentTimeMillis()));
 
     // then: the stream completes without sending a result batch; the dead letter waits
     assertThat(call.awaitEnd(Duration.ofSeconds(20)).getCode()).isEqualTo(Status.Code.OK);
@@ -217,9 +217,9 @@ class DeadLettersIT {
         .atMost(Duration.ofSeconds(10))
         .until(() -> GridBatches.ofSession(grid, session.getId()).size() == 1);
     Map.Entry<String, StoredBatch> queued = GridBatches.ofSession(grid, session.getId()).entrySet().iterator().next();
-    GridBatches.cache(grid).put(queued.getKey() + "#dead", deadEntry(session, taskId));
-    GridBatches.cache(grid).put(
-        queued.getKey(), queued.getValue().done(1, Batch.newBuilder().setSessionId(session.getId()).build().toByteArray()));
+    GridBatches.writeAsAWorker(grid, queued.getKey() + "#dead", deadEntry(session, taskId));
+    GridBatches.writeAsAWorker(grid,
+        queued.getKey(), queued.getValue().done(1, Batch.newBuilder().setSessionId(session.getId()).build().toByteArray(), System.currentTimeMillis()));
     return queued.getKey();
   }
 
@@ -238,7 +238,7 @@ class DeadLettersIT {
   /** Puts a dead-letter entry as the executing side does; returns its key. */
   private static String putDeadLetters(Session session, String batchUid, String... taskIds) {
     String key = session.getId() + "/" + batchUid + "#dead";
-    GridBatches.cache(grid).put(key, deadEntry(session, taskIds));
+    GridBatches.writeAsAWorker(grid, key, deadEntry(session, taskIds));
     return key;
   }
 
@@ -248,8 +248,8 @@ class DeadLettersIT {
       letters.addMessages(
           Message.newBuilder().setId(id).setRelatedId(id).setError("handler failed: " + id).setAttempts(1));
     }
-    return new StoredBatch(
-        session.getId(), 0, 0, BatchState.DEAD, 1, letters.build().toByteArray(), null, taskIds.length);
+    return StoredBatch.queued(session.getId(), 0, 0, new byte[0])
+        .deadLetters(1, letters.build().toByteArray(), taskIds.length, System.currentTimeMillis());
   }
 
   /** A ClientStreamDeadLetters call recording what arrives. */

@@ -16,6 +16,15 @@ final class GridBatches {
     return grid.server().ignite().cache(CacheNames.BATCHES);
   }
 
+  /**
+   * Writes a done batch or dead-letter entry as the executing side does: stored, then announced
+   * to the node serving the session.
+   */
+  static void writeAsAWorker(EmbeddedGrid grid, String key, StoredBatch batch) {
+    cache(grid).put(key, batch);
+    new dev.gridqueue.grid.notice.DeliveryRoutes(grid.server().ignite()).announce(key, batch, null);
+  }
+
   /** Every entry of the session (queued, done, dead), by key. */
   static Map<String, StoredBatch> ofSession(EmbeddedGrid grid, String sessionId) {
     Map<String, StoredBatch> found = new HashMap<>();

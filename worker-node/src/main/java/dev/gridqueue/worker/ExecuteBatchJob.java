@@ -1,6 +1,7 @@
 package dev.gridqueue.worker;
 
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.notice.DeliveryRoutes;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.worker.internal.BatchRunner;
@@ -95,15 +96,20 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
   private final long bindGeneration;
   private final long maxTaskNanos;
   private final long abortAfterNanos;
+  /** The grid node serving the session's client when the batch was dispatched; null if none. */
+  private final java.util.UUID deliverTo;
 
   @IgniteInstanceResource private transient Ignite ignite;
 
-  public ExecuteBatchJob(String batchKey, String appId, int attempt) {
-    this(batchKey, appId, attempt, 0, 0, 0);
-  }
-
   public ExecuteBatchJob(
-      String batchKey, String appId, int attempt, long bindGeneration, long maxTaskNanos, long abortAfterNanos) {
+      String batchKey,
+      String appId,
+      int attempt,
+      long bindGeneration,
+      long maxTaskNanos,
+      long abortAfterNanos,
+      java.util.UUID deliverTo) {
+    this.deliverTo = deliverTo;
     this.batchKey = batchKey;
     this.appId = appId;
     this.attempt = attempt;
@@ -119,6 +125,7 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     StoredBatch queued = batches.get(batchKey);
     if (queued == null || queued.state() != BatchState.QUEUED) {
+      org.slf4j.LoggerFactory.getLogger(ExecuteBatchJob.class).warn("DEBUG skip {} found {}", batchKey, queued == null ? "null" : queued.state());
       return Report.SKIPPED;
     }
     if (runtime.isUnbound(queued.sessionId(), bindGeneration)) {
@@ -131,8 +138,11 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
     } catch (FastAbortedException e) {
       return new Report(false, 0, 0, 0, 0, false, true);
     }
-    return new ResultWriter(batches).write(batchKey, queued, attempt, outcome)
-        ? new Report(true, outcome.tasks(), outcome.failed(), outcome.cancelled(), outcome.runNanos(), false, false)
-        : Report.SKIPPED;
+    ResultWriter.Written written = new ResultWriter(batches).write(batchKey, queued, attempt, outcome);
+    if (written == null) {
+      return Report.SKIPPED;
+    }
+    written.announce(new DeliveryRoutes(ignite), deliverTo);
+    return new Report(true, outcome.tasks(), outcome.failed(), outcome.cancelled(), outcome.runNanos(), false, false);
   }
 }

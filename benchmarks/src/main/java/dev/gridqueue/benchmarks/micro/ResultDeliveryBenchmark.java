@@ -60,7 +60,7 @@ public class ResultDeliveryBenchmark {
     taskBatch = taskMessages.toByteArray();
     done =
         StoredBatch.queued(SESSION, 1, 5, taskBatch)
-            .done(1, TaskBatches.resultsOf(taskMessages).toByteArray());
+            .done(1, TaskBatches.resultsOf(taskMessages).toByteArray(), System.currentTimeMillis());
     if (done.state() != BatchState.DONE) {
       throw new IllegalStateException("expected a DONE batch, got " + done.state());
     }

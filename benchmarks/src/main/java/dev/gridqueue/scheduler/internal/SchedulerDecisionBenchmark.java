@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.worker.WorkerDescriptor;
 import java.util.ArrayDeque;
@@ -87,7 +88,7 @@ public class SchedulerDecisionBenchmark {
     }
     long total = (long) queued + (long) workers * MAX_INFLIGHT_PER_WORKER;
     for (long i = 0; i < total; i++) {
-      state.enqueue(new QueuedBatchRef("batch-" + i, nextSessionId(), 0, sequence++));
+      state.enqueue(new QueuedBatchRef("batch-" + i, nextSessionId(), 0, sequence++, 0));
     }
     running.addAll(state.assign());
     check(running.size() == workers * MAX_INFLIGHT_PER_WORKER, "in-flight after fill", running.size());
@@ -98,7 +99,7 @@ public class SchedulerDecisionBenchmark {
   public List<Assignment> decision() {
     Assignment done = running.poll();
     state.finished(done.batchKey(), done.workerId());
-    state.enqueue(new QueuedBatchRef(done.batchKey(), nextSessionId(), 0, sequence++));
+    state.enqueue(new QueuedBatchRef(done.batchKey(), nextSessionId(), 0, sequence++, 0));
     List<Assignment> made = state.assign();
     if (made.size() != 1) {
       throw new IllegalStateException("expected exactly 1 assignment, got " + made.size());

@@ -26,6 +26,24 @@ public final class StoredBatch {
   private String category;
   /** The batch's own max_retries; -1: the session's. */
   private int maxRetries = -1;
+  /** When it became DONE or DEAD (epoch millis, the writer's clock); 0 while queued. */
+  private long endedAtMillis;
+
+  /** Bits of {@link #sequence()} below the acceptance time: a per-node counter breaking ties. */
+  private static final int SEQUENCE_COUNTER_BITS = 20;
+
+  /**
+   * A batch's acceptance order: the accepting node's clock first, so FIFO holds roughly across
+   * grid nodes, then its counter.
+   */
+  public static long sequence(long acceptedAtMillis, long counter) {
+    return (acceptedAtMillis << SEQUENCE_COUNTER_BITS) | (counter & ((1L << SEQUENCE_COUNTER_BITS) - 1));
+  }
+
+  /** The acceptance time a {@link #sequence(long, long)} holds. */
+  public static long acceptedAtMillis(long sequence) {
+    return sequence >>> SEQUENCE_COUNTER_BITS;
+  }
 
   public StoredBatch(
       String sessionId,
@@ -94,21 +112,31 @@ public final class StoredBatch {
     return taskCount;
   }
 
-  /** This batch, done, carrying its results instead of its tasks. */
-  public StoredBatch done(int attempts, byte[] results) {
-    return done(attempts, results, clientBatches);
+  /** This batch, done at {@code nowMillis}, carrying its results instead of its tasks. */
+  public StoredBatch done(int attempts, byte[] results, long nowMillis) {
+    return done(attempts, results, clientBatches, nowMillis);
   }
 
   /** This batch, done, with results for only some of its tasks (the others went to dead letters). */
-  public StoredBatch done(int attempts, byte[] results, ClientBatches resultBatches) {
-    return new StoredBatch(
-            sessionId, sequence, priority, BatchState.DONE, attempts, results, resultBatches, taskCount)
-        .withPlacement(need, category);
+  public StoredBatch done(int attempts, byte[] results, ClientBatches resultBatches, long nowMillis) {
+    StoredBatch done =
+        new StoredBatch(sessionId, sequence, priority, BatchState.DONE, attempts, results, resultBatches, taskCount)
+            .withPlacement(need, category);
+    done.endedAtMillis = nowMillis;
+    return done;
   }
 
-  /** The dead-letter entry of this batch: {@code deadTasks} tasks without a result. */
-  public StoredBatch deadLetters(int attempts, byte[] deadBatch, int deadTasks) {
-    return new StoredBatch(sessionId, sequence, priority, BatchState.DEAD, attempts, deadBatch, null, deadTasks);
+  /** The dead-letter entry of this batch, written at {@code nowMillis}: {@code deadTasks} tasks without a result. */
+  public StoredBatch deadLetters(int attempts, byte[] deadBatch, int deadTasks, long nowMillis) {
+    StoredBatch dead =
+        new StoredBatch(sessionId, sequence, priority, BatchState.DEAD, attempts, deadBatch, null, deadTasks);
+    dead.endedAtMillis = nowMillis;
+    return dead;
+  }
+
+  /** When the batch became DONE or DEAD (epoch millis, the writer's clock); 0 while queued. */
+  public long endedAtMillis() {
+    return endedAtMillis;
   }
 
   /** The client batches coalesced into this one, in task order; null if it is a single one. */
@@ -120,7 +148,7 @@ public final class StoredBatch {
     return sessionId;
   }
 
-  /** Acceptance order within the grid: FIFO among batches of equal priority. */
+  /** Acceptance order within the grid: FIFO among batches of equal priority (see {@link #sequence(long, long)}). */
   public long sequence() {
     return sequence;
   }

@@ -3,6 +3,7 @@ package dev.gridqueue.scheduler.frontend;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.store.BatchKeys;
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
@@ -29,8 +30,11 @@ final class BatchIntake {
   private final String uidPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
   private final AtomicLong counter = new AtomicLong();
 
-  BatchIntake(Ignite ignite) {
+  private final QueuedAnnouncer announcer;
+
+  BatchIntake(Ignite ignite, QueuedAnnouncer announcer) {
     this.batches = ignite.cache(CacheNames.BATCHES);
+    this.announcer = announcer;
   }
 
   /** Throws {@link InvalidRequestException} naming the field if the batch is malformed. */
@@ -63,16 +67,22 @@ final class BatchIntake {
     return BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
   }
 
-  /** Stores the group under {@code key}; the future completes when its batches are accepted. */
+  /**
+   * Stores the group under {@code key}; the future completes when its batches are accepted (held
+   * by the primary and its backups), and the scheduler is told about them.
+   */
   IgniteFuture<Void> store(String key, String sessionId, PendingGroup group) {
-    // Sequence: time first, so FIFO holds roughly across grid nodes; the counter breaks ties.
-    long sequence = (System.currentTimeMillis() << 20) | (counter.get() & 0xFFFFF);
+    long sequence = StoredBatch.sequence(System.currentTimeMillis(), counter.get());
     StoredBatch stored =
         StoredBatch.queued(
                 sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks())
             .withPlacement(group.need(), group.category())
             .withMaxRetries(group.maxRetries());
-    return batches.putAsync(key, stored);
+    return batches.putAsync(key, stored).chain(put -> {
+      put.get(); // a failed store fails the stream; nothing to announce
+      announcer.announce(QueuedBatchRef.of(key, stored));
+      return null;
+    });
   }
 
   /** The stored batches under these keys (missing keys are absent from the map). */

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.ignite.Ignite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   static final long LINGER_MICROS = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(ClientStreamHandler.class);
 
-  private final Ignite ignite;
+  private final ResultFeed feed;
   private final SessionStore sessions;
   private final BatchIntake intake;
   private final ServerCallStreamObserver<Batch> out;
@@ -77,12 +76,12 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   private volatile String sessionId;
   /** Whether small batches may be merged under load: not for sessions that declare resources. */
   private volatile boolean coalesce = true;
-  private volatile ResultSubscription subscription;
+  private volatile ResultFeed.Attachment subscription;
   private volatile boolean halfClosed;
   private volatile boolean ended;
 
   ClientStreamHandler(
-      Ignite ignite,
+      ResultFeed feed,
       SessionStore sessions,
       BatchIntake intake,
       ScheduledExecutorService timer,
@@ -91,7 +90,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
       DeliveryLedger ledger,
       java.time.Duration ackTimeout,
       java.util.function.Consumer<List<String>> deadLettersAcknowledged) {
-    this.ignite = ignite;
+    this.feed = feed;
     this.ledger = ledger;
     this.deadLettersAcknowledged = deadLettersAcknowledged;
     this.rememberDeliveriesNanos = ackTimeout.plusMinutes(1).toNanos();
@@ -313,7 +312,8 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
     blockingCalls.execute(
         () -> {
           try {
-            subscription = ResultSubscription.open(ignite, target, this::deliver);
+            subscription =
+                feed.attach(target, BatchState.DONE, this::deliver, key -> delivered.containsKey(key) || parked.holds(key));
           } catch (RuntimeException e) {
             fail(e);
             return;
@@ -326,7 +326,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
 
   /** Re-reads the session's done batches (after a server node left); see ResultSubscription. */
   void rescanResults() {
-    ResultSubscription s = subscription;
+    ResultFeed.Attachment s = subscription;
     if (s != null && !ended) {
       int found = s.rescan();
       if (found > 0) {
@@ -472,7 +472,7 @@ final class ClientStreamHandler implements StreamObserver<Batch> {
   }
 
   private void closeSubscription() {
-    ResultSubscription s = subscription;
+    ResultFeed.Attachment s = subscription;
     if (s != null) {
       subscription = null;
       try {

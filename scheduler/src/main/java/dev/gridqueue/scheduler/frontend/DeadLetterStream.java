@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import org.apache.ignite.Ignite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ final class DeadLetterStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStream.class);
 
-  private final Ignite ignite;
+  private final ResultFeed feed;
   private final SessionStore sessions;
   private final Executor blockingCalls;
   private final ServerCallStreamObserver<Batch> out;
@@ -37,16 +36,17 @@ final class DeadLetterStream {
   private final Set<String> delivered = ConcurrentHashMap.newKeySet();
   private final ParkedDeliveries parked;
   private volatile String sessionId;
-  private volatile ResultSubscription subscription;
+  private volatile ResultFeed.Attachment subscription;
   private volatile boolean ended;
 
   DeadLetterStream(
-      Ignite ignite,
+      ResultFeed feed,
+      java.util.function.Function<java.util.Collection<String>, java.util.Map<String, StoredBatch>> load,
       SessionStore sessions,
       Executor blockingCalls,
       ServerCallStreamObserver<Batch> out,
       DeliveryLedger ledger) {
-    this.ignite = ignite;
+    this.feed = feed;
     this.sessions = sessions;
     this.blockingCalls = blockingCalls;
     this.out = out;
@@ -57,8 +57,7 @@ final class DeadLetterStream {
             out,
             blockingCalls,
             () -> ended,
-            keys -> ignite.<String, StoredBatch>cache(dev.gridqueue.grid.CacheNames.BATCHES)
-                .getAll(new java.util.LinkedHashSet<>(keys)),
+            load,
             BatchState.DEAD,
             this::send,
             () -> "the dead-letter stream of session " + sessionId);
@@ -74,7 +73,8 @@ final class DeadLetterStream {
             }
             sessions.require(requestedSession);
             sessionId = requestedSession;
-            subscription = ResultSubscription.open(ignite, requestedSession, BatchState.DEAD, this::deliver);
+            subscription =
+                feed.attach(requestedSession, BatchState.DEAD, this::deliver, key -> delivered.contains(key) || parked.holds(key));
           } catch (RuntimeException e) {
             fail(e);
             return;
@@ -122,7 +122,7 @@ final class DeadLetterStream {
 
   /** Re-reads the session's dead letters (after a server node left). */
   void rescan() {
-    ResultSubscription s = subscription;
+    ResultFeed.Attachment s = subscription;
     if (s != null && !ended) {
       s.rescan();
     }
@@ -180,7 +180,7 @@ final class DeadLetterStream {
   }
 
   private void closeSubscription() {
-    ResultSubscription s = subscription;
+    ResultFeed.Attachment s = subscription;
     if (s != null) {
       subscription = null;
       try {

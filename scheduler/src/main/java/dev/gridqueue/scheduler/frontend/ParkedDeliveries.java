@@ -71,6 +71,11 @@ final class ParkedDeliveries {
     send.accept(key, batch);
   }
 
+  /** Whether {@code key} waits here for the client. */
+  boolean holds(String key) {
+    return parkedKeys.contains(key);
+  }
+
   private void park(String key) {
     if (parkedKeys.add(key)) {
       parked.add(key);

@@ -54,6 +54,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
           });
 
   private final GrpcBlockingCalls unaryCalls;
+  /** Tells the scheduler about stored batches. */
+  private final QueuedAnnouncer announcer;
+  /** Results and dead letters for the streams attached to this node. */
+  private final ResultFeed feed;
 
   public QueueService(Ignite ignite, SharedDataStore sharedData, Executor blockingCalls) {
     this(ignite, sharedData, blockingCalls, java.time.Duration.ofSeconds(30));
@@ -71,7 +75,9 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.unaryCalls = new GrpcBlockingCalls(blockingCalls);
     ignite.events().localListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     this.sessions = new SessionStore(ignite, sharedData);
-    this.intake = new BatchIntake(ignite);
+    this.announcer = new QueuedAnnouncer(ignite);
+    this.intake = new BatchIntake(ignite, announcer);
+    this.feed = new ResultFeed(ignite, blockingCalls);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
     IdleSessionJanitor janitor = new IdleSessionJanitor(ignite, sessions, this::attachedSessions);
     lingerTimer.scheduleAtFixedRate(
@@ -167,6 +173,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   public void close() {
     ignite.events().stopLocalListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     lingerTimer.shutdownNow();
+    feed.close();
+    announcer.close();
   }
 
   @Override
@@ -192,7 +200,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   public StreamObserver<Batch> clientStream(StreamObserver<Batch> response) {
     ClientStreamHandler handler =
         new ClientStreamHandler(
-            ignite,
+            feed,
             sessions,
             intake,
             lingerTimer,
@@ -236,7 +244,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   @Override
   public void clientStreamDeadLetters(Session request, StreamObserver<Batch> response) {
     DeadLetterStream stream =
-        new DeadLetterStream(ignite, sessions, blockingCalls, (ServerCallStreamObserver<Batch>) response, newLedger());
+        new DeadLetterStream(
+            feed, intake::getAll, sessions, blockingCalls, (ServerCallStreamObserver<Batch>) response, newLedger());
     deadLetterStreams.add(stream);
     stream.start(request.getId());
   }

@@ -36,10 +36,12 @@ final class SessionStore {
   private final SharedDataStore sharedData;
   private final IgniteCache<String, CancelSet> cancellations;
   private final IgniteCache<String, Long> activity;
+  private final IgniteCache<String, java.util.UUID> attachments;
 
   SessionStore(Ignite ignite, SharedDataStore sharedData) {
     this.cancellations = ignite.cache(CacheNames.CANCELLATIONS);
     this.activity = ignite.cache(CacheNames.SESSION_ACTIVITY);
+    this.attachments = ignite.cache(CacheNames.STREAM_ATTACHMENTS);
     this.sessions = ignite.cache(CacheNames.SESSIONS);
     this.batches = ignite.cache(CacheNames.BATCHES);
     this.sharedData = sharedData;
@@ -107,6 +109,9 @@ final class SessionStore {
     sharedData.deleteSession(id);
     cancellations.remove(id);
     activity.remove(id);
+    attachments.removeAll(Set.of(
+        dev.gridqueue.grid.store.StreamAttachments.resultsOf(id),
+        dev.gridqueue.grid.store.StreamAttachments.deadLettersOf(id)));
   }
 
   /**

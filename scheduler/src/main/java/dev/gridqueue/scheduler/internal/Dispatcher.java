@@ -1,6 +1,7 @@
 package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.notice.DeliveryRoutes;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
@@ -35,10 +36,12 @@ final class Dispatcher implements SchedulingLoop.Decisions {
   private final Ignite ignite;
   private final SchedulingLoop loop;
   private final Map<UUID, IgniteCompute> computeByNode = new ConcurrentHashMap<>();
+  private final DeliveryRoutes routes;
 
   Dispatcher(Ignite ignite, SchedulingLoop loop) {
     this.ignite = ignite;
     this.loop = loop;
+    this.routes = new DeliveryRoutes(ignite);
   }
 
   @Override
@@ -51,7 +54,14 @@ final class Dispatcher implements SchedulingLoop.Decisions {
           WorkerDescriptor.KIND_GRPC.equals(a.workerKind())
               ? new ForwardToRemoteWorkerJob(a.batchKey(), a.workerId(), a.attempt(), a.bindGeneration())
               : new ExecuteBatchJob(
-                  a.batchKey(), a.appId(), a.attempt(), a.bindGeneration(), a.maxTaskNanos(), a.abortAfterNanos());
+                  a.batchKey(),
+                  a.appId(),
+                  a.attempt(),
+                  a.bindGeneration(),
+                  a.maxTaskNanos(),
+                  a.abortAfterNanos(),
+                  // Where the results go: the scheduler reads its own copy, the worker need not ask.
+                  routes.attachedNodeLocally(a.sessionId(), BatchState.DONE));
       compute.callAsync(job).listen(done -> onJobEnd(a, done::get));
     } catch (RuntimeException e) {
       onJobEnd(a, () -> {
@@ -153,7 +163,13 @@ final class Dispatcher implements SchedulingLoop.Decisions {
                     new BatchRunner.Outcome(tasks.getId(), tasks.getPriority(), results, results.size(), 0, 0);
                 // Off the callback thread: the writes are synchronous cache operations.
                 ignite.scheduler().runLocal(
-                    () -> new ResultWriter(batches).write(givenUp.batchKey(), queued, givenUp.attempts(), outcome));
+                    () -> {
+                      ResultWriter.Written written =
+                          new ResultWriter(batches).write(givenUp.batchKey(), queued, givenUp.attempts(), outcome);
+                      if (written != null) {
+                        written.announce(routes, null);
+                      }
+                    });
               } catch (Exception e) {
                 LOG.error("could not dead-letter batch {}", givenUp.batchKey(), e);
               }

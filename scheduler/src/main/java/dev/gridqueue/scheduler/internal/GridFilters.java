@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.BatchKeys;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.SessionRecord;
@@ -18,16 +19,6 @@ import org.apache.ignite.lang.IgniteClosure;
 public final class GridFilters {
   private GridFilters() {}
 
-  /** Newly accepted batches. */
-  static final class NewlyQueued implements CacheEntryEventSerializableFilter<String, StoredBatch> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean evaluate(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
-      return e.getEventType() == EventType.CREATED && e.getValue().state() == BatchState.QUEUED;
-    }
-  }
-
   /** Queued batches, for the scheduler's start-up scan. */
   static final class Queued implements IgniteBiPredicate<String, StoredBatch> {
     private static final long serialVersionUID = 1L;
@@ -35,18 +26,6 @@ public final class GridFilters {
     @Override
     public boolean apply(String key, StoredBatch batch) {
       return batch.state() == BatchState.QUEUED;
-    }
-  }
-
-  /** Only the scheduling-relevant part of a queued batch crosses the network. */
-  static final class ToRef
-      implements IgniteClosure<CacheEntryEvent<? extends String, ? extends StoredBatch>, QueuedBatchRef> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public QueuedBatchRef apply(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
-      StoredBatch b = e.getValue();
-      return QueuedBatchRef.of(e.getKey(), b);
     }
   }
 
@@ -68,30 +47,6 @@ public final class GridFilters {
     @Override
     public String apply(CacheEntryEvent<? extends String, ? extends SessionRecord> e) {
       return e.getKey();
-    }
-  }
-
-  /**
-   * Batches of one session entering one state (DONE: results; DEAD: dead letters), as they do.
-   * Asynchronous callback: the listener may touch the cache, which must not happen inside the
-   * update that notified it.
-   */
-  @IgniteAsyncCallback
-  public static final class OfSessionInState implements CacheEntryEventSerializableFilter<String, StoredBatch> {
-    private static final long serialVersionUID = 1L;
-    private final String sessionId;
-    private final BatchState state;
-
-    public OfSessionInState(String sessionId, BatchState state) {
-      this.sessionId = sessionId;
-      this.state = state;
-    }
-
-    @Override
-    public boolean evaluate(CacheEntryEvent<? extends String, ? extends StoredBatch> e) {
-      return (e.getEventType() == EventType.CREATED || e.getEventType() == EventType.UPDATED)
-          && e.getValue().state() == state
-          && sessionId.equals(e.getValue().sessionId());
     }
   }
 

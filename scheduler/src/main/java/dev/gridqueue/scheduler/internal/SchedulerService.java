@@ -1,6 +1,12 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.notice.BatchesQueued;
+import dev.gridqueue.grid.notice.GridTopics;
+import dev.gridqueue.grid.notice.SchedulerLocation;
+import dev.gridqueue.grid.store.QueuedBatchRef;
+import org.apache.ignite.lang.IgniteBiPredicate;
 import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.scheduler.polyglot.RemoteWorkerRecord;
@@ -57,10 +63,12 @@ public final class SchedulerService implements Service, SchedulerStats {
   private transient ScheduledExecutorService rescans;
   private transient List<QueryCursor<?>> cursors;
   private transient IgnitePredicate<Event> topologyListener;
+  private transient IgniteBiPredicate<UUID, Object> queuedNotices;
 
   @Override
   public void init() {
     loop = new SchedulingLoop(new SchedulerState());
+    queuedNotices = this::onBatchesQueued;
     cursors = new ArrayList<>();
     rescans =
         Executors.newSingleThreadScheduledExecutor(
@@ -78,7 +86,6 @@ public final class SchedulerService implements Service, SchedulerStats {
     watchRemoteWorkers();
     watchSessions();
     watchBatches();
-    scheduleRescans();
     LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
     loop.run(dispatcher);
   }
@@ -86,6 +93,7 @@ public final class SchedulerService implements Service, SchedulerStats {
   @Override
   public void cancel() {
     loop.stop();
+    ignite.message().stopLocalListen(GridTopics.BATCHES_QUEUED, queuedNotices);
     rescans.shutdownNow();
     if (topologyListener != null) {
       ignite.events().stopLocalListen(topologyListener, TOPOLOGY_EVENTS);
@@ -187,19 +195,23 @@ public final class SchedulerService implements Service, SchedulerStats {
     cursors.add(sessions().query(closed));
   }
 
-  /** Listens for new batches first, then scans what is already queued; duplicates are ignored. */
+  /**
+   * Listens for the grid nodes' notices of stored batches, then claims the scheduler's location,
+   * then scans what is already queued: a batch stored before the claim is found by the scan, one
+   * stored after it is announced here (see {@code SchedulerLocation}). Duplicates are ignored.
+   */
   private void watchBatches() {
-    ContinuousQueryWithTransformer<String, StoredBatch, QueuedBatchRef> queued =
-        new ContinuousQueryWithTransformer<>();
-    queued.setRemoteFilterFactory(FactoryBuilder.factoryOf(new GridFilters.NewlyQueued()));
-    queued.setRemoteTransformerFactory(FactoryBuilder.factoryOf(new GridFilters.ToRef()));
-    queued.setLocalListener(refs -> refs.forEach(this::postQueued));
-    IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
-    cursors.add(batches.query(queued));
+    ignite.message().localListen(GridTopics.BATCHES_QUEUED, queuedNotices);
+    new SchedulerLocation(ignite).claim(ignite.cluster().localNode().id());
     int found = scanQueued();
     if (found > 0) {
       LOG.info("scheduler recovered {} queued batches from the grid", found);
     }
+  }
+
+  private boolean onBatchesQueued(UUID from, Object notice) {
+    ((BatchesQueued) notice).refs().forEach(this::postQueued);
+    return true;
   }
 
   /** Posts every queued batch in the grid; returns how many there were. */

@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -364,8 +364,12 @@ public final class RemoteWorkerHub {
         }
         BatchRunner.Outcome outcome =
             new BatchRunner.Outcome(original.getId(), original.getPriority(), results, failed, cancelled, 0);
-        boolean written = new ResultWriter(ignite.cache(CacheNames.BATCHES)).write(p.key(), p.queued(), p.attempt(), outcome);
-        p.done().complete(written
+        ResultWriter.Written written =
+            new ResultWriter(ignite.cache(CacheNames.BATCHES)).write(p.key(), p.queued(), p.attempt(), outcome);
+        if (written != null) {
+          written.announce(new dev.gridqueue.grid.notice.DeliveryRoutes(ignite), null);
+        }
+        p.done().complete(written != null
             ? new ExecuteBatchJob.Report(true, results.size(), failed, cancelled, 0, false, false)
             : skipped());
       } catch (Exception e) {

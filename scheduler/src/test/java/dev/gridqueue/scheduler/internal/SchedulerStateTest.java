@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gridqueue.worker.WorkerDescriptor;
@@ -164,7 +165,7 @@ class SchedulerStateTest {
   void shouldIgnoreABatchReportedTwice() {
     // given
     session("s", "echo", 5, 10);
-    QueuedBatchRef ref = new QueuedBatchRef("s/1", "s", 0, 1);
+    QueuedBatchRef ref = new QueuedBatchRef("s/1", "s", 0, 1, 0);
 
     // when
     state.enqueue(ref);
@@ -197,7 +198,7 @@ class SchedulerStateTest {
     List<String> keys = new java.util.ArrayList<>();
     for (int i = 0; i < count; i++) {
       String key = sessionId + "/" + (++sequence);
-      state.enqueue(new QueuedBatchRef(key, sessionId, priority, sequence));
+      state.enqueue(new QueuedBatchRef(key, sessionId, priority, sequence, 0));
       keys.add(key);
     }
     return keys;
@@ -308,8 +309,7 @@ class SchedulerStateTest {
   void shouldLetABatchOverrideTheSessionsMaxRetries() {
     // given: the session allows 3 retries, this batch none
     state.addSession(new SessionInfo("s", "echo", 5, 10, Set.of(), 0, 3));
-    QueuedBatchRef ref = new QueuedBatchRef("s/only", "s", 0, ++sequence, 1);
-    ref.maxRetries = 0;
+    QueuedBatchRef ref = new QueuedBatchRef("s/only", "s", 0, ++sequence, 1, null, null, 0);
     state.enqueue(ref);
     UUID node = worker("w1", 1, "echo");
     assertThat(state.assign()).hasSize(1);

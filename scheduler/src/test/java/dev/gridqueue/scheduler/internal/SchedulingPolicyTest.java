@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
@@ -382,7 +383,7 @@ class SchedulingPolicyTest {
 
   private String enqueue(String sessionId, ResourceAmounts need, String category, int tasks) {
     String key = sessionId + "/" + (++sequence);
-    state.enqueue(new QueuedBatchRef(key, sessionId, 0, sequence, tasks, need, category));
+    state.enqueue(new QueuedBatchRef(key, sessionId, 0, sequence, tasks, need, category, -1));
     return key;
   }
 

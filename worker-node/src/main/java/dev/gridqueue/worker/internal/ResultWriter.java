@@ -1,5 +1,6 @@
 package dev.gridqueue.worker.internal;
 
+import dev.gridqueue.grid.notice.DeliveryRoutes;
 import dev.gridqueue.grid.store.BatchKeys;
 import dev.gridqueue.grid.store.ClientBatches;
 import dev.gridqueue.grid.store.StoredBatch;
@@ -17,24 +18,51 @@ import org.apache.ignite.IgniteCache;
  */
 public final class ResultWriter {
   private final IgniteCache<String, StoredBatch> batches;
+  private final java.util.function.LongSupplier wallClock;
 
   public ResultWriter(IgniteCache<String, StoredBatch> batches) {
-    this.batches = batches;
+    this(batches, System::currentTimeMillis);
   }
 
-  /** Returns false if the batch was no longer queued (done by another run, or its session closed). */
-  public boolean write(String key, StoredBatch queued, int attempt, BatchRunner.Outcome outcome) {
+  public ResultWriter(IgniteCache<String, StoredBatch> batches, java.util.function.LongSupplier wallClock) {
+    this.batches = batches;
+    this.wallClock = wallClock;
+  }
+
+  /**
+   * What was written: the done batch, and the dead-letter entry if some tasks ended without a
+   * result (null if none).
+   */
+  public record Written(String key, StoredBatch done, String deadKey, StoredBatch dead) {
+    /** Tells the node serving the session (see {@link DeliveryRoutes#announce}). */
+    public void announce(DeliveryRoutes routes, java.util.UUID hint) {
+      routes.announce(key, done, hint);
+      if (dead != null) {
+        routes.announce(deadKey, dead, hint);
+      }
+    }
+  }
+
+  /**
+   * Writes the outcome; returns what was written, or null if the batch was no longer there (its
+   * session closed, or it was delivered after another run).
+   */
+  public Written write(String key, StoredBatch queued, int attempt, BatchRunner.Outcome outcome) {
+    long now = wallClock.getAsLong();
     List<Message> ok = new ArrayList<>(outcome.tasks());
     List<Message> dead = new ArrayList<>();
     for (Message m : outcome.results()) {
       (m.hasError() ? dead : ok).add(m);
     }
     String deadKey = BatchKeys.deadLetters(key);
-    boolean createdDead = false;
+    StoredBatch deadEntry = null;
     if (!dead.isEmpty()) {
       Batch deadBatch =
           Batch.newBuilder().setId(outcome.batchId()).setSessionId(queued.sessionId()).setDead(true).addAllMessages(dead).build();
-      createdDead = batches.putIfAbsent(deadKey, queued.deadLetters(attempt, deadBatch.toByteArray(), dead.size()));
+      deadEntry = queued.deadLetters(attempt, deadBatch.toByteArray(), dead.size(), now);
+      if (!batches.putIfAbsent(deadKey, deadEntry)) {
+        deadEntry = null; // an earlier run wrote them: they are on their way already
+      }
     }
     Batch results =
         Batch.newBuilder()
@@ -44,11 +72,14 @@ public final class ResultWriter {
             .addAllMessages(ok)
             .build();
     ClientBatches resultRuns = dead.isEmpty() ? queued.clientBatches() : survivors(queued.clientBatches(), outcome.results());
-    boolean replaced = batches.replace(key, queued.done(attempt, results.toByteArray(), resultRuns));
-    if (!replaced && createdDead) {
-      batches.remove(deadKey);
+    StoredBatch done = queued.done(attempt, results.toByteArray(), resultRuns, now);
+    if (!batches.replace(key, done)) {
+      if (deadEntry != null) {
+        batches.remove(deadKey);
+      }
+      return null;
     }
-    return replaced;
+    return new Written(key, done, deadEntry == null ? null : deadKey, deadEntry);
   }
 
   /** The client batches of the results that remain once failed tasks are taken out. */
