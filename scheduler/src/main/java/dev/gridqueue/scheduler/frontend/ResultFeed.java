@@ -64,7 +64,15 @@ final class ResultFeed implements AutoCloseable {
   }
 
   private boolean onNotice(UUID from, Object message) {
-    BatchEnded notice = (BatchEnded) message;
+    if (message instanceof java.util.Collection<?> notices) {
+      notices.forEach(n -> route((BatchEnded) n)); // the census' notices of one round
+    } else {
+      route((BatchEnded) message);
+    }
+    return true;
+  }
+
+  private void route(BatchEnded notice) {
     String routing = StreamAttachments.routing(notice.sessionId(), notice.state());
     Attachment a = routing == null ? null : attached.get(routing);
     if (a != null) {
@@ -73,7 +81,7 @@ final class ResultFeed implements AutoCloseable {
       } else {
         a.consumer.accept(notice.key(), notice.batch());
       }
-      return true;
+      return;
     }
     UUID now = routing == null ? null : attachments.localPeek(routing);
     if (now != null && !now.equals(nodeId) && !notice.isForwarded()) {
@@ -81,7 +89,6 @@ final class ResultFeed implements AutoCloseable {
     } else {
       LOG.debug("no stream of session {} attached here for batch {}; it waits in the grid", notice.sessionId(), notice.key());
     }
-    return true;
   }
 
   /**

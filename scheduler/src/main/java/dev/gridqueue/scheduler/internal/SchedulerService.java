@@ -1,11 +1,13 @@
 package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.QueuedBatchRef;
+import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.notice.BatchesQueued;
 import dev.gridqueue.grid.notice.GridTopics;
 import dev.gridqueue.grid.notice.SchedulerLocation;
 import dev.gridqueue.grid.store.QueuedBatchRef;
+import dev.gridqueue.grid.store.TaskCounters;
 import org.apache.ignite.lang.IgniteBiPredicate;
 import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.grid.store.StoredBatch;
@@ -51,17 +53,12 @@ public final class SchedulerService implements Service, SchedulerStats {
     EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED
   };
 
-  /**
-   * After a server leaves (and after the scheduler starts), queued batches are scanned for again
-   * at these delays: a scan during rebalancing may miss partitions that are moving. Re-scans are
-   * harmless: the scheduler ignores batches it already knows.
-   */
-  private static final long[] RESCAN_DELAYS_MS = {2_000, 6_000, 15_000};
-
   @IgniteInstanceResource private transient Ignite ignite;
   private transient volatile SchedulingLoop loop;
   private transient ScheduledExecutorService rescans;
   private transient List<QueryCursor<?>> cursors;
+  private transient Reconciler reconciler;
+  private transient CounterCheckpoint counters;
   private transient IgnitePredicate<Event> topologyListener;
   private transient IgniteBiPredicate<UUID, Object> queuedNotices;
 
@@ -71,9 +68,10 @@ public final class SchedulerService implements Service, SchedulerStats {
     queuedNotices = this::onBatchesQueued;
     cursors = new ArrayList<>();
     rescans =
-        Executors.newSingleThreadScheduledExecutor(
+        Executors.newScheduledThreadPool(
+            2,
             r -> {
-              Thread t = new Thread(r, "gridqueue-scheduler-rescan");
+              Thread t = new Thread(r, "gridqueue-scheduler-upkeep");
               t.setDaemon(true);
               return t;
             });
@@ -82,10 +80,16 @@ public final class SchedulerService implements Service, SchedulerStats {
   @Override
   public void execute() {
     Dispatcher dispatcher = new Dispatcher(ignite, loop);
+    counters = new CounterCheckpoint(ignite, loop, rescans);
+    TaskCounters carriedOver = counters.grid();
+    loop.post(state -> state.restoreGridCounters(carriedOver));
     watchWorkers(dispatcher);
     watchRemoteWorkers();
     watchSessions();
     watchBatches();
+    reconciler = new Reconciler(ignite, loop, rescans, System::currentTimeMillis, this::enqueueWithSession);
+    reconciler.start();
+    counters.start();
     LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
     loop.run(dispatcher);
   }
@@ -93,6 +97,9 @@ public final class SchedulerService implements Service, SchedulerStats {
   @Override
   public void cancel() {
     loop.stop();
+    if (reconciler != null) {
+      reconciler.stop();
+    }
     ignite.message().stopLocalListen(GridTopics.BATCHES_QUEUED, queuedNotices);
     rescans.shutdownNow();
     if (topologyListener != null) {
@@ -110,7 +117,11 @@ public final class SchedulerService implements Service, SchedulerStats {
   @Override
   public byte[] snapshot(String sessionId) {
     CompletableFuture<byte[]> answer = new CompletableFuture<>();
-    loop.post(state -> answer.complete(state.snapshot(sessionId).toByteArray()));
+    Reconciler r = reconciler;
+    GridCensus.Census census = r == null ? null : r.latest();
+    long reconciled = r == null ? 0 : r.recovered();
+    loop.post(state -> answer.complete(
+        new StatsSnapshot(state, census).build(sessionId).toBuilder().setBatchesReconciled(reconciled).build().toByteArray()));
     try {
       return answer.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -132,7 +143,6 @@ public final class SchedulerService implements Service, SchedulerStats {
             loop.post(s -> s.removeWorkersOn(discovery.eventNode().id()));
             if (!discovery.eventNode().isClient()) {
               forgetRemoteWorkersOn(discovery.eventNode().id());
-              scheduleRescans(); // a server's partitions move: look again once they have
             }
           }
           return true;
@@ -229,38 +239,21 @@ public final class SchedulerService implements Service, SchedulerStats {
     return found;
   }
 
-  private void scheduleRescans() {
-    for (long delay : RESCAN_DELAYS_MS) {
-      rescans.schedule(
-          () -> {
-            try {
-              int found = scanQueued();
-              if (found > 0) {
-                LOG.info("scheduler re-scan: {} queued batches in the grid", found);
-              } else {
-                LOG.debug("scheduler re-scan: no queued batches in the grid");
-              }
-            } catch (RuntimeException e) {
-              LOG.warn("re-scan for queued batches failed: {}", e.toString());
-            }
-          },
-          delay,
-          TimeUnit.MILLISECONDS);
-    }
+  private void postQueued(QueuedBatchRef ref) {
+    loop.post(state -> enqueueWithSession(state, ref));
   }
 
-  private void postQueued(QueuedBatchRef ref) {
-    loop.post(
-        state -> {
-          if (!state.knowsSession(ref.sessionId)) {
-            SessionRecord session = sessions().get(ref.sessionId);
-            if (session == null) {
-              return; // closed while the batch was on its way; close removes the batch too
-            }
-            state.addSession(SessionInfo.of(session));
-          }
-          state.enqueue(ref);
-        });
+  /** Queues the batch, adding its session first if new. Runs on the loop. */
+  private void enqueueWithSession(SchedulerState state, QueuedBatchRef ref) {
+    if (!state.knowsSession(ref.sessionId)) {
+      SessionRecord session = sessions().localPeek(ref.sessionId); // replicated: every server holds it
+      if (session == null) {
+        return; // closed while the batch was on its way; close removes the batch too
+      }
+      state.addSession(SessionInfo.of(session));
+      state.restoreSessionCounters(ref.sessionId, counters.session(ref.sessionId));
+    }
+    state.enqueue(ref);
   }
 
   private IgniteCache<String, SessionRecord> sessions() {

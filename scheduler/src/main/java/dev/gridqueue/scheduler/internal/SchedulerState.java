@@ -2,6 +2,7 @@ package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.ResourceAmounts;
+import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.scheduler.internal.SessionQueue.NeedQueue;
 import dev.gridqueue.scheduler.internal.SessionQueue.QueuedEntry;
 import dev.gridqueue.scheduler.internal.WorkerLoad.Binding;
@@ -97,6 +98,8 @@ final class SchedulerState {
   private long tasksFailed;
   private long tasksDeadLettered;
   private long tasksCancelled;
+  /** Batches that ended while a grid census ran (null when none runs); see {@link #knowsBatch}. */
+  private java.util.Set<String> endedDuringCensus;
 
   SchedulerState() {
     this(System::nanoTime, DEFAULT_FAIR_SHARE_QUANTUM_NANOS);
@@ -144,9 +147,44 @@ final class SchedulerState {
     }
   }
 
+  /**
+   * Whether the scheduler has the batch queued or running, or saw it end while the current census
+   * ran (the census may have read it still queued).
+   */
+  boolean knowsBatch(String key) {
+    return queued.containsKey(key)
+        || inFlight.containsKey(key)
+        || endedDuringCensus != null && endedDuringCensus.contains(key);
+  }
+
+  /** A grid census starts: batches ending from now on are remembered until {@link #censusEnded()}. */
+  void censusStarted() {
+    endedDuringCensus = new java.util.HashSet<>();
+  }
+
+  void censusEnded() {
+    endedDuringCensus = null;
+  }
+
+  /** Per session, the queued and running batches accepted before {@code cutoffMillis}. */
+  Map<String, Long> settledBatchesBySession(long cutoffMillis) {
+    Map<String, Long> counts = new HashMap<>();
+    for (QueuedEntry e : queued.values()) {
+      if (e.ref().acceptedAtMillis() < cutoffMillis) {
+        counts.merge(e.ref().sessionId, 1L, Long::sum);
+      }
+    }
+    for (InFlight f : inFlight.values()) {
+      if (f.entry.ref().acceptedAtMillis() < cutoffMillis) {
+        counts.merge(f.entry.ref().sessionId, 1L, Long::sum);
+      }
+    }
+    return counts;
+  }
+
   /** Queues a batch unless it is already queued or running (a re-scan may report it twice). */
   void enqueue(QueuedBatchRef ref) {
-    if (queued.containsKey(ref.key) || inFlight.containsKey(ref.key)) {
+    if (knowsBatch(ref.key)) {
       return;
     }
     SessionQueue session = sessions.get(ref.sessionId);
@@ -238,6 +276,9 @@ final class SchedulerState {
       return;
     }
     release(key, running);
+    if (endedDuringCensus != null) {
+      endedDuringCensus.add(key);
+    }
     int ok = outcome.tasks() - outcome.failed() - outcome.cancelled();
     int dead = outcome.failed() + outcome.cancelled();
     tasksDone += ok;
@@ -322,6 +363,9 @@ final class SchedulerState {
 
   private void giveUp(QueuedEntry e, String reason) {
     givenUp.add(new GivenUp(e.ref().key, e.attempts(), reason));
+    if (endedDuringCensus != null) {
+      endedDuringCensus.add(e.ref().key);
+    }
     tasksDeadLettered += e.ref().taskCount;
     SessionQueue s = sessions.get(e.ref().sessionId);
     if (s != null) {
@@ -772,7 +816,7 @@ final class SchedulerState {
    * frontend knows), for every session or the one named.
    */
   dev.gridqueue.proto.v1.Stats snapshot(String onlySession) {
-    return new StatsSnapshot(this).build(onlySession);
+    return new StatsSnapshot(this, null).build(onlySession);
   }
 
   Map<String, SessionQueue> sessions() {
@@ -785,6 +829,36 @@ final class SchedulerState {
 
   long[] totals() {
     return new long[] {tasksDone, tasksFailed, tasksDeadLettered, tasksCancelled};
+  }
+
+  /** The grid's task counters (every session, closed ones too), for the checkpoint. */
+  TaskCounters gridCounters() {
+    return new TaskCounters(tasksDone, tasksFailed, tasksDeadLettered, tasksCancelled);
+  }
+
+  /** Each open session's task counters, for the checkpoint. */
+  Map<String, TaskCounters> sessionCounters() {
+    Map<String, TaskCounters> counters = new HashMap<>();
+    sessions.forEach((id, s) -> counters.put(id, new TaskCounters(s.tasksDone, s.tasksFailed, s.tasksDeadLettered, 0)));
+    return counters;
+  }
+
+  /** Carries on from a checkpoint: a new scheduler's figures start where the last one's ended. */
+  void restoreGridCounters(TaskCounters c) {
+    tasksDone += c.done();
+    tasksFailed += c.failed();
+    tasksDeadLettered += c.deadLettered();
+    tasksCancelled += c.cancelled();
+  }
+
+  /** As {@link #restoreGridCounters}, for a session just added. */
+  void restoreSessionCounters(String sessionId, TaskCounters c) {
+    SessionQueue s = sessions.get(sessionId);
+    if (s != null) {
+      s.tasksDone += c.done();
+      s.tasksFailed += c.failed();
+      s.tasksDeadLettered += c.deadLettered();
+    }
   }
 
   int queuedCount() {

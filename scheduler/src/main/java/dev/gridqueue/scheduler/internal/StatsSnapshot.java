@@ -9,9 +9,23 @@ import java.util.TreeSet;
 /** Builds the wire's {@code Stats} from the scheduler's state (Work Queue's names). */
 final class StatsSnapshot {
   private final SchedulerState state;
+  /** The latest grid census, or null before the first. */
+  private final GridCensus.Census census;
 
-  StatsSnapshot(SchedulerState state) {
+  StatsSnapshot(SchedulerState state, GridCensus.Census census) {
     this.state = state;
+    this.census = census;
+  }
+
+  /**
+   * Tasks of the session waiting: what the scheduler has queued, or what the grid holds beyond
+   * the running ones if that is more (a batch the scheduler was never told about still shows).
+   */
+  private long waiting(SessionQueue s) {
+    if (census == null) {
+      return s.tasksWaiting;
+    }
+    return Math.max(s.tasksWaiting, census.queuedTasks(s.info.sessionId()) - s.tasksRunning);
   }
 
   Stats build(String onlySession) {
@@ -50,7 +64,8 @@ final class StatsSnapshot {
     stats.setTotal(WireResources.toWire(total)).setCommitted(WireResources.toWire(committed));
     for (SessionQueue s : state.sessions().values()) {
       long unfit = fittingNoWorker(s);
-      stats.setTasksWaiting(stats.getTasksWaiting() + s.tasksWaiting)
+      long waiting = waiting(s);
+      stats.setTasksWaiting(stats.getTasksWaiting() + waiting)
           .setTasksRunning(stats.getTasksRunning() + s.tasksRunning)
           .setTasksFittingNoWorker(stats.getTasksFittingNoWorker() + unfit);
       if (onlySession == null || onlySession.equals(s.info.sessionId())) {
@@ -60,7 +75,7 @@ final class StatsSnapshot {
                 .setAppId(s.info.appId())
                 .setPriority(s.info.priority())
                 .setWorkers(s.boundTotal)
-                .setTasksWaiting(s.tasksWaiting)
+                .setTasksWaiting(waiting)
                 .setTasksRunning(s.tasksRunning)
                 .setTasksDone(s.tasksDone)
                 .setTasksFailed(s.tasksFailed)
