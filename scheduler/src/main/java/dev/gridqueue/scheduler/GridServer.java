@@ -48,7 +48,7 @@ public final class GridServer implements AutoCloseable {
     WorkerRuntime worker = options.localWorker().map(WorkerRuntime::create).orElse(null);
     if (worker != null) {
       grid.userAttributes(worker.nodeAttributes())
-          .publicThreadPoolSize(options.localWorker().get().slots());
+          .publicThreadPoolSize(worker.jobThreads());
     }
     Ignite ignite = GridNodes.start(grid.build());
     try {

@@ -118,6 +118,11 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
     this.abortAfterNanos = abortAfterNanos;
   }
 
+  /**
+   * Reads the batch, runs it in one of the worker's slots, writes the results. Only running takes
+   * a slot: the worker's node has more job threads than slots (see {@link WorkerRuntime#jobThreads}),
+   * so batches waiting on the grid (their read, their results' backups) do not keep the slots idle.
+   */
   @Override
   public Report call() throws Exception {
     // The node may be a moment away from installing its runtime when the first job arrives.
@@ -125,8 +130,7 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     StoredBatch queued = batches.get(batchKey);
     if (queued == null || queued.state() != BatchState.QUEUED) {
-      org.slf4j.LoggerFactory.getLogger(ExecuteBatchJob.class).warn("DEBUG skip {} found {}", batchKey, queued == null ? "null" : queued.state());
-      return Report.SKIPPED;
+      return Report.SKIPPED; // done by an earlier run, delivered, or its session closed
     }
     if (runtime.isUnbound(queued.sessionId(), bindGeneration)) {
       return Report.RETURNED;
@@ -134,7 +138,8 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
     RunLimits limits = new RunLimits(runtime.cancellations(queued.sessionId()), maxTaskNanos, abortAfterNanos);
     BatchRunner.Outcome outcome;
     try {
-      outcome = runtime.runner().runCounted(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData(), limits);
+      outcome = runtime.inSlot(
+          () -> runtime.runner().runCounted(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData(), limits));
     } catch (FastAbortedException e) {
       return new Report(false, 0, 0, 0, 0, false, true);
     }

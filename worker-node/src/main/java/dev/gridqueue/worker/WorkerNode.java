@@ -29,7 +29,7 @@ public final class WorkerNode implements AutoCloseable {
         grid.toBuilder()
             .clientMode(true)
             .userAttributes(runtime.nodeAttributes())
-            .publicThreadPoolSize(worker.slots())
+            .publicThreadPoolSize(runtime.jobThreads())
             .build();
     Ignite ignite = GridNodes.start(clientOptions);
     runtime.installOn(ignite);

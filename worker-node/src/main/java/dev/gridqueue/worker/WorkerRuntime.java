@@ -28,6 +28,8 @@ public final class WorkerRuntime {
   private final WorkerOptions options;
   private final HandlerRegistry handlers;
   private final BatchRunner runner;
+  /** One permit per slot: held while a batch runs, not while its job waits on the grid. */
+  private final java.util.concurrent.Semaphore slots;
   private volatile SharedDataAccess sharedData;
   private volatile IgniteCache<String, CancelSet> cancellations;
   /** Per session, the latest binding generation the scheduler took away (UNBIND). */
@@ -48,7 +50,15 @@ public final class WorkerRuntime {
     }
   }
 
+  /**
+   * Job threads beyond the slots: batches reading their tasks or writing their results wait on
+   * these, so the slots stay busy running tasks (with two server nodes, a batch's reads and
+   * writes cross JVMs and take milliseconds).
+   */
+  static final int IO_JOB_THREADS = 32;
+
   private WorkerRuntime(WorkerOptions options, HandlerRegistry handlers) {
+    this.slots = new java.util.concurrent.Semaphore(options.slots());
     this.options = options;
     this.handlers = handlers;
     this.runner = new BatchRunner(handlers);
@@ -127,6 +137,26 @@ public final class WorkerRuntime {
 
   public WorkerOptions options() {
     return options;
+  }
+
+  /** Ignite job threads the worker's node needs: its slots, plus threads that wait on the grid. */
+  public int jobThreads() {
+    return options.slots() + IO_JOB_THREADS;
+  }
+
+  /** Runs {@code work} in a slot, waiting for one; interrupted waiting means the node stops. */
+  <T> T inSlot(java.util.concurrent.Callable<T> work) throws Exception {
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new dev.gridqueue.worker.internal.BatchAbortedException("interrupted waiting for a slot");
+    }
+    try {
+      return work.call();
+    } finally {
+      slots.release();
+    }
   }
 
   BatchRunner runner() {

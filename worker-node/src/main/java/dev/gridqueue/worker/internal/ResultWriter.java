@@ -8,7 +8,9 @@ import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.lang.IgniteFuture;
 
 /**
  * Writes a run's outcome back to the grid: results of tasks that succeeded replace the queued
@@ -45,24 +47,22 @@ public final class ResultWriter {
 
   /**
    * Writes the outcome; returns what was written, or null if the batch was no longer there (its
-   * session closed, or it was delivered after another run).
+   * session closed, or it was delivered after another run). Blocking.
    */
   public Written write(String key, StoredBatch queued, int attempt, BatchRunner.Outcome outcome) {
+    return writeAsync(key, queued, attempt, outcome).join();
+  }
+
+  /**
+   * As {@link #write}, without holding a thread while the grid's copies are written: the worker's
+   * slots are for running tasks, not for waiting on the network.
+   */
+  public CompletableFuture<Written> writeAsync(String key, StoredBatch queued, int attempt, BatchRunner.Outcome outcome) {
     long now = wallClock.getAsLong();
     List<Message> ok = new ArrayList<>(outcome.tasks());
     List<Message> dead = new ArrayList<>();
     for (Message m : outcome.results()) {
       (m.hasError() ? dead : ok).add(m);
-    }
-    String deadKey = BatchKeys.deadLetters(key);
-    StoredBatch deadEntry = null;
-    if (!dead.isEmpty()) {
-      Batch deadBatch =
-          Batch.newBuilder().setId(outcome.batchId()).setSessionId(queued.sessionId()).setDead(true).addAllMessages(dead).build();
-      deadEntry = queued.deadLetters(attempt, deadBatch.toByteArray(), dead.size(), now);
-      if (!batches.putIfAbsent(deadKey, deadEntry)) {
-        deadEntry = null; // an earlier run wrote them: they are on their way already
-      }
     }
     Batch results =
         Batch.newBuilder()
@@ -73,13 +73,40 @@ public final class ResultWriter {
             .build();
     ClientBatches resultRuns = dead.isEmpty() ? queued.clientBatches() : survivors(queued.clientBatches(), outcome.results());
     StoredBatch done = queued.done(attempt, results.toByteArray(), resultRuns, now);
-    if (!batches.replace(key, done)) {
-      if (deadEntry != null) {
-        batches.remove(deadKey);
-      }
-      return null;
+    if (dead.isEmpty()) {
+      return completable(batches.replaceAsync(key, done))
+          .thenApply(replaced -> replaced ? new Written(key, done, null, null) : null);
     }
-    return new Written(key, done, deadEntry == null ? null : deadKey, deadEntry);
+    // Dead letters first: a crash between the two writes runs the batch again rather than
+    // losing them.
+    String deadKey = BatchKeys.deadLetters(key);
+    Batch deadBatch =
+        Batch.newBuilder().setId(outcome.batchId()).setSessionId(queued.sessionId()).setDead(true).addAllMessages(dead).build();
+    StoredBatch deadEntry = queued.deadLetters(attempt, deadBatch.toByteArray(), dead.size(), now);
+    return completable(batches.putIfAbsentAsync(deadKey, deadEntry))
+        .thenCompose(created -> completable(batches.replaceAsync(key, done))
+            .thenCompose(replaced -> {
+              if (replaced) {
+                // an earlier run wrote the dead letters if this one did not: they are on their way
+                return CompletableFuture.completedFuture(new Written(key, done, created ? deadKey : null, created ? deadEntry : null));
+              }
+              if (!created) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return completable(batches.removeAsync(deadKey)).thenApply(removed -> null);
+            }));
+  }
+
+  private static <T> CompletableFuture<T> completable(IgniteFuture<T> future) {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    future.listen(f -> {
+      try {
+        done.complete(f.get());
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
   }
 
   /** The client batches of the results that remain once failed tasks are taken out. */
