@@ -5,8 +5,7 @@ import dev.gridqueue.client.GridQueueException;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
-import dev.gridqueue.grid.FreePorts;
-import dev.gridqueue.grid.LocalGridPorts;
+import dev.gridqueue.cli.local.LocalGrid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,17 +24,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gridqueue chaos}: three grid server processes (backups 1) and several worker processes
- * on loopback; one session, given all three server addresses, runs many small tasks while worker
- * processes and one grid server are killed with SIGKILL (each killed worker is replaced). Prints
- * how every task ended and exits non-zero if a task was lost or reached the application twice.
+ * {@code gridqueue chaos}: grid server processes (three by default, backups 1) and several worker
+ * processes on loopback; one session, given every server address, runs many small tasks while
+ * worker processes and one grid server are killed with SIGKILL (each killed worker is replaced).
+ * With {@code --no-kills} nothing is killed: the same run on a healthy grid. Prints how every task
+ * ended and exits non-zero if a task was lost or reached the application twice.
  */
 @Command(
     name = "chaos",
     mixinStandardHelpOptions = true,
     description = "Kill workers and a grid node (SIGKILL) during a run; check every task ends exactly once.")
 final class ChaosCommand implements Callable<Integer> {
-  private static final int SERVERS = 3;
+  @Option(names = "--servers", description = "Grid server processes (default: ${DEFAULT-VALUE}).")
+  int servers = 3;
+
+  @Option(names = "--no-kills", description = "Kill nothing: a run on a healthy grid (same as --worker-kills 0 --no-kill-grid-node).")
+  boolean noKills;
 
   @Option(names = "--tasks", description = "Tasks to run (default: ${DEFAULT-VALUE}).")
   int tasks = 100_000;
@@ -61,7 +65,7 @@ final class ChaosCommand implements Callable<Integer> {
       description = "Kill one grid server during the run (default: ${DEFAULT-VALUE}).")
   boolean killGridNode = true;
 
-  @Option(names = "--grid-node", description = "Which grid server to kill, 0-2 (default: chosen with the seed).")
+  @Option(names = "--grid-node", description = "Which grid server to kill, from 0 (default: chosen with the seed).")
   Integer gridNodeToKill;
 
   @Option(names = "--seed", description = "Seed of the kill plan (default: the current time).")
@@ -84,8 +88,20 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || workers < 1 || workerKills < 0 || taskMillis < 0 || batchSize < 1) {
-      System.err.println("--tasks, --workers and --batch-size must be positive; --worker-kills and --task-ms not negative");
+    if (tasks < 1 || workers < 1 || workerKills < 0 || taskMillis < 0 || batchSize < 1 || servers < 1) {
+      System.err.println("--tasks, --workers, --servers and --batch-size must be positive; --worker-kills and --task-ms not negative");
+      return 2;
+    }
+    if (noKills) {
+      workerKills = 0;
+      killGridNode = false;
+    }
+    if (killGridNode && servers < 2) {
+      System.err.println("killing a grid server needs --servers 2 or more (or --no-kill-grid-node)");
+      return 2;
+    }
+    if (gridNodeToKill != null && (gridNodeToKill < 0 || gridNodeToKill >= servers)) {
+      System.err.println("--grid-node must be between 0 and " + (servers - 1));
       return 2;
     }
     long planSeed = seed != null ? seed : System.nanoTime();
@@ -96,7 +112,7 @@ final class ChaosCommand implements Callable<Integer> {
     for (int i = 0; i < workerKills; i++) {
       plan.put(threshold(random), "worker");
     }
-    int doomedServer = gridNodeToKill != null ? gridNodeToKill : random.nextInt(SERVERS);
+    int doomedServer = gridNodeToKill != null ? gridNodeToKill : random.nextInt(servers);
     if (killGridNode) {
       int at = threshold(random);
       while (plan.containsKey(at)) {
@@ -106,10 +122,15 @@ final class ChaosCommand implements Callable<Integer> {
     }
     System.out.printf(
         "chaos: %,d tasks (sleep %d ms) on %d grid servers and %d workers x %d slots; seed %d; logs in %s%n",
-        tasks, taskMillis, SERVERS, workers, slots, planSeed, dir);
-    try (ChildProcesses children = new ChildProcesses(dir, "-Xms64m -Xmx384m -XX:+UseSerialGC");
-        Grid grid = new Grid(children, dir)) {
-      List<String> addresses = grid.start();
+        tasks, taskMillis, servers, workers, slots, planSeed, dir);
+    LocalGrid.Options options =
+        LocalGrid.Options.servers(servers)
+            .withoutLocalWorkers()
+            .withWorkers(workers, slots)
+            .withApps("sleep")
+            .withFailureDetection(failureDetectionMs);
+    try (LocalGrid grid = LocalGrid.start(dir, options)) {
+      List<String> addresses = grid.grpcAddresses();
       System.out.printf("grid up: gRPC on %s%n", String.join(", ", addresses));
       return run(grid, addresses, plan, random);
     }
@@ -120,7 +141,7 @@ final class ChaosCommand implements Callable<Integer> {
     return (int) (tasks * (0.15 + 0.6 * random.nextDouble()));
   }
 
-  private int run(Grid grid, List<String> addresses, TreeMap<Integer, String> plan, Random random) throws Exception {
+  private int run(LocalGrid grid, List<String> addresses, TreeMap<Integer, String> plan, Random random) throws Exception {
     Map<String, Integer> received = new HashMap<>();
     int delivered = 0;
     int deadLettered = 0;
@@ -218,85 +239,21 @@ final class ChaosCommand implements Callable<Integer> {
     }
   }
 
-  private void kill(Grid grid, String target, int atTask, Random random) {
+  private void kill(LocalGrid grid, String target, int atTask, Random random) {
     try {
-      String what = target.startsWith("server") ? grid.killServer(target) : grid.killAndReplaceWorker(random);
+      String what;
+      if (target.startsWith("server")) {
+        grid.kill(target);
+        what = "SIGKILL grid node " + target;
+      } else {
+        List<String> live = grid.liveWorkers();
+        String victim = live.get(random.nextInt(live.size()));
+        grid.kill(victim);
+        what = "SIGKILL " + victim + ", replaced by " + grid.startWorker();
+      }
       killLog.add(String.format("%6.1f s  at %,d tasks ended: %s", (System.nanoTime() - startNanos) / 1e9, atTask, what));
     } catch (Exception e) {
       killLog.add("kill of " + target + " failed: " + e);
-    }
-  }
-
-  /** The child processes of the run: servers and workers on a private loopback grid. */
-  private final class Grid implements AutoCloseable {
-    private final ChildProcesses children;
-    private final Path dir;
-    private final LocalGridPorts ports = LocalGridPorts.allocate();
-    private final List<String> liveWorkers = new ArrayList<>();
-    private int workerCounter;
-
-    Grid(ChildProcesses children, Path dir) {
-      this.children = children;
-      this.dir = dir;
-    }
-
-    List<String> start() throws Exception {
-      List<String> addresses = new ArrayList<>();
-      for (int i = 0; i < SERVERS; i++) {
-        int grpcPort = FreePorts.any();
-        children.start("server-" + i, List.of("server", "--no-local-worker", "--port", Integer.toString(grpcPort),
-            "--grpc-host", "127.0.0.1", "--discovery-port", Integer.toString(ports.discoveryPort()),
-            "--grid", ports.seedAddress(), "--communication-port", Integer.toString(FreePorts.findRange(100)),
-            "--backups", "1", "--failure-detection-ms", Long.toString(failureDetectionMs),
-            "--work-dir", dir.resolve("ignite").toString(), "--data-region-mb", "256"));
-        addresses.add("127.0.0.1:" + grpcPort);
-        if (i == 0) {
-          children.awaitLog("server-0", "gridqueue server up", Duration.ofSeconds(120));
-        }
-      }
-      for (int i = 1; i < SERVERS; i++) {
-        children.awaitLog("server-" + i, "gridqueue server up", Duration.ofSeconds(120));
-      }
-      List<String> started = new ArrayList<>();
-      for (int i = 0; i < workers; i++) {
-        started.add(startWorker());
-      }
-      for (String w : started) {
-        children.awaitLog(w, "joined the grid", Duration.ofSeconds(120));
-      }
-      return addresses;
-    }
-
-    private String startWorker() throws Exception {
-      String name = "worker-" + (++workerCounter);
-      children.start(name, List.of("worker", "--grid", ports.seedAddress(),
-          "--communication-port", Integer.toString(FreePorts.findRange(100)),
-          "--failure-detection-ms", Long.toString(failureDetectionMs), "--work-dir", dir.resolve("ignite").toString(),
-          "--slots", Integer.toString(slots), "--apps", "sleep", "--worker-id", name + "-" + ProcessHandle.current().pid()));
-      synchronized (liveWorkers) {
-        liveWorkers.add(name);
-      }
-      return name;
-    }
-
-    String killServer(String name) throws InterruptedException {
-      children.kill(name);
-      return "SIGKILL grid node " + name;
-    }
-
-    String killAndReplaceWorker(Random random) throws Exception {
-      String victim;
-      synchronized (liveWorkers) {
-        victim = liveWorkers.remove(random.nextInt(liveWorkers.size()));
-      }
-      children.kill(victim);
-      String replacement = startWorker();
-      return "SIGKILL " + victim + ", replaced by " + replacement;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      children.close();
     }
   }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       StatusCommand.class,
       ChaosCommand.class,
+      SoakCommand.class,
       SubmitCommand.class
     })
 public final class Main implements Runnable {

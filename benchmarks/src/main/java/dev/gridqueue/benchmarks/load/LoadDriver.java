@@ -30,8 +30,23 @@ public final class LoadDriver implements Callable<Integer> {
   @Option(names = "--target", description = "HOST:PORT of a running grid; default: an embedded grid in this JVM.")
   String target;
 
-  @Option(names = "--scenarios", split = ",", description = "Any of: throughput, latency, payload, memory, scaling (default: all).")
+  @Option(
+      names = "--scenarios",
+      split = ",",
+      description = "Any of: throughput, latency, payload, memory, scaling, servers (default: all but servers).")
   Set<String> scenarios = Set.of("throughput", "latency", "payload", "memory", "scaling");
+
+  @Option(
+      names = "--servers",
+      split = ",",
+      description = "Grid server processes (backups 1) for the servers scenario, one grid per count (default: ${DEFAULT-VALUE}).")
+  List<Integer> serverCounts = List.of(1, 2, 3);
+
+  @Option(names = "--clients", description = "Clients of the servers scenario, spread over the servers (default: ${DEFAULT-VALUE}).")
+  int clients = 3;
+
+  @Option(names = "--server-workers", description = "Worker processes (2 slots each) of the servers scenario (default: ${DEFAULT-VALUE}).")
+  int serverWorkers = 2;
 
   @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
   List<Integer> batchSizes = List.of(1, 10, 100, 1000);
@@ -79,6 +94,14 @@ public final class LoadDriver implements Callable<Integer> {
   }
 
   private void runScenarios() throws Exception {
+    if (scenarios.contains("servers")) {
+      new ServersScenario(serverCounts, clients, serverWorkers, batchSizes, runs, warmup(), measure(),
+              Duration.ofSeconds(jitWarmupSeconds), report)
+          .run();
+      if (scenarios.size() == 1) {
+        return;
+      }
+    }
     try (EchoBaselineServer baseline = EchoBaselineServer.start()) {
       ManagedChannel baselineChannel = channel("127.0.0.1", baseline.port());
       if (target != null) {

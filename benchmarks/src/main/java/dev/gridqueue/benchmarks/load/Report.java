@@ -14,6 +14,7 @@ final class Report {
   private final List<String> payload = new ArrayList<>();
   private final List<String> scaling = new ArrayList<>();
   private final List<String> memory = new ArrayList<>();
+  private final List<String> servers = new ArrayList<>();
 
   void header(String target) {
     Runtime rt = Runtime.getRuntime();
@@ -49,12 +50,20 @@ final class Report {
         r.heapBytes() / 1048576.0, r.heapPerTask(), r.offHeapPerTask(), r.submitSeconds()));
   }
 
+  void servers(int servers, int batch, double rate, double ofOne, long[] sortedLatency) {
+    this.servers.add(String.format("| %d | %,d | %,.0f | %.0f%% | %,.0f | %,.0f |", servers, batch, rate, 100 * ofOne,
+        LatencyProbe.percentileMicros(sortedLatency, 50), LatencyProbe.percentileMicros(sortedLatency, 99)));
+  }
+
   void print(PrintStream out) {
     lines.forEach(out::println);
     table(out, "Throughput (tasks/s, median of runs)", "| batch size | grid | raw gRPC baseline | grid / baseline |\n| ---: | ---: | ---: | ---: |", throughput);
     table(out, "Round trip of one task at a time (µs)", "| path | p50 | p90 | p99 | max | samples |\n| --- | ---: | ---: | ---: | ---: | ---: |", latency);
     table(out, "Payload sizes (tasks/s)", "| payload | batch | grid | grid MiB/s | baseline | grid / baseline |\n| ---: | ---: | ---: | ---: | ---: | ---: |", payload);
     table(out, "Scaling with worker processes (batches of 100, grid node has no local worker)", "| worker JVMs (2 slots each) | tasks/s |\n| ---: | ---: |", scaling);
+    table(out, "Grids of several server processes (backups 1; worker processes; clients spread over the servers)",
+        "| servers | batch | tasks/s | of 1 server | batch-1 round trip p50 µs | p99 µs |\n| ---: | ---: | ---: | ---: | ---: | ---: |",
+        servers);
     table(out, "Memory of queued tasks (grid with no worker)", "| tasks | batch | heap MiB | heap B/task | off-heap B/task | submit s |\n| ---: | ---: | ---: | ---: | ---: | ---: |", memory);
   }
 

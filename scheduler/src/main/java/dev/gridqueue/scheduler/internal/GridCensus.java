@@ -59,11 +59,15 @@ final class GridCensus implements IgniteCallable<GridCensus.Part> {
     long queuedBatches;
     long queuedTasks;
     long settledQueuedBatches;
+    long doneBatches;
+    long deadLetterEntries;
 
     void add(SessionCount other) {
       queuedBatches += other.queuedBatches;
       queuedTasks += other.queuedTasks;
       settledQueuedBatches += other.settledQueuedBatches;
+      doneBatches += other.doneBatches;
+      deadLetterEntries += other.deadLetterEntries;
     }
   }
 
@@ -86,8 +90,13 @@ final class GridCensus implements IgniteCallable<GridCensus.Part> {
       BinaryObject batch = e.getValue();
       String session = BatchKeys.sessionOf(key);
       BatchState state = stateOf(batch);
+      SessionCount count = part.sessions.computeIfAbsent(session, s -> new SessionCount());
+      if (state == BatchState.DONE) {
+        count.doneBatches++;
+      } else if (state == BatchState.DEAD) {
+        count.deadLetterEntries++;
+      }
       if (state == BatchState.QUEUED) {
-        SessionCount count = part.sessions.computeIfAbsent(session, s -> new SessionCount());
         count.queuedBatches++;
         count.queuedTasks += batch.<Integer>field("taskCount");
         if (StoredBatch.acceptedAtMillis(batch.<Long>field("sequence")) < cutoffMillis) {
@@ -139,8 +148,13 @@ final class GridCensus implements IgniteCallable<GridCensus.Part> {
 
     /** Tasks of the session queued or running in the grid (0 if none). */
     long queuedTasks(String sessionId) {
+      return of(sessionId).queuedTasks;
+    }
+
+    /** The session's count (all zero if the grid holds nothing of it). */
+    SessionCount of(String sessionId) {
       SessionCount c = sessions.get(sessionId);
-      return c == null ? 0 : c.queuedTasks;
+      return c == null ? new SessionCount() : c;
     }
   }
 }

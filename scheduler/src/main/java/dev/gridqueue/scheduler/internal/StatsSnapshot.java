@@ -83,7 +83,10 @@ final class StatsSnapshot {
                 .setMaxWorkers(s.info.maxWorkers())
                 .setPreemptible(s.info.preemptible())
                 .setTasksFittingNoWorker(unfit)
-                .setTasksDeadLettered(s.tasksDeadLettered));
+                .setTasksDeadLettered(s.tasksDeadLettered)
+                .setGridBatchesQueued(census == null ? 0 : census.of(s.info.sessionId()).queuedBatches)
+                .setGridBatchesDone(census == null ? 0 : census.of(s.info.sessionId()).doneBatches)
+                .setGridDeadLetterEntries(census == null ? 0 : census.of(s.info.sessionId()).deadLetterEntries));
       }
     }
     return stats.build();

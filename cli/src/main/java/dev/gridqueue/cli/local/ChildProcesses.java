@@ -1,4 +1,4 @@
-package dev.gridqueue.cli;
+package dev.gridqueue.cli.local;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -15,18 +15,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * the {@code gridqueue} launcher when this JVM was started by it (system property {@code
  * gridqueue.launcher}), else with this JVM's java, classpath and Ignite flags. Killed on close.
  */
-final class ChildProcesses implements AutoCloseable {
+public final class ChildProcesses implements AutoCloseable {
   private final Path dir;
   private final String javaOpts;
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
 
-  ChildProcesses(Path dir, String javaOpts) throws IOException {
+  public ChildProcesses(Path dir, String javaOpts) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.javaOpts = javaOpts;
   }
 
   /** Starts {@code gridqueue <args>} as {@code name}. */
-  Process start(String name, List<String> args) throws IOException {
+  public Process start(String name, List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
     String launcher = System.getProperty("gridqueue.launcher");
     if (launcher != null && Files.isExecutable(Path.of(launcher))) {
@@ -35,7 +35,7 @@ final class ChildProcesses implements AutoCloseable {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(igniteJvmFlags());
       command.addAll(List.of(javaOpts.split(" ")));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gridqueue.cli.Main"));
     }
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
@@ -46,11 +46,11 @@ final class ChildProcesses implements AutoCloseable {
     return p;
   }
 
-  Path log(String name) {
+  public Path log(String name) {
     return dir.resolve(name + ".log");
   }
 
-  String logOf(String name) {
+  public String logOf(String name) {
     try {
       Path log = log(name);
       return Files.exists(log) ? Files.readString(log) : "";
@@ -60,7 +60,7 @@ final class ChildProcesses implements AutoCloseable {
   }
 
   /** Waits until {@code name}'s log shows {@code text}; fails if it exits or the time is up. */
-  void awaitLog(String name, String text, Duration timeout) throws InterruptedException {
+  public void awaitLog(String name, String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!logOf(name).contains(text)) {
       Process p = processes.get(name);
@@ -75,11 +75,17 @@ final class ChildProcesses implements AutoCloseable {
   }
 
   /** SIGKILL ({@link Process#destroyForcibly()} on Linux), and waits for the process to be gone. */
-  void kill(String name) throws InterruptedException {
+  public void kill(String name) throws InterruptedException {
     Process p = processes.get(name);
     if (p != null) {
       p.destroyForcibly().waitFor();
     }
+  }
+
+  /** Whether {@code name} runs. */
+  public boolean isAlive(String name) {
+    Process p = processes.get(name);
+    return p != null && p.isAlive();
   }
 
   @Override
