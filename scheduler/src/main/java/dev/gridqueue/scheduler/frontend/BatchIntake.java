@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.lang.IgniteFuture;
 
 /**
@@ -30,11 +32,18 @@ final class BatchIntake {
   private final String uidPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
   private final AtomicLong counter = new AtomicLong();
 
+  /** Keys tried for one batch before settling for a primary elsewhere (expected: one per server). */
+  static final int MAX_KEY_TRIES = 64;
+
   private final QueuedAnnouncer announcer;
+  private final Affinity<String> affinity;
+  private final ClusterNode localNode;
 
   BatchIntake(Ignite ignite, QueuedAnnouncer announcer) {
     this.batches = ignite.cache(CacheNames.BATCHES);
     this.announcer = announcer;
+    this.affinity = ignite.affinity(CacheNames.BATCHES);
+    this.localNode = ignite.cluster().localNode();
   }
 
   /** Throws {@link InvalidRequestException} naming the field if the batch is malformed. */
@@ -62,9 +71,17 @@ final class BatchIntake {
     }
   }
 
-  /** A fresh key for a batch of the session. */
+  /**
+   * A fresh key for a batch of the session, chosen so that this node holds the batch's primary
+   * copy: the batch is stored, its results read for delivery and removed on acknowledgement
+   * without a network round trip to another primary (only to the backups).
+   */
   String newKey(String sessionId) {
-    return BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
+    String key = BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
+    for (int tries = 1; tries < MAX_KEY_TRIES && !affinity.isPrimary(localNode, key); tries++) {
+      key = BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
+    }
+    return key;
   }
 
   /**
