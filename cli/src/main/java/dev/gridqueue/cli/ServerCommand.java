@@ -1,7 +1,7 @@
 package dev.gridqueue.cli;
 
-import dev.gridqueue.scheduler.GridServer;
-import dev.gridqueue.scheduler.GridServerOptions;
+import dev.gridqueue.server.GridServer;
+import dev.gridqueue.server.GridServerOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

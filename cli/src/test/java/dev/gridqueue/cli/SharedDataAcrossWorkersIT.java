@@ -8,7 +8,7 @@ import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.grid.FreePorts;
-import dev.gridqueue.scheduler.EmbeddedGrid;
+import dev.gridqueue.server.EmbeddedGrid;
 import dev.gridqueue.worker.apps.SharedDigestHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.grid.FreePorts;
-import dev.gridqueue.scheduler.EmbeddedGrid;
+import dev.gridqueue.server.EmbeddedGrid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -37,7 +37,7 @@ public final class WorkerNode implements AutoCloseable {
         "worker {} joined the grid with {} slots, apps {}",
         worker.workerId(),
         worker.slots(),
-        runtime.nodeAttributes().get(WorkerDescriptor.ATTR_APPS));
+        runtime.nodeAttributes().get(dev.gridqueue.grid.work.WorkerDescriptor.ATTR_APPS));
     return new WorkerNode(ignite, runtime);
   }
 

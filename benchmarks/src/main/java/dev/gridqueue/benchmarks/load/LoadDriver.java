@@ -2,8 +2,8 @@ package dev.gridqueue.benchmarks.load;
 
 import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.grid.LocalGridPorts;
-import dev.gridqueue.scheduler.GridServer;
-import dev.gridqueue.scheduler.GridServerOptions;
+import dev.gridqueue.server.GridServer;
+import dev.gridqueue.server.GridServerOptions;
 import dev.gridqueue.worker.WorkerOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;

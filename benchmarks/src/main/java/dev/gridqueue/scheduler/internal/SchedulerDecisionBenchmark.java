@@ -2,7 +2,7 @@ package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.ResourceAmounts;
-import dev.gridqueue.worker.WorkerDescriptor;
+import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;

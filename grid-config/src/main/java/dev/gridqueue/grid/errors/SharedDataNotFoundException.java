@@ -1,7 +1,7 @@
 package dev.gridqueue.grid.errors;
 
 /** A shared-data level that was never stored, has expired, or was deleted. */
-public final class SharedDataNotFoundException extends GridQueueException {
+public final class SharedDataNotFoundException extends RequestRejectedException {
   private static final long serialVersionUID = 1L;
 
   public SharedDataNotFoundException(String sessionId, Integer level) {

@@ -1,7 +1,7 @@
 package dev.gridqueue.grid.errors;
 
 /** An update whose level is not the latest level plus one. */
-public final class UpdateLevelMismatchException extends GridQueueException {
+public final class UpdateLevelMismatchException extends RequestRejectedException {
   private static final long serialVersionUID = 1L;
 
   public UpdateLevelMismatchException(int expected, int got) {

@@ -13,5 +13,8 @@ public final class GridTopics {
   /** A batch's results or dead letters written, to the node serving its session: a {@link BatchEnded}. */
   public static final String BATCH_ENDED = "gq-batch-ended";
 
+  /** BIND/UNBIND from the scheduler to a worker's grid node: a {@link WorkerInstruction}. */
+  public static final String WORKER_INSTRUCTIONS = "gq-worker-instructions";
+
   private GridTopics() {}
 }

@@ -20,17 +20,9 @@ public final class CancelSet {
     this.all = all;
   }
 
-  public boolean isEmpty() {
-    return !all && taskIds.isEmpty() && tags.isEmpty();
-  }
-
   /** Whether the task with this id and tag (empty: none) is cancelled. */
   public boolean cancels(String taskId, String tag) {
     return all || taskIds.contains(taskId) || (!tag.isEmpty() && tags.contains(tag));
-  }
-
-  public boolean all() {
-    return all;
   }
 
   /** This set plus the given ids, tags and all-flag. */

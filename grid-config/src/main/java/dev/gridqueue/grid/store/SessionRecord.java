@@ -3,8 +3,9 @@ package dev.gridqueue.grid.store;
 import java.util.Objects;
 
 /**
- * What the sessions cache holds for one open session: its app, and its attributes as the
- * serialized {@code gridqueue.v1.SessionAttributes} with every default filled in.
+ * What the sessions cache holds for one open session: its app, its attributes as the serialized
+ * {@code gridqueue.v1.SessionAttributes} with every default filled in (for the gateway), and what
+ * scheduling needs of them, decoded ({@link SessionPolicy}, for the scheduler).
  */
 public final class SessionRecord {
   private final String sessionId;
@@ -12,14 +13,21 @@ public final class SessionRecord {
   private final int priority;
   private final int maxInflightBatchesPerWorker;
   private final byte[] attributes;
+  private final SessionPolicy policy;
 
   public SessionRecord(
-      String sessionId, String appId, int priority, int maxInflightBatchesPerWorker, byte[] attributes) {
+      String sessionId,
+      String appId,
+      int priority,
+      int maxInflightBatchesPerWorker,
+      byte[] attributes,
+      SessionPolicy policy) {
     this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
     this.appId = Objects.requireNonNull(appId, "appId");
     this.priority = priority;
     this.maxInflightBatchesPerWorker = maxInflightBatchesPerWorker;
     this.attributes = Objects.requireNonNull(attributes, "attributes");
+    this.policy = Objects.requireNonNull(policy, "policy");
   }
 
   public String sessionId() {
@@ -38,7 +46,12 @@ public final class SessionRecord {
     return maxInflightBatchesPerWorker;
   }
 
+  /** The serialized {@code gridqueue.v1.SessionAttributes}, defaults filled in. */
   public byte[] attributes() {
     return attributes;
+  }
+
+  public SessionPolicy policy() {
+    return policy;
   }
 }

@@ -2,25 +2,19 @@ package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.notice.DeliveryRoutes;
+import dev.gridqueue.grid.notice.GridTopics;
+import dev.gridqueue.grid.notice.WorkerInstruction;
 import dev.gridqueue.grid.store.BatchState;
-import dev.gridqueue.grid.store.StoredBatch;
-import dev.gridqueue.proto.v1.Batch;
-import dev.gridqueue.proto.v1.Message;
-import dev.gridqueue.scheduler.polyglot.ForwardToRemoteWorkerJob;
-import dev.gridqueue.scheduler.polyglot.RemoteWorkerInstructions;
-import dev.gridqueue.worker.ExecuteBatchJob;
-import dev.gridqueue.worker.WorkerDescriptor;
-import dev.gridqueue.worker.WorkerRuntime;
-import dev.gridqueue.worker.internal.BatchRunner;
-import dev.gridqueue.worker.internal.ResultWriter;
-import java.util.ArrayList;
-import java.util.List;
-import dev.gridqueue.worker.internal.BatchAbortedException;
+import dev.gridqueue.grid.work.BatchAbortedException;
+import dev.gridqueue.grid.work.BatchAssignment;
+import dev.gridqueue.grid.work.JobReport;
+import dev.gridqueue.grid.work.ResultWriter;
+import dev.gridqueue.grid.work.RunBatchJob;
+import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.cluster.ClusterTopologyException;
 import org.slf4j.Logger;
@@ -50,19 +44,18 @@ final class Dispatcher implements SchedulingLoop.Decisions {
         computeByNode.computeIfAbsent(
             a.nodeId(), id -> ignite.compute(ignite.cluster().forNodeId(id)).withNoFailover());
     try {
-      org.apache.ignite.lang.IgniteCallable<ExecuteBatchJob.Report> job =
-          WorkerDescriptor.KIND_GRPC.equals(a.workerKind())
-              ? new ForwardToRemoteWorkerJob(a.batchKey(), a.workerId(), a.attempt(), a.bindGeneration())
-              : new ExecuteBatchJob(
-                  a.batchKey(),
-                  a.appId(),
-                  a.attempt(),
-                  a.bindGeneration(),
-                  a.maxTaskNanos(),
-                  a.abortAfterNanos(),
-                  // Where the results go: the scheduler reads its own copy, the worker need not ask.
-                  routes.attachedNodeLocally(a.sessionId(), BatchState.DONE));
-      compute.callAsync(job).listen(done -> onJobEnd(a, done::get));
+      BatchAssignment assignment =
+          new BatchAssignment(
+              a.batchKey(),
+              a.appId(),
+              a.workerId(),
+              a.attempt(),
+              a.bindGeneration(),
+              a.maxTaskNanos(),
+              a.abortAfterNanos(),
+              // Where the results go: the scheduler reads its own copy, the worker need not ask.
+              routes.attachedNodeLocally(a.sessionId(), BatchState.DONE));
+      compute.callAsync(new RunBatchJob(assignment, a.workerKind())).listen(done -> onJobEnd(a, done::get));
     } catch (RuntimeException e) {
       onJobEnd(a, () -> {
         throw e;
@@ -76,7 +69,7 @@ final class Dispatcher implements SchedulingLoop.Decisions {
 
   private void onJobEnd(Assignment a, JobResult result) {
     try {
-      ExecuteBatchJob.Report report = (ExecuteBatchJob.Report) result.get();
+      JobReport report = (JobReport) result.get();
       if (report.returned()) {
         loop.post(state -> state.returnedUnstarted(a.batchKey(), a.workerId()));
       } else if (report.fastAborted()) {
@@ -113,22 +106,23 @@ final class Dispatcher implements SchedulingLoop.Decisions {
 
   @Override
   public void instruct(Instruction instruction) {
+    // A JVM worker only needs to hear of an UNBIND that hands its unstarted batches back; a
+    // polyglot worker's grid node tells it every BIND and UNBIND.
+    boolean polyglot = WorkerDescriptor.KIND_GRPC.equals(instruction.workerKind());
+    if (!polyglot && (instruction.bind() || !instruction.returnUnstarted())) {
+      return;
+    }
     try {
-      if (WorkerDescriptor.KIND_GRPC.equals(instruction.workerKind())) {
-        ignite.message(ignite.cluster().forNodeId(instruction.nodeId()))
-            .send(
-                RemoteWorkerInstructions.TOPIC,
-                new RemoteWorkerInstructions.Message(
-                    instruction.workerId(),
-                    instruction.bind(),
-                    instruction.sessionId(),
-                    instruction.appId(),
-                    instruction.generation(),
-                    instruction.returnUnstarted()));
-      } else if (!instruction.bind() && instruction.returnUnstarted()) {
-        ignite.message(ignite.cluster().forNodeId(instruction.nodeId()))
-            .send(WorkerRuntime.UNBIND_TOPIC, new WorkerRuntime.Unbind(instruction.sessionId(), instruction.generation()));
-      }
+      ignite.message(ignite.cluster().forNodeId(instruction.nodeId()))
+          .send(
+              GridTopics.WORKER_INSTRUCTIONS,
+              new WorkerInstruction(
+                  instruction.workerId(),
+                  instruction.bind(),
+                  instruction.sessionId(),
+                  instruction.appId(),
+                  instruction.generation(),
+                  instruction.returnUnstarted()));
     } catch (RuntimeException e) {
       LOG.debug("instruction to worker {} not sent (node gone?): {}", instruction.workerId(), e.toString());
     }
@@ -138,42 +132,20 @@ final class Dispatcher implements SchedulingLoop.Decisions {
   @Override
   public void deadLetter(SchedulerState.GivenUp givenUp) {
     LOG.warn("giving up on batch {}: {}", givenUp.batchKey(), givenUp.reason());
-    IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
-    batches
-        .getAsync(givenUp.batchKey())
-        .listen(
-            f -> {
-              StoredBatch queued = f.get();
-              if (queued == null || queued.state() != BatchState.QUEUED) {
-                return;
-              }
-              try {
-                Batch tasks = Batch.parseFrom(queued.payload());
-                List<Message> results = new ArrayList<>(tasks.getMessagesCount());
-                for (Message task : tasks.getMessagesList()) {
-                  results.add(
-                      Message.newBuilder()
-                          .setId(task.getId())
-                          .setRelatedId(task.getId())
-                          .setAttempts(givenUp.attempts())
-                          .setError(givenUp.reason())
-                          .build());
-                }
-                BatchRunner.Outcome outcome =
-                    new BatchRunner.Outcome(tasks.getId(), tasks.getPriority(), results, results.size(), 0, 0);
-                // Off the callback thread: the writes are synchronous cache operations.
-                ignite.scheduler().runLocal(
-                    () -> {
-                      ResultWriter.Written written =
-                          new ResultWriter(batches).write(givenUp.batchKey(), queued, givenUp.attempts(), outcome);
-                      if (written != null) {
-                        written.announce(routes, null);
-                      }
-                    });
-              } catch (Exception e) {
-                LOG.error("could not dead-letter batch {}", givenUp.batchKey(), e);
-              }
-            });
+    // Off the loop: the writes wait for the grid's copies.
+    ignite.scheduler().runLocal(
+        () -> {
+          try {
+            ResultWriter.Written written =
+                new ResultWriter(ignite.cache(CacheNames.BATCHES))
+                    .writeGivenUp(givenUp.batchKey(), givenUp.attempts(), givenUp.reason());
+            if (written != null) {
+              written.announce(routes, null);
+            }
+          } catch (RuntimeException e) {
+            LOG.error("could not dead-letter batch {}", givenUp.batchKey(), e);
+          }
+        });
   }
 
   @FunctionalInterface

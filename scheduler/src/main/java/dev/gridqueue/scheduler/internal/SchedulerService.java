@@ -3,6 +3,10 @@ package dev.gridqueue.scheduler.internal;
 import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.scheduler.GridFigures;
+import dev.gridqueue.scheduler.SchedulerStats;
+import dev.gridqueue.grid.store.BatchFilters;
+import dev.gridqueue.grid.store.RemoteWorkerRecord;
 import dev.gridqueue.grid.notice.BatchesQueued;
 import dev.gridqueue.grid.notice.GridTopics;
 import dev.gridqueue.grid.notice.SchedulerLocation;
@@ -11,8 +15,8 @@ import dev.gridqueue.grid.store.TaskCounters;
 import org.apache.ignite.lang.IgniteBiPredicate;
 import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.grid.store.StoredBatch;
-import dev.gridqueue.scheduler.polyglot.RemoteWorkerRecord;
-import dev.gridqueue.worker.WorkerDescriptor;
+import dev.gridqueue.grid.store.RemoteWorkerRecord;
+import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -115,13 +119,12 @@ public final class SchedulerService implements Service, SchedulerStats {
   }
 
   @Override
-  public byte[] snapshot(String sessionId) {
-    CompletableFuture<byte[]> answer = new CompletableFuture<>();
+  public GridFigures figures(String sessionId) {
+    CompletableFuture<GridFigures> answer = new CompletableFuture<>();
     Reconciler r = reconciler;
     GridCensus.Census census = r == null ? null : r.latest();
     long reconciled = r == null ? 0 : r.recovered();
-    loop.post(state -> answer.complete(
-        new StatsSnapshot(state, census).build(sessionId).toBuilder().setBatchesReconciled(reconciled).build().toByteArray()));
+    loop.post(state -> answer.complete(new StatsSnapshot(state, census).build(sessionId, reconciled)));
     try {
       return answer.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -199,8 +202,8 @@ public final class SchedulerService implements Service, SchedulerStats {
 
   private void watchSessions() {
     ContinuousQueryWithTransformer<String, SessionRecord, String> closed = new ContinuousQueryWithTransformer<>();
-    closed.setRemoteFilterFactory(FactoryBuilder.factoryOf(new GridFilters.SessionGone()));
-    closed.setRemoteTransformerFactory(FactoryBuilder.factoryOf(new GridFilters.SessionKey()));
+    closed.setRemoteFilterFactory(FactoryBuilder.factoryOf(new BatchFilters.SessionGone()));
+    closed.setRemoteTransformerFactory(FactoryBuilder.factoryOf(new BatchFilters.SessionKey()));
     closed.setLocalListener(ids -> ids.forEach(id -> loop.post(s -> s.removeSession(id))));
     cursors.add(sessions().query(closed));
   }
@@ -229,7 +232,7 @@ public final class SchedulerService implements Service, SchedulerStats {
     int found = 0;
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     try (QueryCursor<Cache.Entry<String, StoredBatch>> existing =
-        batches.query(new ScanQuery<>(new GridFilters.Queued()))) {
+        batches.query(new ScanQuery<>(new BatchFilters.Queued()))) {
       for (Cache.Entry<String, StoredBatch> e : existing) {
         StoredBatch b = e.getValue();
         postQueued(QueuedBatchRef.of(e.getKey(), b));

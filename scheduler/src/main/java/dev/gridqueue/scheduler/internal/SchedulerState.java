@@ -6,7 +6,7 @@ import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.scheduler.internal.SessionQueue.NeedQueue;
 import dev.gridqueue.scheduler.internal.SessionQueue.QueuedEntry;
 import dev.gridqueue.scheduler.internal.WorkerLoad.Binding;
-import dev.gridqueue.worker.WorkerDescriptor;
+import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -815,8 +815,9 @@ final class SchedulerState {
    * The scheduler's figures as the wire's {@code Stats} (without {@code grid_nodes}, which the
    * frontend knows), for every session or the one named.
    */
-  dev.gridqueue.proto.v1.Stats snapshot(String onlySession) {
-    return new StatsSnapshot(this, null).build(onlySession);
+  /** The scheduler's figures without a census (tests). */
+  dev.gridqueue.scheduler.GridFigures snapshot(String onlySession) {
+    return new StatsSnapshot(this, null).build(onlySession, 0);
   }
 
   Map<String, SessionQueue> sessions() {
@@ -873,15 +874,6 @@ final class SchedulerState {
     return workers.size();
   }
 
-  /** Keys of batches queued for a session, for cancelling it (copy). */
-  List<String> queuedKeysOf(String sessionId) {
-    List<String> keys = new ArrayList<>();
-    SessionQueue s = sessions.get(sessionId);
-    if (s != null) {
-      s.queues.values().forEach(q -> q.batches.forEach(e -> keys.add(e.ref().key)));
-    }
-    return keys;
-  }
 
   /** Iterator helper for tests: the sessions a worker is bound to. */
   List<String> boundSessionsOf(String workerId) {

@@ -1,10 +1,8 @@
 package dev.gridqueue.scheduler.internal;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gridqueue.grid.store.ResourceAmounts;
+import dev.gridqueue.grid.store.SessionPolicy;
 import dev.gridqueue.grid.store.SessionRecord;
-import dev.gridqueue.proto.v1.SessionAttributes;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,31 +66,22 @@ record SessionInfo(
   }
 
   static SessionInfo of(SessionRecord record) {
-    try {
-      SessionAttributes a = SessionAttributes.parseFrom(record.attributes());
-      Map<String, ResourceAmounts> categories = new HashMap<>();
-      a.getCategoriesMap().forEach((name, r) -> categories.put(name, WireResources.of(r)));
-      ResourceAmounts task = a.hasTaskResources() ? WireResources.of(a.getTaskResources()) : null;
-      return new SessionInfo(
-          record.sessionId(),
-          record.appId(),
-          record.priority(),
-          record.maxInflightBatchesPerWorker(),
-          Set.copyOf(a.getTagsList()),
-          a.getMinWorkers(),
-          a.getMaxWorkers(),
-          a.getPreemptible(),
-          a.hasMaxRetries() ? a.getMaxRetries() : DEFAULT_MAX_RETRIES,
-          task == null || task.isNone() ? null : task,
-          Map.copyOf(categories),
-          a.hasMaxTaskRunningTime()
-              ? a.getMaxTaskRunningTime().getSeconds() * 1_000_000_000L + a.getMaxTaskRunningTime().getNanos()
-              : 0,
-          a.getFastAbortMultiplier(),
-          Set.copyOf(a.getBlockedWorkerHostsList()));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("stored attributes of session " + record.sessionId() + " are corrupt", e);
-    }
+    SessionPolicy p = record.policy();
+    return new SessionInfo(
+        record.sessionId(),
+        record.appId(),
+        record.priority(),
+        record.maxInflightBatchesPerWorker(),
+        p.tags(),
+        p.minWorkers(),
+        p.maxWorkers(),
+        p.preemptible(),
+        p.maxRetries(),
+        p.taskResources(),
+        p.categories(),
+        p.maxTaskRunningNanos(),
+        p.fastAbortMultiplier(),
+        p.blockedHosts());
   }
 
   /** Builder for tests and benchmarks. */

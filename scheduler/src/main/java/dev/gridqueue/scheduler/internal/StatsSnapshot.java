@@ -1,12 +1,14 @@
 package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
-import dev.gridqueue.proto.v1.SessionStats;
-import dev.gridqueue.proto.v1.Stats;
-import dev.gridqueue.proto.v1.WorkerStats;
+import dev.gridqueue.scheduler.GridFigures;
+import dev.gridqueue.scheduler.SessionFigures;
+import dev.gridqueue.scheduler.WorkerFigures;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 
-/** Builds the wire's {@code Stats} from the scheduler's state (Work Queue's names). */
+/** Builds the scheduler's {@link GridFigures} from its state and the grid's latest census. */
 final class StatsSnapshot {
   private final SchedulerState state;
   /** The latest grid census, or null before the first. */
@@ -28,68 +30,69 @@ final class StatsSnapshot {
     return Math.max(s.tasksWaiting, census.queuedTasks(s.info.sessionId()) - s.tasksRunning);
   }
 
-  Stats build(String onlySession) {
+  GridFigures build(String onlySession, long batchesReconciled) {
     long[] totals = state.totals();
-    Stats.Builder stats =
-        Stats.newBuilder()
-            .setWorkersConnected(state.workers().size())
-            .setTasksDone(totals[0])
-            .setTasksFailed(totals[1])
-            .setTasksDeadLettered(totals[2])
-            .setTasksCancelled(totals[3]);
+    int busy = 0;
+    int slots = 0;
     ResourceAmounts total = ResourceAmounts.NONE;
     ResourceAmounts committed = ResourceAmounts.NONE;
+    List<WorkerFigures> workers = new ArrayList<>();
     for (WorkerLoad w : state.workers().values()) {
-      boolean busy = !w.held.isEmpty();
-      stats.setWorkersBusy(stats.getWorkersBusy() + (busy ? 1 : 0));
-      stats.setWorkersIdle(stats.getWorkersIdle() + (busy ? 0 : 1));
-      stats.setTotalSlots(stats.getTotalSlots() + w.descriptor.slots());
+      busy += w.held.isEmpty() ? 0 : 1;
+      slots += w.descriptor.slots();
       total = total.plus(w.descriptor.resources());
       committed = committed.plus(w.committedForStats());
-      stats.addWorkers(
-          WorkerStats.newBuilder()
-              .setWorkerId(w.id())
-              .setSlots(w.descriptor.slots())
-              .addAllAppIds(new TreeSet<>(w.descriptor.apps()))
-              .addAllTags(new TreeSet<>(w.descriptor.tags()))
-              .setBatchesHeld(w.held.size())
-              .setTasksDone(w.tasksDone)
-              .setTasksFailed(w.tasksFailed)
-              .setTotal(WireResources.toWire(w.descriptor.resources()))
-              .setCommitted(WireResources.toWire(w.committedForStats()))
-              .addAllBoundSessions(state.boundSessionsOf(w.id()))
-              .setKind(w.descriptor.kind())
-              .setHost(w.descriptor.host()));
+      workers.add(
+          new WorkerFigures(
+              w.id(),
+              w.descriptor.kind(),
+              w.descriptor.host(),
+              w.descriptor.slots(),
+              List.copyOf(new TreeSet<>(w.descriptor.apps())),
+              List.copyOf(new TreeSet<>(w.descriptor.tags())),
+              w.held.size(),
+              w.tasksDone,
+              w.tasksFailed,
+              w.descriptor.resources(),
+              w.committedForStats(),
+              state.boundSessionsOf(w.id())));
     }
-    stats.setTotal(WireResources.toWire(total)).setCommitted(WireResources.toWire(committed));
+    long waitingTotal = 0;
+    long runningTotal = 0;
+    long unfitTotal = 0;
+    List<SessionFigures> sessions = new ArrayList<>();
     for (SessionQueue s : state.sessions().values()) {
       long unfit = fittingNoWorker(s);
       long waiting = waiting(s);
-      stats.setTasksWaiting(stats.getTasksWaiting() + waiting)
-          .setTasksRunning(stats.getTasksRunning() + s.tasksRunning)
-          .setTasksFittingNoWorker(stats.getTasksFittingNoWorker() + unfit);
+      waitingTotal += waiting;
+      runningTotal += s.tasksRunning;
+      unfitTotal += unfit;
       if (onlySession == null || onlySession.equals(s.info.sessionId())) {
-        stats.addSessions(
-            SessionStats.newBuilder()
-                .setSessionId(s.info.sessionId())
-                .setAppId(s.info.appId())
-                .setPriority(s.info.priority())
-                .setWorkers(s.boundTotal)
-                .setTasksWaiting(waiting)
-                .setTasksRunning(s.tasksRunning)
-                .setTasksDone(s.tasksDone)
-                .setTasksFailed(s.tasksFailed)
-                .setMinWorkers(s.info.minWorkers())
-                .setMaxWorkers(s.info.maxWorkers())
-                .setPreemptible(s.info.preemptible())
-                .setTasksFittingNoWorker(unfit)
-                .setTasksDeadLettered(s.tasksDeadLettered)
-                .setGridBatchesQueued(census == null ? 0 : census.of(s.info.sessionId()).queuedBatches)
-                .setGridBatchesDone(census == null ? 0 : census.of(s.info.sessionId()).doneBatches)
-                .setGridDeadLetterEntries(census == null ? 0 : census.of(s.info.sessionId()).deadLetterEntries));
+        GridCensus.SessionCount inGrid = census == null ? new GridCensus.SessionCount() : census.of(s.info.sessionId());
+        sessions.add(
+            new SessionFigures(
+                s.info.sessionId(),
+                s.info.appId(),
+                s.info.priority(),
+                s.info.preemptible(),
+                s.info.minWorkers(),
+                s.info.maxWorkers(),
+                s.boundTotal,
+                waiting,
+                s.tasksRunning,
+                s.tasksDone,
+                s.tasksFailed,
+                s.tasksDeadLettered,
+                unfit,
+                inGrid.queuedBatches,
+                inGrid.doneBatches,
+                inGrid.deadLetterEntries));
       }
     }
-    return stats.build();
+    int connected = state.workers().size();
+    return new GridFigures(
+        connected, busy, connected - busy, slots, waitingTotal, runningTotal, totals[0], totals[1], totals[2],
+        totals[3], unfitTotal, batchesReconciled, total, committed, sessions, workers);
   }
 
   /** Waiting tasks whose need no connected worker that serves the session could ever offer. */

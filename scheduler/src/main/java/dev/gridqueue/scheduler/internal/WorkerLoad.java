@@ -1,7 +1,7 @@
 package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
-import dev.gridqueue.worker.WorkerDescriptor;
+import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

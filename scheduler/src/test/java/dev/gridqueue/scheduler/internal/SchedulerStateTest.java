@@ -3,7 +3,7 @@ package dev.gridqueue.scheduler.internal;
 import dev.gridqueue.grid.store.QueuedBatchRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gridqueue.worker.WorkerDescriptor;
+import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -227,13 +227,13 @@ class SchedulerStateTest {
     var after = state.snapshot(null);
 
     // then
-    assertThat(running.getSessions(0).getTasksRunning()).isEqualTo(10);
-    assertThat(running.getSessions(0).getTasksWaiting()).isEqualTo(5);
-    assertThat(running.getWorkersBusy()).isEqualTo(1);
-    assertThat(after.getTasksDone()).isEqualTo(7);
-    assertThat(after.getTasksFailed()).isEqualTo(3);
-    assertThat(after.getWorkers(0).getTasksDone()).isEqualTo(7);
-    assertThat(after.getSessionsCount()).isZero();
+    assertThat(running.sessions.get(0).tasksRunning).isEqualTo(10);
+    assertThat(running.sessions.get(0).tasksWaiting).isEqualTo(5);
+    assertThat(running.workersBusy).isEqualTo(1);
+    assertThat(after.tasksDone).isEqualTo(7);
+    assertThat(after.tasksFailed).isEqualTo(3);
+    assertThat(after.workers.get(0).tasksDone).isEqualTo(7);
+    assertThat(after.sessions).isEmpty();
   }
 
   @Test
@@ -268,13 +268,13 @@ class SchedulerStateTest {
     // then: two workers, each up to the in-flight limit
     assertThat(assigned.stream().map(Assignment::workerId).distinct()).hasSize(2);
     assertThat(assigned).hasSize(20);
-    assertThat(state.snapshot("capped").getSessions(0).getWorkers()).isEqualTo(2);
+    assertThat(state.snapshot("capped").sessions.get(0).workers).isEqualTo(2);
 
     // and a lost worker's place goes to another one
     String lost = assigned.get(0).workerId();
     state.removeWorkersOn(lost.equals("w1") ? first : nodeOf(lost));
     assertThat(state.assign().stream().map(Assignment::workerId).distinct().count()).isEqualTo(1);
-    assertThat(state.snapshot("capped").getSessions(0).getWorkers()).isEqualTo(2);
+    assertThat(state.snapshot("capped").sessions.get(0).workers).isEqualTo(2);
   }
 
   private final java.util.Map<String, UUID> nodes = new java.util.HashMap<>();

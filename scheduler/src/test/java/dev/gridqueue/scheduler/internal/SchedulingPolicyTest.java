@@ -4,7 +4,7 @@ import dev.gridqueue.grid.store.QueuedBatchRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
-import dev.gridqueue.worker.WorkerDescriptor;
+import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -232,8 +232,8 @@ class SchedulingPolicyTest {
     assertThat(made).hasSize(2);
     finish(made.get(0).batchKey());
     assertThat(assign()).hasSize(1);
-    assertThat(state.snapshot(null).getCommitted().getCores()).isEqualTo(4);
-    assertThat(state.snapshot(null).getTotal().getCores()).isEqualTo(4);
+    assertThat(state.snapshot(null).committed.cores()).isEqualTo(4);
+    assertThat(state.snapshot(null).total.cores()).isEqualTo(4);
   }
 
   @Test
@@ -249,14 +249,14 @@ class SchedulingPolicyTest {
 
     // then
     assertThat(made).extracting(Assignment::batchKey).containsExactly(cpuOnly);
-    assertThat(state.snapshot(null).getTasksFittingNoWorker()).isEqualTo(7);
+    assertThat(state.snapshot(null).tasksFittingNoWorker).isEqualTo(7);
 
     // when: a GPU worker joins
     worker("gpu", 1, new ResourceAmounts(1, 0, 0, 1), Set.of());
 
     // then
     assertThat(assign()).singleElement().satisfies(a -> assertThat(a.workerId()).isEqualTo("gpu"));
-    assertThat(state.snapshot(null).getTasksFittingNoWorker()).isZero();
+    assertThat(state.snapshot(null).tasksFittingNoWorker).isZero();
   }
 
   @Test
@@ -273,7 +273,7 @@ class SchedulingPolicyTest {
 
     // then: the worker is "whole"'s alone, pipelined; its committed resources are all of it
     assertThat(countBySession(made)).containsOnlyKeys("whole").containsEntry("whole", 3);
-    assertThat(state.snapshot(null).getCommitted().getCores()).isEqualTo(4);
+    assertThat(state.snapshot(null).committed.cores()).isEqualTo(4);
   }
 
   @Test

@@ -1,6 +1,9 @@
 package dev.gridqueue.worker.internal;
 
+import dev.gridqueue.grid.work.BatchAbortedException;
 import com.google.protobuf.ByteString;
+import dev.gridqueue.grid.work.RunOutcome;
+import dev.gridqueue.grid.work.TaskErrors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
@@ -21,37 +24,11 @@ public final class BatchRunner {
     this.handlers = handlers;
   }
 
-  /** Error text prefix of a task stopped for running past its maximum running time. */
-  public static final String MAX_WALLTIME = "MAX_WALLTIME";
-  /** Error text prefix of a cancelled task. */
-  public static final String CANCELLED = "cancelled";
 
   /** The serialized result batch for the serialized task batch, on a worker without shared data. */
   public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt)
       throws InvalidProtocolBufferException {
     return run(sessionId, appId, taskBatch, attempt, null);
-  }
-
-  /**
-   * What running a batch produced: one result per task in task order (failed and cancelled ones
-   * with {@code error} set), the task batch's id and priority, and the counts.
-   */
-  public record Outcome(
-      String batchId, int priority, List<Message> results, int failed, int cancelled, long runNanos) {
-    public int tasks() {
-      return results.size();
-    }
-
-    /** Every result in one batch, errors inline. */
-    public byte[] allResults(String sessionId) {
-      return Batch.newBuilder()
-          .setId(batchId)
-          .setSessionId(sessionId)
-          .setPriority(priority)
-          .addAllMessages(results)
-          .build()
-          .toByteArray();
-    }
   }
 
   /**
@@ -65,10 +42,10 @@ public final class BatchRunner {
 
   /**
    * Runs the batch within {@code limits}: cancelled tasks are not run, a task past the maximum
-   * running time is interrupted and fails with {@link #MAX_WALLTIME}, and a batch past its
+   * running time is interrupted and fails with {@link TaskErrors#MAX_WALLTIME}, and a batch past its
    * fast-abort limit throws {@link FastAbortedException}.
    */
-  public Outcome runCounted(
+  public RunOutcome runCounted(
       String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData, RunLimits limits)
       throws InvalidProtocolBufferException {
     long started = System.nanoTime();
@@ -96,8 +73,8 @@ public final class BatchRunner {
         Message.Builder result =
             Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
         Message answer;
-        if (limits.cancellations().cancels(task.getId(), task.getTag())) {
-          answer = result.setError(CANCELLED + " by the client").build();
+        if (limits.cancellations().get().cancels(task.getId(), task.getTag())) {
+          answer = result.setError(TaskErrors.CANCELLED + " by the client").build();
           cancelled++;
         } else if (unavailable != null) {
           answer = result.setError(unavailable).build();
@@ -111,7 +88,7 @@ public final class BatchRunner {
         results.add(answer);
       }
     }
-    return new Outcome(tasks.getId(), tasks.getPriority(), results, failed, cancelled, System.nanoTime() - started);
+    return new RunOutcome(tasks.getId(), tasks.getPriority(), results, failed, cancelled, System.nanoTime() - started);
   }
 
   private static void checkNotStopped(Watchdog.Watch batchWatch, Message task) {
@@ -156,7 +133,7 @@ public final class BatchRunner {
   }
 
   private static String timedOut(RunLimits limits) {
-    return MAX_WALLTIME + ": the task ran longer than its maximum running time of "
+    return TaskErrors.MAX_WALLTIME + ": the task ran longer than its maximum running time of "
         + java.time.Duration.ofNanos(limits.maxTaskNanos()) + " and was stopped";
   }
 

@@ -1,0 +1,94 @@
+package dev.gridqueue.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module map, checked on the compiled classes of every module (this module's classpath holds
+ * them all): data flows one way, client → gateway → grid → scheduler → worker, and no module
+ * uses another's {@code internal} packages. docs/architecture.md draws the same map.
+ */
+class ArchitectureTest {
+  /** Each module's root package. */
+  private static final List<String> MODULES =
+      List.of(
+          "dev.gridqueue.client",
+          "dev.gridqueue.grid",
+          "dev.gridqueue.shareddata",
+          "dev.gridqueue.scheduler",
+          "dev.gridqueue.worker",
+          "dev.gridqueue.server",
+          "dev.gridqueue.cli");
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.gridqueue");
+  }
+
+  @Test
+  void shouldKeepEachModulesInternalPackagesToItself() {
+    for (String module : MODULES) {
+      noClasses()
+          .that().resideOutsideOfPackage(module + "..")
+          .should().dependOnClassesThat().resideInAPackage(module + "..internal..")
+          .because("a module's internal packages are its own (" + module + ")")
+          .check(classes);
+    }
+  }
+
+  @Test
+  void shouldKeepTheSchedulerFreeOfTheWireAndOfWorkers() {
+    noClasses()
+        .that().resideInAPackage("dev.gridqueue.scheduler..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.gridqueue.proto..", "io.grpc..", "com.google.protobuf..", "dev.gridqueue.worker..",
+            "dev.gridqueue.server..", "dev.gridqueue.shareddata..", "dev.gridqueue.client..")
+        .because("the scheduler decides from the grid's stored schema only")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepTheGridSchemaBelowEveryRole() {
+    noClasses()
+        .that().resideInAPackage("dev.gridqueue.grid..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.gridqueue.scheduler..", "dev.gridqueue.worker..", "dev.gridqueue.server..",
+            "dev.gridqueue.shareddata..", "dev.gridqueue.cli..", "io.grpc..")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepWorkersAndSharedDataOffTheServer() {
+    noClasses()
+        .that().resideInAnyPackage("dev.gridqueue.worker..", "dev.gridqueue.shareddata..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.gridqueue.scheduler..", "dev.gridqueue.server..", "dev.gridqueue.cli..", "io.grpc..")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepTheClientThin() {
+    noClasses()
+        .that().resideInAPackage("dev.gridqueue.client..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.ignite..", "dev.gridqueue.grid..",
+            "dev.gridqueue.server..", "dev.gridqueue.scheduler..", "dev.gridqueue.worker..")
+        .because("clients talk gRPC only")
+        .check(classes);
+  }
+
+  @Test
+  void shouldHaveNoCyclesBetweenModules() {
+    slices().matching("dev.gridqueue.(*)..").should().beFreeOfCycles().check(classes);
+  }
+}

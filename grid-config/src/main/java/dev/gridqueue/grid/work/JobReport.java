@@ -1,0 +1,76 @@
+package dev.gridqueue.grid.work;
+
+import java.io.Serializable;
+
+/**
+ * What became of a dispatched batch, as its executor reports it to the scheduler: whether it ran
+ * and stored results, and how its tasks ended. A plain class, not a record: it crosses JVMs
+ * through Ignite's binary marshaller, which cannot fill a record's fields (they would arrive as
+ * zeros).
+ */
+public final class JobReport implements Serializable {
+  private static final long serialVersionUID = 2L;
+
+  /** Not run: already done, delivered, or its session closed. */
+  public static final JobReport SKIPPED = new JobReport(false, 0, 0, 0, 0, false, false);
+  /** Not started: the worker was unbound from the session; queue it again. */
+  public static final JobReport RETURNED = new JobReport(false, 0, 0, 0, 0, true, false);
+  /** Stopped for running past its fast-abort limit; to run on another worker. */
+  public static final JobReport FAST_ABORTED = new JobReport(false, 0, 0, 0, 0, false, true);
+
+  private final boolean ran;
+  private final int tasks;
+  private final int failed;
+  private final int cancelled;
+  private final long runNanos;
+  private final boolean returned;
+  private final boolean fastAborted;
+
+  private JobReport(
+      boolean ran, int tasks, int failed, int cancelled, long runNanos, boolean returned, boolean fastAborted) {
+    this.ran = ran;
+    this.tasks = tasks;
+    this.failed = failed;
+    this.cancelled = cancelled;
+    this.runNanos = runNanos;
+    this.returned = returned;
+    this.fastAborted = fastAborted;
+  }
+
+  /** The batch ran and its results were stored. */
+  public static JobReport ran(int tasks, int failed, int cancelled, long runNanos) {
+    return new JobReport(true, tasks, failed, cancelled, runNanos, false, false);
+  }
+
+  public boolean ran() {
+    return ran;
+  }
+
+  public int tasks() {
+    return tasks;
+  }
+
+  /** Tasks that failed (handler error, maximum running time): dead-lettered. */
+  public int failed() {
+    return failed;
+  }
+
+  /** Tasks skipped because the client cancelled them: dead-lettered. */
+  public int cancelled() {
+    return cancelled;
+  }
+
+  public long runNanos() {
+    return runNanos;
+  }
+
+  /** Handed back unstarted (UNBIND). */
+  public boolean returned() {
+    return returned;
+  }
+
+  /** Stopped for running past its fast-abort limit; to run on another worker. */
+  public boolean fastAborted() {
+    return fastAborted;
+  }
+}

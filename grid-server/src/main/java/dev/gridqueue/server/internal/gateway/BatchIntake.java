@@ -1,0 +1,113 @@
+package dev.gridqueue.server.internal.gateway;
+
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.store.BatchKeys;
+import dev.gridqueue.grid.store.QueuedBatchRef;
+import dev.gridqueue.grid.store.StoredBatch;
+import dev.gridqueue.proto.v1.Batch;
+import dev.gridqueue.proto.v1.Message;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.lang.IgniteFuture;
+
+/**
+ * Validates task batches and stores them in the grid. A batch is accepted when its put returns:
+ * the batches cache writes backups synchronously, so an accepted batch survives a node loss.
+ */
+final class BatchIntake {
+  /** Largest number of tasks one batch may carry. */
+  static final int MAX_TASKS_PER_BATCH = 100_000;
+
+  /** Largest encoded task batch; larger shared inputs belong in shared data. */
+  static final int MAX_BATCH_BYTES = 64 << 20;
+
+  private final IgniteCache<String, StoredBatch> batches;
+  // Batch keys: a per-node random prefix plus a counter, unique across the grid without coordination.
+  private final String uidPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
+  private final AtomicLong counter = new AtomicLong();
+
+  /** Keys tried for one batch before settling for a primary elsewhere (expected: one per server). */
+  static final int MAX_KEY_TRIES = 64;
+
+  private final QueuedAnnouncer announcer;
+  private final Affinity<String> affinity;
+  private final ClusterNode localNode;
+
+  BatchIntake(Ignite ignite, QueuedAnnouncer announcer) {
+    this.batches = ignite.cache(CacheNames.BATCHES);
+    this.announcer = announcer;
+    this.affinity = ignite.affinity(CacheNames.BATCHES);
+    this.localNode = ignite.cluster().localNode();
+  }
+
+  /** Throws {@link InvalidRequestException} naming the field if the batch is malformed. */
+  static void validate(Batch batch) {
+    if (batch.getMessagesCount() == 0) {
+      throw new InvalidRequestException("batch.messages must not be empty");
+    }
+    if (batch.getMessagesCount() > MAX_TASKS_PER_BATCH) {
+      throw new InvalidRequestException(
+          "batch.messages holds " + batch.getMessagesCount() + " tasks; the limit is " + MAX_TASKS_PER_BATCH);
+    }
+    if (batch.getSerializedSize() > MAX_BATCH_BYTES) {
+      throw new InvalidRequestException(
+          "batch is " + batch.getSerializedSize() + " bytes; the limit is " + MAX_BATCH_BYTES
+              + " (put large shared inputs in shared data)");
+    }
+    if (batch.hasMaxRetries() && batch.getMaxRetries() > 100) {
+      throw new InvalidRequestException("batch.max_retries must be at most 100, got " + batch.getMaxRetries());
+    }
+    for (int i = 0; i < batch.getMessagesCount(); i++) {
+      Message m = batch.getMessages(i);
+      if (m.getId().isEmpty()) {
+        throw new InvalidRequestException("batch.messages[" + i + "].id must not be empty");
+      }
+    }
+  }
+
+  /**
+   * A fresh key for a batch of the session, chosen so that this node holds the batch's primary
+   * copy: the batch is stored, its results read for delivery and removed on acknowledgement
+   * without a network round trip to another primary (only to the backups).
+   */
+  String newKey(String sessionId) {
+    String key = BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
+    for (int tries = 1; tries < MAX_KEY_TRIES && !affinity.isPrimary(localNode, key); tries++) {
+      key = BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
+    }
+    return key;
+  }
+
+  /**
+   * Stores the group under {@code key}; the future completes when its batches are accepted (held
+   * by the primary and its backups), and the scheduler is told about them.
+   */
+  IgniteFuture<Void> store(String key, String sessionId, PendingGroup group) {
+    long sequence = StoredBatch.sequence(System.currentTimeMillis(), counter.get());
+    StoredBatch stored =
+        StoredBatch.queued(
+                sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks())
+            .withPlacement(group.need(), group.category())
+            .withMaxRetries(group.maxRetries());
+    return batches.putAsync(key, stored).chain(put -> {
+      put.get(); // a failed store fails the stream; nothing to announce
+      announcer.announce(QueuedBatchRef.of(key, stored));
+      return null;
+    });
+  }
+
+  /** The stored batches under these keys (missing keys are absent from the map). */
+  Map<String, StoredBatch> getAll(java.util.Collection<String> keys) {
+    return batches.getAll(new java.util.LinkedHashSet<>(keys));
+  }
+
+  IgniteCache<String, StoredBatch> cache() {
+    return batches;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.gridqueue.server.internal.gateway;
+
+import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.errors.SessionNotFoundException;
+import dev.gridqueue.grid.errors.SharedDataNotFoundException;
+import dev.gridqueue.grid.errors.UpdateLevelMismatchException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.apache.ignite.IgniteException;
+import org.apache.ignite.cache.CacheServerNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into gRPC statuses (docs/architecture.md, "Error contract")
+ * and decides how loud to log them: client mistakes at debug, grid trouble at warn, bugs at error.
+ */
+public final class GrpcErrorMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcErrorMapper.class);
+
+  private GrpcErrorMapper() {}
+
+  public static StatusRuntimeException toStatus(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof StatusRuntimeException sre) {
+      return sre;
+    }
+    if (cause instanceof UpdateLevelMismatchException) {
+      LOG.debug("rejected: {}", cause.getMessage());
+      return Status.FAILED_PRECONDITION.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof SessionNotFoundException || cause instanceof SharedDataNotFoundException) {
+      LOG.debug("rejected: {}", cause.getMessage());
+      return Status.NOT_FOUND.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof InvalidRequestException) {
+      LOG.debug("rejected: {}", cause.getMessage());
+      return Status.INVALID_ARGUMENT.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    // Every Ignite failure (a node left mid-call, a cache with no server) means: try again.
+    if (cause instanceof IgniteException
+        || cause instanceof CacheServerNotFoundException
+        || cause instanceof IllegalStateException && cause.getMessage() != null
+            && cause.getMessage().contains("Grid is in invalid state")) {
+      LOG.warn("grid unavailable: {}", cause.toString());
+      return Status.UNAVAILABLE
+          .withDescription("grid unavailable, retry the call: " + cause.getMessage())
+          .asRuntimeException();
+    }
+    LOG.error("internal error", cause);
+    return Status.INTERNAL.withDescription("internal error: " + cause).asRuntimeException();
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

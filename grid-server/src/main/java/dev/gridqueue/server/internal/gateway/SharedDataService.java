@@ -1,0 +1,82 @@
+package dev.gridqueue.server.internal.gateway;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.gridqueue.proto.v1.CacheGrpc;
+import dev.gridqueue.shareddata.SharedDataStore;
+import dev.gridqueue.proto.v1.SharedData;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The gRPC Cache service: versioned shared data (see {@link SharedDataStore} for the rules).
+ * Every call waits on the grid, so it runs on the blocking executor, never on a network thread.
+ */
+public final class SharedDataService extends CacheGrpc.CacheImplBase {
+  private final SharedDataStore store;
+  private final GrpcBlockingCalls blockingCalls;
+
+  public SharedDataService(SharedDataStore store, GrpcBlockingCalls blockingCalls) {
+    this.store = store;
+    this.blockingCalls = blockingCalls;
+  }
+
+  @Override
+  public void setSharedData(SharedData request, StreamObserver<Empty> response) {
+    run(
+        response,
+        () -> {
+          store.set(request.getSessionId(), level(request), request.getPayload(), ttl(request));
+          return Empty.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void updateSharedData(SharedData request, StreamObserver<Empty> response) {
+    run(
+        response,
+        () -> {
+          store.update(request.getSessionId(), level(request), request.getPayload(), ttl(request));
+          return Empty.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void getSharedData(SharedData request, StreamObserver<SharedData> response) {
+    run(
+        response,
+        () -> {
+          SharedDataStore.Level level = store.get(request.getSessionId(), level(request));
+          return SharedData.newBuilder()
+              .setSessionId(request.getSessionId())
+              .setUpdateLevel(level.level())
+              .setPayload(UnsafeByteOperations.unsafeWrap(level.payload())) // ours alone: no copy
+              .build();
+        });
+  }
+
+  @Override
+  public void deleteSharedData(SharedData request, StreamObserver<Empty> response) {
+    run(
+        response,
+        () -> {
+          store.delete(request.getSessionId());
+          return Empty.getDefaultInstance();
+        });
+  }
+
+  private <T> void run(StreamObserver<T> response, Supplier<T> call) {
+    blockingCalls.answer(response, call);
+  }
+
+  private static Integer level(SharedData request) {
+    return request.hasUpdateLevel() ? request.getUpdateLevel() : null;
+  }
+
+  private static Duration ttl(SharedData request) {
+    return request.hasTtl()
+        ? Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos())
+        : null;
+  }
+}

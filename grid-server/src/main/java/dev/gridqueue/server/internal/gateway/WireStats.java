@@ -1,0 +1,74 @@
+package dev.gridqueue.server.internal.gateway;
+
+import dev.gridqueue.proto.v1.SessionStats;
+import dev.gridqueue.proto.v1.Stats;
+import dev.gridqueue.proto.v1.WorkerStats;
+import dev.gridqueue.scheduler.GridFigures;
+import dev.gridqueue.scheduler.SessionFigures;
+import dev.gridqueue.scheduler.WorkerFigures;
+
+/** The wire's {@code Stats} from the scheduler's {@link GridFigures}. */
+final class WireStats {
+  private WireStats() {}
+
+  static Stats of(GridFigures f, int gridNodes) {
+    Stats.Builder stats =
+        Stats.newBuilder()
+            .setGridNodes(gridNodes)
+            .setWorkersConnected(f.workersConnected)
+            .setWorkersBusy(f.workersBusy)
+            .setWorkersIdle(f.workersIdle)
+            .setTotalSlots(f.totalSlots)
+            .setTasksWaiting(f.tasksWaiting)
+            .setTasksRunning(f.tasksRunning)
+            .setTasksDone(f.tasksDone)
+            .setTasksFailed(f.tasksFailed)
+            .setTasksDeadLettered(f.tasksDeadLettered)
+            .setTasksCancelled(f.tasksCancelled)
+            .setTasksFittingNoWorker(f.tasksFittingNoWorker)
+            .setBatchesReconciled(f.batchesReconciled)
+            .setTotal(WireResources.toWire(f.total))
+            .setCommitted(WireResources.toWire(f.committed));
+    f.sessions.forEach(s -> stats.addSessions(of(s)));
+    f.workers.forEach(w -> stats.addWorkers(of(w)));
+    return stats.build();
+  }
+
+  private static SessionStats of(SessionFigures s) {
+    return SessionStats.newBuilder()
+        .setSessionId(s.sessionId)
+        .setAppId(s.appId)
+        .setPriority(s.priority)
+        .setPreemptible(s.preemptible)
+        .setMinWorkers(s.minWorkers)
+        .setMaxWorkers(s.maxWorkers)
+        .setWorkers(s.workers)
+        .setTasksWaiting(s.tasksWaiting)
+        .setTasksRunning(s.tasksRunning)
+        .setTasksDone(s.tasksDone)
+        .setTasksFailed(s.tasksFailed)
+        .setTasksDeadLettered(s.tasksDeadLettered)
+        .setTasksFittingNoWorker(s.tasksFittingNoWorker)
+        .setGridBatchesQueued(s.gridBatchesQueued)
+        .setGridBatchesDone(s.gridBatchesDone)
+        .setGridDeadLetterEntries(s.gridDeadLetterEntries)
+        .build();
+  }
+
+  private static WorkerStats of(WorkerFigures w) {
+    return WorkerStats.newBuilder()
+        .setWorkerId(w.workerId)
+        .setKind(w.kind)
+        .setHost(w.host)
+        .setSlots(w.slots)
+        .addAllAppIds(w.appIds)
+        .addAllTags(w.tags)
+        .setBatchesHeld(w.batchesHeld)
+        .setTasksDone(w.tasksDone)
+        .setTasksFailed(w.tasksFailed)
+        .setTotal(WireResources.toWire(w.total))
+        .setCommitted(WireResources.toWire(w.committed))
+        .addAllBoundSessions(w.boundSessions)
+        .build();
+  }
+}
