@@ -7,6 +7,7 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.worker.internal.BatchRunner;
 import dev.gridqueue.worker.internal.FastAbortedException;
 import dev.gridqueue.worker.internal.ResultWriter;
+import dev.gridqueue.worker.internal.LiveCancellations;
 import dev.gridqueue.worker.internal.RunLimits;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
@@ -132,16 +133,23 @@ public final class ExecuteBatchJob implements IgniteCallable<ExecuteBatchJob.Rep
     if (queued == null || queued.state() != BatchState.QUEUED) {
       return Report.SKIPPED; // done by an earlier run, delivered, or its session closed
     }
-    if (runtime.isUnbound(queued.sessionId(), bindGeneration)) {
-      return Report.RETURNED;
-    }
-    RunLimits limits = new RunLimits(runtime.cancellations(queued.sessionId()), maxTaskNanos, abortAfterNanos);
     BatchRunner.Outcome outcome;
     try {
-      outcome = runtime.inSlot(
-          () -> runtime.runner().runCounted(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData(), limits));
+      // Checked in the slot, when the batch starts: an UNBIND or a cancel that came while the
+      // batch waited for a slot still applies.
+      outcome = runtime.inSlot(() -> {
+        if (runtime.isUnbound(queued.sessionId(), bindGeneration)) {
+          return null;
+        }
+        RunLimits limits = new RunLimits(
+            new LiveCancellations(() -> runtime.cancellations(queued.sessionId())), maxTaskNanos, abortAfterNanos);
+        return runtime.runner().runCounted(queued.sessionId(), appId, queued.payload(), attempt, runtime.sharedData(), limits);
+      });
     } catch (FastAbortedException e) {
       return new Report(false, 0, 0, 0, 0, false, true);
+    }
+    if (outcome == null) {
+      return Report.RETURNED;
     }
     ResultWriter.Written written = new ResultWriter(batches).write(batchKey, queued, attempt, outcome);
     if (written == null) {

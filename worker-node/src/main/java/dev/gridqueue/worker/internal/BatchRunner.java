@@ -96,7 +96,7 @@ public final class BatchRunner {
         Message.Builder result =
             Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
         Message answer;
-        if (limits.cancellations().cancels(task.getId(), task.getTag())) {
+        if (limits.cancellations().get().cancels(task.getId(), task.getTag())) {
           answer = result.setError(CANCELLED + " by the client").build();
           cancelled++;
         } else if (unavailable != null) {

@@ -23,7 +23,7 @@ class RunLimitsTest {
         .addMessages(task("b", "1", "doomed"))
         .addMessages(task("c", "1", "kept"))
         .build();
-    RunLimits limits = new RunLimits(new CancelSet(Set.of("a"), Set.of("doomed"), false), 0, 0);
+    RunLimits limits = new RunLimits(() -> new CancelSet(Set.of("a"), Set.of("doomed"), false), 0, 0);
 
     // when
     BatchRunner.Outcome outcome = runner.runCounted("s", "sleep", tasks.toByteArray(), 1, null, limits);
@@ -42,7 +42,7 @@ class RunLimitsTest {
 
     // when
     BatchRunner.Outcome outcome = runner.runCounted(
-        "s", "sleep", tasks.toByteArray(), 1, null, new RunLimits(CancelSet.EMPTY, TimeUnit.MILLISECONDS.toNanos(100), 0));
+        "s", "sleep", tasks.toByteArray(), 1, null, new RunLimits(() -> CancelSet.EMPTY, TimeUnit.MILLISECONDS.toNanos(100), 0));
 
     // then
     assertThat(outcome.results().get(0).getError()).startsWith("MAX_WALLTIME");
@@ -57,7 +57,7 @@ class RunLimitsTest {
     Batch tasks = Batch.newBuilder().addMessages(task("slow", "10000", "")).build();
 
     assertThatThrownBy(() -> runner.runCounted(
-            "s", "sleep", tasks.toByteArray(), 1, null, new RunLimits(CancelSet.EMPTY, 0, TimeUnit.MILLISECONDS.toNanos(100))))
+            "s", "sleep", tasks.toByteArray(), 1, null, new RunLimits(() -> CancelSet.EMPTY, 0, TimeUnit.MILLISECONDS.toNanos(100))))
         .isInstanceOf(FastAbortedException.class);
     assertThat(Thread.currentThread().isInterrupted()).isFalse();
   }
