@@ -6,6 +6,8 @@ package dev.gridqueue.grid.store;
  */
 public final class BatchKeys {
   private static final char SEPARATOR = '/';
+  /** Marks the key of a batch's dead-letter entry (and of a session's dead-letter stream attachment). */
+  public static final String DEAD_LETTERS_SUFFIX = "#dead";
 
   private BatchKeys() {}
 
@@ -15,7 +17,12 @@ public final class BatchKeys {
 
   /** The key of a batch's dead-letter entry (same session prefix). */
   public static String deadLetters(String batchKey) {
-    return batchKey + "#dead";
+    return batchKey + DEAD_LETTERS_SUFFIX;
+  }
+
+  /** Whether {@code key} names a dead-letter entry. */
+  public static boolean isDeadLetters(String key) {
+    return key.endsWith(DEAD_LETTERS_SUFFIX);
   }
 
   public static boolean belongsTo(String key, String sessionId) {

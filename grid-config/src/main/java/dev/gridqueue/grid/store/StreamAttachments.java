@@ -6,8 +6,6 @@ package dev.gridqueue.grid.store;
  * {@link #resultsOf}; its dead letters to the node attached for {@link #deadLettersOf}.
  */
 public final class StreamAttachments {
-  private static final String DEAD_LETTERS_SUFFIX = "#dead";
-
   private StreamAttachments() {}
 
   /** The key naming the node of the session's result stream (ClientStream). */
@@ -17,7 +15,7 @@ public final class StreamAttachments {
 
   /** The key naming the node of the session's dead-letter stream (ClientStreamDeadLetters). */
   public static String deadLettersOf(String sessionId) {
-    return sessionId + DEAD_LETTERS_SUFFIX;
+    return sessionId + BatchKeys.DEAD_LETTERS_SUFFIX;
   }
 
   /** The key that routes a batch of the session in {@code state}; null for states never delivered. */

@@ -2,7 +2,6 @@ package dev.gridqueue.server.internal.gateway;
 
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,9 +30,8 @@ final class ParkedDeliveries {
   private final Queue<String> parked = new ConcurrentLinkedQueue<>();
   private final Set<String> parkedKeys = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final ServerCallStreamObserver<?> out;
+  private final OutboundStream<?> out;
   private final Executor blockingCalls;
-  private final BooleanSupplier ended;
   private final Function<Collection<String>, Map<String, StoredBatch>> load;
   private final BatchState state;
   private final BiConsumer<String, StoredBatch> send;
@@ -45,21 +42,19 @@ final class ParkedDeliveries {
    * state} go to {@code send}. {@code what} names the stream in logs. Installs the ready handler.
    */
   ParkedDeliveries(
-      ServerCallStreamObserver<?> out,
+      OutboundStream<?> out,
       Executor blockingCalls,
-      BooleanSupplier ended,
       Function<Collection<String>, Map<String, StoredBatch>> load,
       BatchState state,
       BiConsumer<String, StoredBatch> send,
       Supplier<String> what) {
     this.out = out;
     this.blockingCalls = blockingCalls;
-    this.ended = ended;
     this.load = load;
     this.state = state;
     this.send = send;
     this.what = what;
-    out.setOnReadyHandler(this::drainSoon);
+    out.call().setOnReadyHandler(this::drainSoon);
   }
 
   /** Sends the batch now if nothing waits before it and the client is ready; parks it otherwise. */
@@ -94,7 +89,7 @@ final class ParkedDeliveries {
 
   private void drain() {
     try {
-      while (!ended.getAsBoolean() && out.isReady() && !parked.isEmpty()) {
+      while (!out.isEnded() && out.isReady() && !parked.isEmpty()) {
         List<String> keys = new ArrayList<>();
         for (String k; keys.size() < GROUP && (k = parked.poll()) != null; ) {
           parkedKeys.remove(k);
@@ -113,7 +108,7 @@ final class ParkedDeliveries {
     } finally {
       draining.set(false);
     }
-    if (!ended.getAsBoolean() && out.isReady() && !parked.isEmpty()) {
+    if (!out.isEnded() && out.isReady() && !parked.isEmpty()) {
       drainSoon();
     }
   }

@@ -236,7 +236,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   public void clientStreamDeadLetters(Session request, StreamObserver<Batch> response) {
     DeadLetterStream stream =
         new DeadLetterStream(
-            feed, intake::getAll, sessions, blockingCalls, (ServerCallStreamObserver<Batch>) response, newLedger());
+            feed, intake::getAll, sessions, blockingCalls, (ServerCallStreamObserver<Batch>) response, newLedger(),
+            deliveryAckTimeout);
     deadLetterStreams.add(stream);
     stream.start(request.getId());
   }
