@@ -29,3 +29,6 @@ mkdir -p "$OUT"
   --python_out="$OUT" \
   --grpc_out="$OUT" --plugin=protoc-gen-grpc="$PLUGIN" \
   gridqueue/v1/queue.proto gridqueue/v1/cache.proto
+# Which protoc wrote them: tests/test_stubs.py compares the files byte for byte when its protoc is
+# the same, and the contract they carry (the serialized descriptors) with any other.
+"$PROTOC" --version > "$OUT/gridqueue/v1/GENERATED_WITH"

@@ -12,26 +12,33 @@ from .v1 import queue_pb2
 
 #: How long a session keeps trying addresses after its stream broke, by default (seconds).
 DEFAULT_GIVE_UP_AFTER = 60.0
+#: Deadline of control calls by default (seconds).
+DEFAULT_CALL_TIMEOUT = 60.0
 
 
-def connect(*addresses: str, give_up_after: float = DEFAULT_GIVE_UP_AFTER) -> "Client":
+def connect(*addresses: str, give_up_after: float = DEFAULT_GIVE_UP_AFTER,
+            call_timeout: Optional[float] = DEFAULT_CALL_TIMEOUT) -> "Client":
     """A client of the grid nodes at ``addresses`` (``"host:port"``; one argument may also list
     several, comma separated). Given several nodes of one grid, sessions fail over between them:
     calls answered UNAVAILABLE go to the next address, and a session whose stream breaks
     re-attaches elsewhere by itself, giving up after ``give_up_after`` seconds without a node.
+    ``call_timeout`` is the deadline of control calls (sessions, stats, cancel; None: none);
+    shared-data calls, which may move 256 MiB, have none.
 
     Connecting is lazy: an unreachable address shows up at the first call. Use the client as a
     context manager, or call ``close()``.
     """
-    return Client(list(addresses), give_up_after=give_up_after)
+    return Client(list(addresses), give_up_after=give_up_after, call_timeout=call_timeout)
 
 
 class Client:
     """A thin client of a gridqueue grid: it only speaks gRPC and never joins the grid."""
 
-    def __init__(self, addresses: List[str], *, give_up_after: float = DEFAULT_GIVE_UP_AFTER) -> None:
+    def __init__(self, addresses: List[str], *, give_up_after: float = DEFAULT_GIVE_UP_AFTER,
+                 call_timeout: Optional[float] = DEFAULT_CALL_TIMEOUT) -> None:
         self._give_up_after = seconds("give_up_after", give_up_after)
-        self._endpoints = Endpoints(addresses)
+        timeout = None if call_timeout is None else seconds("call_timeout", call_timeout)
+        self._endpoints = Endpoints(addresses, timeout=timeout)
         self._sessions: List[Session] = []
 
     @property
@@ -53,7 +60,7 @@ class Client:
         """
         request = session_request(app, **attributes)
         size = check_batch_size(batch_size)
-        created = self._endpoints.call(lambda e: e.queue.CreateSession(request))
+        created = self._endpoints.call(lambda e: e.queue.CreateSession(request, timeout=e.timeout))
         session = Session(self._endpoints, created, size, self._give_up_after)
         self._sessions = [s for s in self._sessions if not s.closed]
         self._sessions.append(session)
@@ -63,7 +70,7 @@ class Client:
         """Live figures of the grid (GetStats): workers, tasks waiting/running/done/failed, one
         entry per session (only ``session_id``'s if given) and per worker."""
         request = queue_pb2.StatsRequest(session_id=session_id or "")
-        return self._endpoints.call(lambda e: e.queue.GetStats(request))
+        return self._endpoints.call(lambda e: e.queue.GetStats(request, timeout=e.timeout))
 
     def shared_data(self, session_id: str) -> SharedData:
         """The shared data of any session, by id (``Session.shared_data`` for one's own)."""
@@ -74,7 +81,7 @@ class Client:
     def close_session(self, session_id: str) -> None:
         """Closes a session by id: its queued tasks and undelivered results are dropped."""
         request = queue_pb2.Session(id=session_id)
-        self._endpoints.call(lambda e: e.queue.CloseSession(request))
+        self._endpoints.call(lambda e: e.queue.CloseSession(request, timeout=e.timeout))
 
     def close(self) -> None:
         """Closes the sessions this client opened and its connections."""

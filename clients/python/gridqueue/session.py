@@ -232,11 +232,12 @@ class Session:
         if not (request.task_ids or request.tags or request.all):
             raise errors.invalid("cancel", "needs ids=, tags= or all=True")
         self.flush()
-        return self._endpoints.call(lambda e: e.queue.CancelTasks(request)).accepted
+        return self._endpoints.call(lambda e: e.queue.CancelTasks(request, timeout=e.timeout)).accepted
 
     def stats(self) -> Optional[queue_pb2.SessionStats]:
         """The session's live figures (GetStats), or None if the server does not list it."""
-        s = self._endpoints.call(lambda e: e.queue.GetStats(queue_pb2.StatsRequest(session_id=self.id)))
+        request = queue_pb2.StatsRequest(session_id=self.id)
+        s = self._endpoints.call(lambda e: e.queue.GetStats(request, timeout=e.timeout))
         return next((x for x in s.sessions if x.session_id == self.id), None)
 
     def close(self) -> None:
@@ -247,7 +248,8 @@ class Session:
         self._closed = True
         self._stream.close()
         try:
-            self._endpoints.call(lambda e: e.queue.CloseSession(queue_pb2.Session(id=self.id)))
+            request = queue_pb2.Session(id=self.id)
+            self._endpoints.call(lambda e: e.queue.CloseSession(request, timeout=e.timeout))
         except errors.NotFound:
             pass
 

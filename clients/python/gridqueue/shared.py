@@ -29,29 +29,29 @@ class SharedData:
         """Stores ``payload`` as ``level`` and makes it the latest. ``ttl`` in seconds (None: the
         server's maximum, 600 s by default)."""
         request = self._request(level, payload, ttl)
-        self._endpoints.call(lambda e: e.cache.SetSharedData(request))
+        self._endpoints.call(lambda e: e.cache.SetSharedData(request, timeout=e.data_timeout))
 
     def update(self, level: int, payload: bytes, ttl: Optional[Seconds] = None) -> None:
         """Stores the next level: ``level`` must be the latest plus one (else FailedPrecondition)."""
         request = self._request(level, payload, ttl)
-        self._endpoints.call(lambda e: e.cache.UpdateSharedData(request), retry=False)
+        self._endpoints.call(lambda e: e.cache.UpdateSharedData(request, timeout=e.data_timeout), retry=False)
 
     def get(self, level: Optional[int] = None) -> bytes:
         """The payload of ``level`` (the latest if None); NotFound if absent or expired."""
         request = queue_pb2.SharedData(session_id=self.session_id)
         if level is not None:
             request.update_level = _level(level)
-        return self._endpoints.call(lambda e: e.cache.GetSharedData(request)).payload
+        return self._endpoints.call(lambda e: e.cache.GetSharedData(request, timeout=e.data_timeout)).payload
 
     def latest_level(self) -> int:
         """The number of the latest level; NotFound if there is none."""
         request = queue_pb2.SharedData(session_id=self.session_id)
-        return self._endpoints.call(lambda e: e.cache.GetSharedData(request)).update_level
+        return self._endpoints.call(lambda e: e.cache.GetSharedData(request, timeout=e.data_timeout)).update_level
 
     def delete(self) -> None:
         """Removes every level of the session."""
         request = queue_pb2.SharedData(session_id=self.session_id)
-        self._endpoints.call(lambda e: e.cache.DeleteSharedData(request))
+        self._endpoints.call(lambda e: e.cache.DeleteSharedData(request, timeout=e.data_timeout))
 
     def _request(self, level: int, payload: bytes, ttl: Optional[Seconds]) -> queue_pb2.SharedData:
         request = queue_pb2.SharedData(

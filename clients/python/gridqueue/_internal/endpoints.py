@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable, List, Sequence, TypeVar
+from typing import Callable, List, Optional, Sequence, TypeVar
 
 import grpc
 
@@ -42,10 +42,17 @@ def parse_addresses(addresses: Sequence[str]) -> List[str]:
 
 
 class Endpoint:
-    """One grid node: its channel and stubs."""
+    """One grid node: its channel, its stubs, and the deadline of its unary calls.
 
-    def __init__(self, address: str) -> None:
+    ``timeout`` (seconds) bounds control calls (sessions, stats, cancel), so a node that accepts
+    connections but never answers cannot hang the caller; shared-data calls move up to 256 MiB
+    and get ``data_timeout`` (None: no deadline).
+    """
+
+    def __init__(self, address: str, timeout: Optional[float] = 60.0, data_timeout: Optional[float] = None) -> None:
         self.address = address
+        self.timeout = timeout
+        self.data_timeout = data_timeout
         self.channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
         self.queue = queue_pb2_grpc.QueueStub(self.channel)
         self.cache = cache_pb2_grpc.CacheStub(self.channel)
@@ -64,8 +71,9 @@ class Endpoints:
     next one, so sessions and calls of one client converge on a node that answers.
     """
 
-    def __init__(self, addresses: Sequence[str]) -> None:
-        self._all = [Endpoint(a) for a in parse_addresses(addresses)]
+    def __init__(self, addresses: Sequence[str], timeout: Optional[float] = 60.0,
+                 data_timeout: Optional[float] = None) -> None:
+        self._all = [Endpoint(a, timeout, data_timeout) for a in parse_addresses(addresses)]
         self._at = 0
         self._lock = threading.Lock()
 

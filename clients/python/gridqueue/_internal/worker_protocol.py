@@ -32,8 +32,9 @@ from .runner import Job, Runner
 
 LOG = logging.getLogger("gridqueue.worker")
 
-#: How long registration waits for the ``workerid`` header before going ahead without the id.
-HEADER_WAIT = 1.0
+#: How long registration waits for the ``workerid`` header before going ahead without the id
+#: (a server answers its first call slowly while its JVM warms up).
+HEADER_WAIT = 5.0
 #: A WorkerStream completed while its session still looks bound is reopened after this long.
 REOPEN_DELAY = 0.3
 #: After UNBIND, a stream with nothing left to answer is ended by the worker after this long.
@@ -269,6 +270,8 @@ class Link:
             for key, value in self._call.initial_metadata() or ():
                 if key == "workerid":
                     self.worker_id = value
+            if self._header.is_set():  # registered without it: say which worker this is now
+                LOG.info("worker id %s (workerid header)", self.worker_id)
             self._header.set()
             for instruction in self._call:
                 self.protocol.on_instruction(self, instruction)

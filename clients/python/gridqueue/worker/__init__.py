@@ -120,7 +120,8 @@ class Worker:
         if len(self.apps) == 1:
             return next(iter(self.apps))
         try:
-            stats = self._endpoints.call(lambda e: e.queue.GetStats(queue_pb2.StatsRequest(session_id=session_id)))
+            stats = self._endpoints.call(lambda e: e.queue.GetStats(
+                queue_pb2.StatsRequest(session_id=session_id), timeout=e.timeout))
             return next((s.app_id for s in stats.sessions if s.session_id == session_id), "")
         except Exception as e:  # the batches then fail with "does not serve app ''"
             LOG.warning("session %s: cannot learn its app: %s", session_id, e)
