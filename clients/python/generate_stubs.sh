@@ -6,7 +6,7 @@
 #   clients/python/generate_stubs.sh OUT_DIR     # write OUT_DIR/gridqueue/v1/*_pb2*.py instead
 #
 # Needs protoc with proto3 `optional` support (3.15+) and the gRPC Python plugin; on Debian:
-#   apt-get install -y protobuf-compiler protobuf-compiler-grpc
+#   apt-get install -y protobuf-compiler protobuf-compiler-grpc libprotobuf-dev (the well-known types)
 # The stubs are checked in (so `pip install` needs no protoc); tests/test_stubs.py fails when
 # they differ from what this script generates. Run it after changing a .proto file, then commit.
 set -euo pipefail
@@ -18,7 +18,7 @@ OUT="${1:-$HERE}"
 PROTOC="${PROTOC:-protoc}"
 PLUGIN="${GRPC_PYTHON_PLUGIN:-$(command -v grpc_python_plugin || true)}"
 if ! command -v "$PROTOC" >/dev/null || [[ -z "$PLUGIN" ]]; then
-  echo "generate_stubs.sh: needs protoc and grpc_python_plugin: apt-get install -y protobuf-compiler protobuf-compiler-grpc" >&2
+  echo "generate_stubs.sh: needs protoc and grpc_python_plugin: apt-get install -y protobuf-compiler protobuf-compiler-grpc libprotobuf-dev" >&2
   exit 2
 fi
 

@@ -16,7 +16,7 @@ from .results import TaskResult
 from .shared import SharedData, _level
 from .options import strings
 from ._internal.endpoints import Endpoints
-from ._internal.task_stream import Failed, TaskStream
+from ._internal.task_stream import Failed, Task, TaskStream
 from .v1 import queue_pb2
 
 
@@ -39,7 +39,7 @@ class Session:
         self._stream.open()
         self._submit_lock = threading.RLock()
         self._take_lock = threading.RLock()
-        self._pending: List[queue_pb2.Message] = []
+        self._pending: List[Task] = []
         self._pending_ids: Set[str] = set()
         self._level: Optional[int] = None
         self._ids = itertools.count(1)
@@ -108,7 +108,7 @@ class Session:
                 raise errors.invalid("id", f"must be a non-empty string, got {id!r}")
             elif id in self._pending_ids or id in self._stream.unanswered:
                 raise errors.invalid("id", f"{id!r} names a task of this session that has not ended yet")
-            self._pending.append(queue_pb2.Message(id=id, payload=data, tag=tag or ""))
+            self._pending.append((id, data, tag or ""))
             self._pending_ids.add(id)
             self._awaiting += 1
             if len(self._pending) >= self._batch_size:

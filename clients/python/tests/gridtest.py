@@ -77,6 +77,7 @@ class Children:
     def start(self, name: str, argv: Sequence[str], env: Optional[Dict[str, str]] = None,
               cwd: Optional[Path] = None) -> subprocess.Popen:
         full_env = dict(os.environ)
+        full_env["TMPDIR"] = str(self.dir)  # temporary files of killed children stay under target/
         full_env.update(env or {})
         log = open(self.log_path(name), "wb")
         try:

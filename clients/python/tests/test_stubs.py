@@ -15,7 +15,8 @@ FIX = "clients/python/generate_stubs.sh, then commit gridqueue/v1/"
 
 def test_checked_in_stubs_match_the_proto_files(tmp_path: Path):
     if shutil.which("protoc") is None or shutil.which("grpc_python_plugin") is None:
-        pytest.fail("protoc and grpc_python_plugin are needed: apt-get install -y protobuf-compiler protobuf-compiler-grpc")
+        pytest.fail("protoc and grpc_python_plugin are needed: "
+                    "apt-get install -y protobuf-compiler protobuf-compiler-grpc libprotobuf-dev")
     # when
     subprocess.run([str(PYTHON_DIR / "generate_stubs.sh"), str(tmp_path)], check=True)
 

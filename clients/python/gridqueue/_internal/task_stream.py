@@ -43,7 +43,11 @@ _TRANSPORT_FAILURES = {
 #: Longest pause between two re-attach attempts, seconds.
 MAX_BACKOFF = 2.0
 
-Sent = Tuple[queue_pb2.Message, Optional[int]]
+#: A task as submitted: (id, payload, tag).
+Task = Tuple[str, bytes, str]
+#: A task as sent: (payload, tag, shared-data level), by id. Plain tuples, not Message objects:
+#: a busy client sends hundreds of thousands per second and builds each message once, in its batch.
+Sent = Tuple[bytes, str, Optional[int]]
 
 
 class Failed:
@@ -85,21 +89,28 @@ class TaskStream:
 
     # -- sending --------------------------------------------------------------------------------
 
-    def send(self, messages: List[queue_pb2.Message], level: Optional[int]) -> None:
+    def send(self, tasks: List[Task], level: Optional[int]) -> None:
         """Sends one batch; blocks while the wire is busy or the session is re-attaching."""
         with self._lock:
             while self._reconnecting and not self._closed and self._failure is None:
                 self._lock.wait(0.1)
             self._raise_if_unusable()
-            for m in messages:
-                self.unanswered[m.id] = (m, level)
+            unanswered = self.unanswered
+            for task_id, payload, tag in tasks:
+                unanswered[task_id] = (payload, tag, level)
             # A send that fails because the stream broke is not lost: its tasks are unanswered
             # and the re-attach sends them again.
-            self._attachment.send(self._batch(messages, level))  # type: ignore[union-attr]
+            self._attachment.send(self._batch(tasks, level))  # type: ignore[union-attr]
 
-    def _batch(self, messages: List[queue_pb2.Message], level: Optional[int]) -> queue_pb2.Batch:
+    def _batch(self, tasks: List[Task], level: Optional[int]) -> queue_pb2.Batch:
         self._batch_no += 1
-        batch = queue_pb2.Batch(id=str(self._batch_no), session_id=self.session_id, messages=messages)
+        batch = queue_pb2.Batch(id=str(self._batch_no), session_id=self.session_id)
+        add = batch.messages.add
+        for task_id, payload, tag in tasks:
+            if tag:
+                add(id=task_id, payload=payload, tag=tag)
+            else:
+                add(id=task_id, payload=payload)
         if level is not None:
             batch.use_shared_data = True
             batch.required_shared_data_update_level = level
@@ -121,18 +132,18 @@ class TaskStream:
         ended = []
         pop = self.unanswered.pop
         for m in batch.messages:
-            error = m.error if m.HasField("error") else None
-            if pop(m.id, None) is not None:
-                ended.append(TaskResult(m.id, m.payload, error, m.attempts, False))
+            task_id = m.id
+            if pop(task_id, None) is not None:
+                ended.append(TaskResult(task_id, m.payload, m.error or None, m.attempts, False))
         self._handed_over(attachment, batch, ended)
 
     def on_dead_letters(self, attachment: Attachment, batch: queue_pb2.Batch) -> None:
         ended = []
         pop = self.unanswered.pop
         for m in batch.messages:
-            error = m.error if m.HasField("error") else "dead letter"
-            if pop(m.id, None) is not None:
-                ended.append(TaskResult(m.id, b"", error, m.attempts, True))
+            task_id = m.id
+            if pop(task_id, None) is not None:
+                ended.append(TaskResult(task_id, b"", m.error or "dead letter", m.attempts, True))
         self._handed_over(attachment, batch, ended)
 
     def _handed_over(self, attachment: Attachment, batch: queue_pb2.Batch, ended: List[TaskResult]) -> None:
@@ -193,9 +204,9 @@ class TaskStream:
             self._attachment = att
             self.failovers += 1
             att.open()
-            by_level: Dict[Optional[int], List[queue_pb2.Message]] = {}
-            for message, level in self.unanswered.copy().values():
-                by_level.setdefault(level, []).append(message)
+            by_level: Dict[Optional[int], List[Task]] = {}
+            for task_id, (payload, tag, level) in self.unanswered.copy().items():
+                by_level.setdefault(level, []).append((task_id, payload, tag))
             resent = 0
             for level, tasks in by_level.items():
                 for start in range(0, len(tasks), _RESEND_BATCH):
