@@ -44,7 +44,11 @@ class Session:
         self._level: Optional[int] = None
         self._ids = itertools.count(1)
         self._maps = itertools.count(1)
-        self._awaiting = 0  # submitted, not yet handed to the caller
+        # Tasks submitted, and tasks handed to the caller: each counter has one writer side
+        # (submit under _submit_lock, reading under _take_lock), so the two sides may run on
+        # different threads without a shared lock; their difference is what is still pending.
+        self._submitted = 0
+        self._handed = 0
         self._ready: Deque[TaskResult] = collections.deque()  # taken from the inbox, not yet handed out
         self._held: Deque[TaskResult] = collections.deque()  # set aside by map() for other readers
         self._closed = False
@@ -74,7 +78,7 @@ class Session:
     @property
     def pending(self) -> int:
         """Tasks submitted that have not yet been handed to the caller."""
-        return self._awaiting
+        return self._submitted - self._handed
 
     @property
     def duplicates_dropped(self) -> int:
@@ -110,7 +114,7 @@ class Session:
                 raise errors.invalid("id", f"{id!r} names a task of this session that has not ended yet")
             self._pending.append((id, data, tag or ""))
             self._pending_ids.add(id)
-            self._awaiting += 1
+            self._submitted += 1
             if len(self._pending) >= self._batch_size:
                 self._send_pending()
             return id
@@ -146,7 +150,7 @@ class Session:
         ``TimeoutError`` if some have not ended by then."""
         self.flush()
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self._awaiting > 0:
+        while self._submitted > self._handed:
             yield self._take(deadline)
 
     def __iter__(self) -> Iterator[TaskResult]:
@@ -157,7 +161,7 @@ class Session:
         """The next task to end, waiting up to ``timeout`` seconds (``TimeoutError`` after that);
         None if no submitted task is left to end."""
         self.flush()
-        if self._awaiting == 0:
+        if self._submitted == self._handed:
             return None
         return self._take(None if timeout is None else time.monotonic() + timeout)
 
@@ -193,7 +197,7 @@ class Session:
                 if hold_others_for is not None and not r.id.startswith(hold_others_for):
                     self._held.append(r)
                     continue
-                self._awaiting -= 1
+                self._handed += 1
                 return r
 
     def _fill(self, deadline: Optional[float]) -> None:
@@ -202,7 +206,7 @@ class Session:
         while True:
             wait = None if deadline is None else deadline - time.monotonic()
             if wait is not None and wait <= 0:
-                raise TimeoutError(f"{self._awaiting} task(s) of session {self.id} had not ended in time")
+                raise TimeoutError(f"{self.pending} task(s) of session {self.id} had not ended in time")
             try:
                 # Wake up now and then: a failure reaches the inbox, but a closed session does not.
                 item = inbox.get(timeout=1.0 if wait is None else min(wait, 1.0))
@@ -267,4 +271,4 @@ class Session:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<gridqueue.Session {self.id} app={self.app!r} pending={self._awaiting}>"
+        return f"<gridqueue.Session {self.id} app={self.app!r} pending={self.pending}>"
