@@ -10,6 +10,8 @@ read the N results, tasks/s = N / elapsed. Measures:
 * client, batch 100 / batch 1: the Python client, app "echo" on the grid's JVM worker;
 * Python worker: the Python client (batch 100), app "py-echo" on one ``python3 -m
   gridqueue.worker`` (threads, 2 slots), so the JVM worker takes no part;
+* raw gRPC, batch 1: the generated stubs alone (no SDK, no acknowledgements) on the same grid:
+  what grpcio's sync streaming API itself allows one task per message, the SDK's ceiling;
 * Dask: ``dask_peer.py`` (a local scheduler, one worker process with 2 threads, client.map).
 
 Runs take turns (client, worker, Dask, then again), so a noisy neighbour hits all of them; the
@@ -31,6 +33,8 @@ PYTHON_DIR = HERE.parent
 sys.path.insert(0, str(PYTHON_DIR))
 sys.path.insert(0, str(PYTHON_DIR / "tests"))
 
+import grpc  # noqa: E402
+
 import gridqueue  # noqa: E402
 from gridtest import Children, LocalGrid  # noqa: E402
 
@@ -46,6 +50,28 @@ def client_rate(grid: gridqueue.Client, app: str, tasks: int, batch_size: int) -
         elapsed = time.perf_counter() - started
     if ended != tasks:
         raise SystemExit(f"{app}: {ended} of {tasks} tasks succeeded")
+    return tasks / elapsed
+
+
+def raw_rate(address: str, tasks: int) -> float:
+    """Batches of one task through a bare ClientStream of the generated stubs."""
+    from gridqueue.v1 import queue_pb2, queue_pb2_grpc
+
+    with grpc.insecure_channel(address) as channel:
+        stub = queue_pb2_grpc.QueueStub(channel)
+        session = stub.CreateSession(queue_pb2.Session(app=queue_pb2.App(id="echo")), timeout=60)
+        batches = [queue_pb2.Batch(id=str(i), session_id=session.id,
+                                   messages=[queue_pb2.Message(id=f"t{i}", payload=PAYLOAD)]) for i in range(tasks)]
+        started = time.perf_counter()
+        call = stub.ClientStream(iter(batches), metadata=(("sessionid", session.id),), timeout=600)
+        ended = 0
+        for batch in call:
+            ended += len(batch.messages)
+            if ended >= tasks:
+                break
+        elapsed = time.perf_counter() - started
+        call.cancel()
+        stub.CloseSession(session, timeout=60)
     return tasks / elapsed
 
 
@@ -79,6 +105,7 @@ def main() -> None:
                                      "bench_apps", "--slots", "2", "--quiet"],
                        env={"PYTHONPATH": f"{PYTHON_DIR}{os.pathsep}{HERE}"})
         figures: dict[str, list[float]] = {"client, batch 100": [], "client, batch 1": [],
+                                           "raw gRPC stubs, batch 1 (no SDK)": [],
                                            "Python worker, batch 100": [], "Dask": []}
         with gridqueue.connect(address) as grid:
             _wait_for_python_worker(grid)
@@ -89,6 +116,7 @@ def main() -> None:
             for run in range(1, args.runs + 1):
                 figures["client, batch 100"].append(client_rate(grid, "echo", args.tasks_100, 100))
                 figures["client, batch 1"].append(client_rate(grid, "echo", args.tasks_1, 1))
+                figures["raw gRPC stubs, batch 1 (no SDK)"].append(raw_rate(address, args.tasks_1))
                 figures["Python worker, batch 100"].append(client_rate(grid, "py-echo", args.worker_tasks, 100))
                 if args.dask_tasks:
                     figures["Dask"].append(dask_rate(args.dask_tasks))

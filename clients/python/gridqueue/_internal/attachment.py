@@ -57,7 +57,9 @@ class Attachment:
         self._acks = acks
         self._listener = listener
         self._outbox: "queue.Queue[object]" = queue.Queue(maxsize=OUTBOX_SIZE)
-        self._nudged = False
+        # Whether the request iterator knows acknowledgements are waiting (it then sends them by
+        # itself within ACK_DELAY): only the first delivery of each window wakes it up.
+        self._ack_armed = False
         self._opened_at = 0.0
         self._results: Optional[grpc.RpcContext] = None
         self._dead_letters: Optional[grpc.RpcContext] = None
@@ -82,12 +84,12 @@ class Attachment:
 
     def nudge(self) -> None:
         """Acknowledgements are waiting: make sure they leave within ACK_DELAY."""
-        if not self._nudged:
-            self._nudged = True
+        if not self._ack_armed:
+            self._ack_armed = True
             try:
                 self._outbox.put_nowait(_NUDGE)
             except queue.Full:
-                self._nudged = False  # task batches are queued: the acks ride on them
+                pass  # task batches are queued: the acks ride on the next one
 
     def cancel(self) -> None:
         """Ends both streams (the session is closing or moving to another node)."""
@@ -109,18 +111,19 @@ class Attachment:
             if self.closed or self.broken:
                 return
             if item is _NUDGE:
-                self._nudged = False
-                if ack_due is None and self._acks:
+                if ack_due is None:
                     ack_due = time.monotonic() + ACK_DELAY
             elif item is None:
                 if self._acks and ack_due is None:
                     ack_due = time.monotonic() + ACK_DELAY
                 elif ack_due is not None and time.monotonic() >= ack_due:
                     ack_due = None
+                    self._ack_armed = False  # before taking them: a later delivery arms again
                     if self._acks:
                         yield self._with_acks(queue_pb2.Batch(session_id=self.session_id))
             else:
                 ack_due = None
+                self._ack_armed = False
                 yield self._with_acks(item)  # type: ignore[arg-type]
 
     def _with_acks(self, batch: queue_pb2.Batch) -> queue_pb2.Batch:
