@@ -35,7 +35,7 @@ class Session:
         self._endpoints = endpoints
         self._proto = created
         self._batch_size = batch_size
-        self._stream = TaskStream(endpoints, created.id, give_up_after)
+        self._stream = TaskStream(endpoints, created.id, give_up_after, batch_size)
         self._stream.open()
         self._submit_lock = threading.RLock()
         self._take_lock = threading.RLock()

@@ -25,8 +25,10 @@ LOG = logging.getLogger("gridqueue.client")
 
 #: Acknowledgements wait at most this long for a task batch to ride on (as the Java client).
 ACK_DELAY = 0.005
-#: Batches queued for the wire per attachment; a full outbox blocks submit (back-pressure).
-OUTBOX_SIZE = 64
+#: Tasks queued for the wire per attachment, about; a full outbox blocks submit (back-pressure
+#: on top of gRPC's own). Counted in batches: OUTBOX_TASKS // batch size, 8 to 1024 batches.
+OUTBOX_TASKS = 100_000
+OUTBOX_MAX_BATCHES = 1024
 #: How often a blocked sender or the idle request iterator looks whether the stream ended.
 POLL = 0.1
 #: A stream that stayed up this long counts as a node that answered, even if it sent nothing.
@@ -48,7 +50,8 @@ class Listener(Protocol):
 class Attachment:
     """The session's two streams on one grid node. Opened once, never reused after it breaks."""
 
-    def __init__(self, endpoint: Endpoint, session_id: str, acks: Deque[str], listener: Listener) -> None:
+    def __init__(self, endpoint: Endpoint, session_id: str, acks: Deque[str], listener: Listener,
+                 batch_size: int = 100) -> None:
         self.endpoint = endpoint
         self.session_id = session_id
         self.broken = False  # set (lock-free) before the listener hears of it, so senders stop waiting
@@ -56,7 +59,8 @@ class Attachment:
         self.confirmed = False  # the node answered: an outage, if any, is over
         self._acks = acks
         self._listener = listener
-        self._outbox: "queue.Queue[object]" = queue.Queue(maxsize=OUTBOX_SIZE)
+        self._outbox: "queue.Queue[object]" = queue.Queue(
+            maxsize=max(8, min(OUTBOX_MAX_BATCHES, OUTBOX_TASKS // max(1, batch_size))))
         # Whether the request iterator knows acknowledgements are waiting (it then sends them by
         # itself within ACK_DELAY): only the first delivery of each window wakes it up.
         self._ack_armed = False

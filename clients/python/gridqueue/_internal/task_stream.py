@@ -60,8 +60,9 @@ class Failed:
 class TaskStream:
     """Sends a session's task batches and collects how its tasks end, across grid nodes."""
 
-    def __init__(self, endpoints: Endpoints, session_id: str, give_up_after: float) -> None:
+    def __init__(self, endpoints: Endpoints, session_id: str, give_up_after: float, batch_size: int = 100) -> None:
         self.session_id = session_id
+        self.batch_size = batch_size
         self.endpoints = endpoints
         self.give_up_after = give_up_after
         #: Lists of TaskResult (one list per delivery), or a Failed marker.
@@ -84,7 +85,7 @@ class TaskStream:
 
     def open(self) -> None:
         with self._lock:
-            self._attachment = Attachment(self.endpoints.current(), self.session_id, self._acks, self)
+            self._attachment = Attachment(self.endpoints.current(), self.session_id, self._acks, self, self.batch_size)
             self._attachment.open()
 
     # -- sending --------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class TaskStream:
                 return
             old = self._attachment
             assert old is not None
-            att = Attachment(self.endpoints.advance(old.endpoint), self.session_id, self._acks, self)
+            att = Attachment(self.endpoints.advance(old.endpoint), self.session_id, self._acks, self, self.batch_size)
             self._attachment = att
             self.failovers += 1
             att.open()
