@@ -160,6 +160,11 @@ class LocalGrid:
         env = {"JAVA_OPTS": SERVER_JAVA_OPTS}
         if os.environ.get("GRIDQUEUE_NO_BUILD"):
             env["GRIDQUEUE_NO_BUILD"] = "1"
+        # The node ignores SIGTERM (inherited through the launcher's exec; the JVM then installs
+        # no shutdown handler for it): tests end their nodes with SIGKILL only, and on a shared
+        # developer machine a `pkill -f 'cli.Main server'` aimed at another grid must not stop a
+        # test grid mid-run (it did while these tests were written).
+        argv = ["bash", "-c", "trap '' TERM; exec \"$0\" \"$@\"", *argv]
         self.children.start(name, argv, env=env)
         address = f"127.0.0.1:{port}"
         self.servers[name] = address
