@@ -42,8 +42,6 @@ import java.util.function.Function;
  * several times faster than gRPC's default callback pool.
  */
 public final class GridQueueClient implements AutoCloseable {
-  /** Shared-data payloads up to the server's default 256 MiB, plus framing. */
-  private static final int MAX_SHARED_DATA_MESSAGE_BYTES = (256 + 16) << 20;
   /** How long a session keeps trying addresses after its stream broke, by default. */
   static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofSeconds(60);
 
@@ -54,9 +52,10 @@ public final class GridQueueClient implements AutoCloseable {
           name,
           QueueGrpc.newBlockingStub(channel),
           QueueGrpc.newStub(channel),
+          // Shared-data levels are the only large messages: room for the largest the contract allows.
           CacheGrpc.newBlockingStub(channel)
-              .withMaxInboundMessageSize(MAX_SHARED_DATA_MESSAGE_BYTES)
-              .withMaxOutboundMessageSize(MAX_SHARED_DATA_MESSAGE_BYTES));
+              .withMaxInboundMessageSize(ContractLimits.MAX_MESSAGE_BYTES)
+              .withMaxOutboundMessageSize(ContractLimits.MAX_MESSAGE_BYTES));
     }
   }
 
