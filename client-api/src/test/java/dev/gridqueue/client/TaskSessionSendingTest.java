@@ -157,6 +157,7 @@ class TaskSessionSendingTest {
     session.flush();
     stream.nextBatch();
     stream.deliver(results("delivery-1", "t1"));
+    assertThat(session.take().taskId()).isEqualTo("t1");
     session.submit("t2", bytes("x"));
 
     // when

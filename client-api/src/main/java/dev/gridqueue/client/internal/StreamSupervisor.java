@@ -108,10 +108,12 @@ public final class StreamSupervisor implements Attachment.Listener {
     }
   }
 
+  // Deliveries are queued for acknowledgement before their tasks reach the caller, so a caller
+  // that took the last result and finishes sending at once still acknowledges it.
   @Override
   public void onResults(Attachment attachment, Batch results) {
-    receiver.results(results);
     sender.acknowledge(results.getDeliveryId());
+    receiver.results(results);
     if (attachment.completed()) {
       finishIfAllEnded();
     }
@@ -119,8 +121,8 @@ public final class StreamSupervisor implements Attachment.Listener {
 
   @Override
   public void onDeadLetters(Attachment attachment, Batch letters) {
-    receiver.deadLetters(letters);
     sender.acknowledge(letters.getDeliveryId());
+    receiver.deadLetters(letters);
     // A task answered only by a dead letter may end after the result stream completed.
     finishIfAllEnded();
   }
