@@ -32,13 +32,15 @@ import java.util.concurrent.TimeoutException;
  * {@link #finishSending()} nothing more can be sent: the server then removes what it delivered
  * when the stream completes.
  *
- * <p><b>Failover.</b> When the stream breaks ({@code UNAVAILABLE} or another transport failure:
- * the grid node died or the network failed), the session re-attaches by itself to the client's
- * next address with the {@code sessionid} header, backing off from 0 to 2 s between attempts,
- * and sends again every task it submitted whose result or dead letter has not arrived (the grid
- * may run some twice; the caller still sees each once). It gives up with a {@link
+ * <p><b>Failover.</b> When the stream breaks because the grid node is unreachable ({@code
+ * UNAVAILABLE}, or cancelled by the node going away), the session re-attaches by itself to the
+ * client's next address with the {@code sessionid} header, backing off from 0 to 2 s between
+ * attempts, and sends again every task it submitted whose result or dead letter has not arrived
+ * (the grid may run some twice; the caller still sees each once). It gives up with a {@link
  * GridQueueException} ({@code UNAVAILABLE}) after the client's give-up time (60 s by default)
  * without reaching a node. To do this the session keeps each task's payload until the task ends.
+ * Any other status ({@code INTERNAL}, {@code UNKNOWN}, {@code NOT_FOUND}...) is the server's
+ * answer, not an outage: the session ends with it, and {@link #take()} throws it.
  */
 public final class TaskSession implements AutoCloseable {
   private static final String RESUBMIT_MARK = "~r";

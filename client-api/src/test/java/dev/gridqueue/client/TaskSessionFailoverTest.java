@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Failover between two in-process fake nodes, with time moved by hand. */
 class TaskSessionFailoverTest {
@@ -153,6 +155,51 @@ class TaskSessionFailoverTest {
     // then
     assertThat(ids(second.nextTaskStream().nextBatch())).containsExactly("t1");
     assertThat(session.failovers()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldFailOverWhenTheServerCancelsTheDeadLetterStream() throws Exception {
+    // given
+    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    FakeQueue.TaskStream stream = first.nextTaskStream();
+    FakeQueue.DeadLetterStream letters = first.nextDeadLetterStream();
+    session.submit("t1", bytes("x"));
+    stream.nextBatch();
+
+    // when: the node going away cancels the dead-letter stream first
+    letters.fail(Status.CANCELLED.withDescription("server shutting down"));
+    awaitReattachScheduled();
+    grid.time.advance(Duration.ZERO);
+
+    // then: both streams move, so dead letters keep arriving
+    stream.cancelled.get(10, TimeUnit.SECONDS);
+    assertThat(ids(second.nextTaskStream().nextBatch())).containsExactly("t1");
+    assertThat(second.nextDeadLetterStream().sessionId).isEqualTo(FakeQueue.SESSION_ID);
+    assertThat(session.failovers()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Status.Code.class, names = {"INTERNAL", "UNKNOWN", "ABORTED", "NOT_FOUND", "INVALID_ARGUMENT"})
+  void shouldEndTheSessionWithTheStatusWhenTheServerAnswersWithAnError(Status.Code code) throws Exception {
+    // given
+    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    FakeQueue.TaskStream stream = first.nextTaskStream();
+    FakeQueue.DeadLetterStream letters = first.nextDeadLetterStream();
+    session.submit("t1", bytes("x"));
+    stream.nextBatch();
+
+    // when: a server bug or refusal, not an outage
+    stream.fail(Status.fromCode(code).withDescription("the server says no"));
+
+    // then: the caller gets that status; nothing is re-attached or sent again
+    GridQueueException failure = catchThrowableOfType(GridQueueException.class, session::take);
+    assertThat(failure.status().getCode()).isEqualTo(code);
+    assertThat(failure.status().getDescription()).isEqualTo("the server says no");
+    assertThat(grid.time.scheduled()).as("no re-attach scheduled").isZero();
+    assertThat(second.hasNewTaskStream()).isFalse();
+    assertThat(session.failovers()).isZero();
+    letters.cancelled.get(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> session.submit("t2", bytes("x"))).isSameAs(failure);
   }
 
   @Test

@@ -44,6 +44,7 @@ public final class Attachment {
   private volatile ClientCallStreamObserver<Batch> requests;
   private volatile ClientCallStreamObserver<Session> deadLetters;
   private volatile boolean answered;
+  private volatile boolean cancelledByClient;
   private volatile boolean completed;
   // The session's bookkeeping about this attachment, guarded by its lock (SessionState).
   private boolean broken;
@@ -82,8 +83,9 @@ public final class Attachment {
     requests.onCompleted();
   }
 
-  /** Cancels both streams. */
+  /** Cancels both streams; the errors they then report are known to be this client's doing. */
   public void cancel(String why) {
+    cancelledByClient = true;
     ClientCallStreamObserver<Batch> r = requests;
     if (r != null) {
       r.cancel(why, null);
@@ -92,6 +94,10 @@ public final class Attachment {
     if (d != null) {
       d.cancel(why, null);
     }
+  }
+
+  public boolean cancelledByClient() {
+    return cancelledByClient;
   }
 
   /** Whether the node has answered on either stream: it was reachable. */

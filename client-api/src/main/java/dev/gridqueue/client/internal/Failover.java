@@ -46,10 +46,17 @@ public final class Failover {
     this.giveUpAfter = giveUpAfter;
   }
 
-  /** Whether a stream that ended with {@code status} calls for re-attaching elsewhere. */
-  public static boolean isTransportFailure(Status status) {
+  /**
+   * Whether a stream that ended with {@code status} calls for re-attaching elsewhere: only when the
+   * node is unreachable ({@code UNAVAILABLE}) or the call was cancelled by something other than
+   * this client (the node going away). Any other status is the server's answer, and re-sending
+   * every task to another node would only repeat it: {@code INTERNAL}, {@code UNKNOWN} and the
+   * rest end the session with that status.
+   */
+  public static boolean isTransportFailure(Status status, boolean cancelledByClient) {
     return switch (status.getCode()) {
-      case UNAVAILABLE, UNKNOWN, INTERNAL, ABORTED, CANCELLED -> true;
+      case UNAVAILABLE -> true;
+      case CANCELLED -> !cancelledByClient;
       default -> false;
     };
   }

@@ -139,7 +139,7 @@ public final class StreamSupervisor implements Attachment.Listener {
 
   @Override
   public void onDeadLetterStreamError(Attachment attachment, Status status) {
-    if (status.getCode() == Status.Code.UNAVAILABLE) {
+    if (Failover.isTransportFailure(status, attachment.cancelledByClient())) {
       broke(attachment, status); // the node is gone: the task stream goes with it
     } else if (status.getCode() != Status.Code.CANCELLED) {
       LOG.debug("dead-letter stream of session {} ended: {}", sessionId, status);
@@ -155,7 +155,7 @@ public final class StreamSupervisor implements Attachment.Listener {
         return;
       }
       attachment.markBroken();
-      if (!Failover.isTransportFailure(status)) {
+      if (!Failover.isTransportFailure(status, attachment.cancelledByClient())) {
         finish(new GridQueueException(status));
         return;
       }

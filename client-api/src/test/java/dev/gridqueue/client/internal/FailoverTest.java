@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FailoverTest {
   private long nowNanos;
@@ -103,5 +105,20 @@ class FailoverTest {
 
     // when / then
     assertThat(failover.shouldGiveUp()).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Status.Code.class)
+  void shouldTreatOnlyAnUnreachableNodeAsATransportFailure(Status.Code code) {
+    // given
+    Status status = Status.fromCode(code);
+
+    // when
+    boolean failOver = Failover.isTransportFailure(status, false);
+    boolean failOverOwnCancel = Failover.isTransportFailure(status, true);
+
+    // then
+    assertThat(failOver).isEqualTo(code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED);
+    assertThat(failOverOwnCancel).as("a cancel of this client's own").isEqualTo(code == Status.Code.UNAVAILABLE);
   }
 }
