@@ -1,23 +1,21 @@
 package dev.gridqueue.client;
 
-import dev.gridqueue.proto.v1.CacheGrpc;
-import dev.gridqueue.proto.v1.QueueGrpc;
+import dev.gridqueue.client.internal.Endpoints;
+import dev.gridqueue.client.internal.Ticker;
+import dev.gridqueue.proto.v1.CancelRequest;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.StatsRequest;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * The Java client of a gridqueue grid. A thin client: it only speaks gRPC and never joins the
@@ -42,40 +40,20 @@ import java.util.function.Function;
  * several times faster than gRPC's default callback pool.
  */
 public final class GridQueueClient implements AutoCloseable {
-  /** Shared-data payloads up to the server's default 256 MiB, plus framing. */
-  private static final int MAX_SHARED_DATA_MESSAGE_BYTES = (256 + 16) << 20;
   /** How long a session keeps trying addresses after its stream broke, by default. */
   static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofSeconds(60);
 
-  /** One grid node's stubs. */
-  record Endpoint(String name, QueueGrpc.QueueBlockingStub blocking, QueueGrpc.QueueStub async, CacheGrpc.CacheBlockingStub cache) {
-    static Endpoint of(String name, Channel channel) {
-      return new Endpoint(
-          name,
-          QueueGrpc.newBlockingStub(channel),
-          QueueGrpc.newStub(channel),
-          CacheGrpc.newBlockingStub(channel)
-              .withMaxInboundMessageSize(MAX_SHARED_DATA_MESSAGE_BYTES)
-              .withMaxOutboundMessageSize(MAX_SHARED_DATA_MESSAGE_BYTES));
-    }
-  }
-
-  private final List<Endpoint> endpoints;
+  private final Endpoints endpoints;
   private final List<ManagedChannel> owned;
-  private final AtomicInteger current = new AtomicInteger();
   private final Duration giveUpAfter;
   /** Coalesced acknowledgements and re-attach attempts of this client's sessions. */
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "gridqueue-client");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer;
+  /** The clock outages are measured with. */
+  private final Ticker ticker;
 
   /** A client of the grid node behind {@code channel} (owned by the caller). */
   public GridQueueClient(Channel channel) {
-    this(List.of(Endpoint.of(channel.authority(), channel)), List.of(), DEFAULT_GIVE_UP_AFTER);
+    this(List.of(channel), List.of(), DEFAULT_GIVE_UP_AFTER, newTimer(), Ticker.SYSTEM);
   }
 
   /**
@@ -83,19 +61,33 @@ public final class GridQueueClient implements AutoCloseable {
    * between them, giving up after {@code giveUpAfter} without any reachable node.
    */
   public GridQueueClient(List<? extends Channel> channels, Duration giveUpAfter) {
-    this(endpointsOf(channels), List.of(), giveUpAfter);
+    this(channels, List.of(), giveUpAfter, newTimer(), Ticker.SYSTEM);
   }
 
-  private GridQueueClient(List<Endpoint> endpoints, List<ManagedChannel> owned, Duration giveUpAfter) {
-    if (endpoints.isEmpty()) {
-      throw new IllegalArgumentException("at least one grid node address is needed");
-    }
+  /**
+   * A client whose sessions take time from {@code ticker} and schedule acknowledgements and
+   * re-attach attempts on {@code timer}, which the client shuts down in {@link #close()}. Tests
+   * pass a clock they move by hand.
+   */
+  GridQueueClient(
+      List<? extends Channel> channels, Duration giveUpAfter, ScheduledExecutorService timer, Ticker ticker) {
+    this(channels, List.of(), giveUpAfter, timer, ticker);
+  }
+
+  private GridQueueClient(
+      List<? extends Channel> channels,
+      List<ManagedChannel> owned,
+      Duration giveUpAfter,
+      ScheduledExecutorService timer,
+      Ticker ticker) {
     if (giveUpAfter.isNegative()) {
       throw new IllegalArgumentException("giveUpAfter must not be negative, got " + giveUpAfter);
     }
-    this.endpoints = List.copyOf(endpoints);
+    this.endpoints = new Endpoints(channels);
     this.owned = List.copyOf(owned);
     this.giveUpAfter = giveUpAfter;
+    this.timer = timer;
+    this.ticker = ticker;
   }
 
   /**
@@ -112,36 +104,37 @@ public final class GridQueueClient implements AutoCloseable {
     for (String hostPort : hostPorts) {
       channels.add(ManagedChannelBuilder.forTarget(hostPort).usePlaintext().directExecutor().build());
     }
-    return new GridQueueClient(endpointsOf(channels), channels, giveUpAfter);
+    return new GridQueueClient(channels, channels, giveUpAfter, newTimer(), Ticker.SYSTEM);
   }
 
-  private static List<Endpoint> endpointsOf(List<? extends Channel> channels) {
-    List<Endpoint> endpoints = new ArrayList<>();
-    for (Channel c : channels) {
-      endpoints.add(Endpoint.of(c.authority(), c));
-    }
-    return endpoints;
+  private static ScheduledExecutorService newTimer() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "gridqueue-client");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Creates a session and opens its task stream. */
   public TaskSession openSession(SessionOptions options) {
-    Session session = call(e -> e.blocking().createSession(options.toRequest()));
-    return TaskSession.open(this, session, options.batchSize());
+    Session session = endpoints.call(e -> e.blocking().createSession(options.toRequest()));
+    return TaskSession.open(this, session, options.batchSize(), endpoints, timer, ticker, giveUpAfter);
   }
 
   /** The shared data of a session: upload levels, read them back, delete them. */
   public SharedDataClient sharedData(String sessionId) {
-    return new SharedDataClient(this, sessionId);
+    return new SharedDataClient(endpoints, sessionId);
   }
 
   /** Live figures of the grid: workers, tasks waiting/running/done/failed, per session and worker. */
   public Stats stats() {
-    return call(e -> e.blocking().getStats(StatsRequest.getDefaultInstance()));
+    return endpoints.call(e -> e.blocking().getStats(StatsRequest.getDefaultInstance()));
   }
 
   /** Live figures of the grid with only one session's line. */
   public Stats stats(String sessionId) {
-    return call(e -> e.blocking().getStats(StatsRequest.newBuilder().setSessionId(sessionId).build()));
+    return endpoints.call(e -> e.blocking().getStats(StatsRequest.newBuilder().setSessionId(sessionId).build()));
   }
 
   /**
@@ -149,19 +142,15 @@ public final class GridQueueClient implements AutoCloseable {
    * dead letters with error "cancelled by the client"; running ones finish. Returns how many ids
    * and tags the server accepted.
    */
-  public int cancel(String sessionId, java.util.Collection<String> taskIds, java.util.Collection<String> tags, boolean all) {
-    return call(e -> e.blocking().cancelTasks(dev.gridqueue.proto.v1.CancelRequest.newBuilder()
-            .setSessionId(sessionId)
-            .addAllTaskIds(taskIds)
-            .addAllTags(tags)
-            .setAll(all)
-            .build()))
-        .getAccepted();
+  public int cancel(String sessionId, Collection<String> taskIds, Collection<String> tags, boolean all) {
+    CancelRequest request =
+        CancelRequest.newBuilder().setSessionId(sessionId).addAllTaskIds(taskIds).addAllTags(tags).setAll(all).build();
+    return endpoints.call(e -> e.blocking().cancelTasks(request)).getAccepted();
   }
 
   /** Closes a session by id: its queued tasks and undelivered results are dropped. */
   public void closeSession(String sessionId) {
-    call(e -> e.blocking().closeSession(Session.newBuilder().setId(sessionId).build()));
+    endpoints.call(e -> e.blocking().closeSession(Session.newBuilder().setId(sessionId).build()));
   }
 
   /** Shuts down the channels this client created ({@link #connect}); caller-owned ones stay. */
@@ -178,58 +167,6 @@ public final class GridQueueClient implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-    }
-  }
-
-  /** The node calls go to now. */
-  Endpoint endpoint() {
-    return endpoints.get(Math.floorMod(current.get(), endpoints.size()));
-  }
-
-  /** Moves on from {@code failed} to the next node (unless someone already did); returns it. */
-  Endpoint nextEndpoint(Endpoint failed) {
-    int at = current.get();
-    if (endpoints.get(Math.floorMod(at, endpoints.size())) == failed) {
-      current.compareAndSet(at, at + 1);
-    }
-    return endpoint();
-  }
-
-  int endpointCount() {
-    return endpoints.size();
-  }
-
-  Duration giveUpAfter() {
-    return giveUpAfter;
-  }
-
-  ScheduledExecutorService timer() {
-    return timer;
-  }
-
-  /** Runs a unary call, trying the next node while the one tried answers UNAVAILABLE. */
-  <T> T call(Function<Endpoint, T> rpc) {
-    StatusRuntimeException last = null;
-    for (int i = 0; i < endpoints.size(); i++) {
-      Endpoint e = endpoint();
-      try {
-        return rpc.apply(e);
-      } catch (StatusRuntimeException ex) {
-        if (ex.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          throw new GridQueueException(ex.getStatus());
-        }
-        last = ex;
-        nextEndpoint(e);
-      }
-    }
-    throw new GridQueueException(last.getStatus());
-  }
-
-  static <T> T call(java.util.function.Supplier<T> rpc) {
-    try {
-      return rpc.get();
-    } catch (StatusRuntimeException e) {
-      throw new GridQueueException(e.getStatus());
     }
   }
 }

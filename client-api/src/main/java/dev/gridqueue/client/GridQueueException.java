@@ -15,8 +15,4 @@ public final class GridQueueException extends RuntimeException {
   public Status status() {
     return status;
   }
-
-  static GridQueueException from(Throwable t) {
-    return t instanceof GridQueueException g ? g : new GridQueueException(Status.fromThrowable(t));
-  }
 }

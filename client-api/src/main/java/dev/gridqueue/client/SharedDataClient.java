@@ -1,6 +1,7 @@
 package dev.gridqueue.client;
 
 import com.google.protobuf.ByteString;
+import dev.gridqueue.client.internal.Endpoints;
 import dev.gridqueue.proto.v1.SharedData;
 import java.time.Duration;
 
@@ -15,27 +16,27 @@ import java.time.Duration;
  * answer would be refused as a level mismatch), which fails and may be retried by the caller.
  */
 public final class SharedDataClient {
-  private final GridQueueClient client;
+  private final Endpoints endpoints;
   private final String sessionId;
 
-  SharedDataClient(GridQueueClient client, String sessionId) {
-    this.client = client;
+  SharedDataClient(Endpoints endpoints, String sessionId) {
+    this.endpoints = endpoints;
     this.sessionId = sessionId;
   }
 
   /** Stores {@code payload} as level {@code level} and makes it the latest. */
   public void set(int level, byte[] payload, Duration ttl) {
-    client.call(e -> e.cache().setSharedData(request(level, payload, ttl)));
+    endpoints.call(e -> e.cache().setSharedData(request(level, payload, ttl)));
   }
 
   /** Stores {@code payload} as level {@code level}, which must be the latest level plus one. */
   public void update(int level, byte[] payload, Duration ttl) {
-    GridQueueClient.call(() -> client.endpoint().cache().updateSharedData(request(level, payload, ttl)));
+    endpoints.callOnce(e -> e.cache().updateSharedData(request(level, payload, ttl)));
   }
 
   /** The payload of level {@code level}. */
   public byte[] get(int level) {
-    return client
+    return endpoints
         .call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).setUpdateLevel(level).build()))
         .getPayload()
         .toByteArray();
@@ -43,13 +44,13 @@ public final class SharedDataClient {
 
   /** The latest level's number. */
   public int latestLevel() {
-    return client.call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).build()))
+    return endpoints.call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).build()))
         .getUpdateLevel();
   }
 
   /** Removes every level. */
   public void delete() {
-    client.call(e -> e.cache().deleteSharedData(SharedData.newBuilder().setSessionId(sessionId).build()));
+    endpoints.call(e -> e.cache().deleteSharedData(SharedData.newBuilder().setSessionId(sessionId).build()));
   }
 
   private SharedData request(int level, byte[] payload, Duration ttl) {
