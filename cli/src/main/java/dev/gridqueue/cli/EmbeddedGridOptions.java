@@ -40,7 +40,7 @@ final class EmbeddedGridOptions {
           NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
               .usePlaintext()
               .directExecutor()
-              .maxInboundMessageSize(64 << 20)
+              .maxInboundMessageSize(dev.gridqueue.client.ContractLimits.MAX_MESSAGE_BYTES)
               .build();
       try {
         return workload.run(new GridQueueClient(channel));

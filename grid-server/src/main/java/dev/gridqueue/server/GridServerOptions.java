@@ -1,5 +1,6 @@
 package dev.gridqueue.server;
 
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.shareddata.SharedDataLimits;
 import dev.gridqueue.worker.WorkerOptions;
@@ -12,11 +13,8 @@ public final class GridServerOptions {
   public static final int DEFAULT_GRPC_PORT = 1337;
   public static final java.time.Duration DEFAULT_DELIVERY_ACK_TIMEOUT = java.time.Duration.ofSeconds(30);
 
-  /**
-   * gRPC's largest message: room for the largest shared-data payload plus framing. Task batches
-   * have their own, lower limit (checked by the frontend, INVALID_ARGUMENT above it).
-   */
-  public static final int DEFAULT_MAX_MESSAGE_BYTES = SharedDataLimits.DEFAULT_MAX_PAYLOAD_BYTES + (16 << 20);
+  /** gRPC's largest message (see {@link ContractLimits#MAX_MESSAGE_BYTES}). */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = ContractLimits.MAX_MESSAGE_BYTES;
 
   private final GridOptions grid;
   private final String grpcHost;

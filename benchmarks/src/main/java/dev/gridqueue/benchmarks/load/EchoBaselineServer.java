@@ -28,7 +28,7 @@ final class EchoBaselineServer implements AutoCloseable {
   static EchoBaselineServer start() throws IOException {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .maxInboundMessageSize(64 << 20)
+            .maxInboundMessageSize(dev.gridqueue.client.ContractLimits.MAX_MESSAGE_BYTES)
             .directExecutor()
             .addService(new EchoQueue())
             .build()

@@ -224,7 +224,7 @@ public final class LoadDriver implements Callable<Integer> {
   }
 
   private static ManagedChannel channel(String host, int port) {
-    return NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().maxInboundMessageSize(64 << 20).build();
+    return NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().maxInboundMessageSize(dev.gridqueue.client.ContractLimits.MAX_MESSAGE_BYTES).build();
   }
 
   private static void progress(String format, Object... args) {

@@ -1,5 +1,6 @@
 package dev.gridqueue.server.internal.gateway;
 
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.store.BatchKeys;
@@ -21,11 +22,6 @@ import org.apache.ignite.lang.IgniteFuture;
  * the batches cache writes backups synchronously, so an accepted batch survives a node loss.
  */
 final class BatchIntake {
-  /** Largest number of tasks one batch may carry. */
-  static final int MAX_TASKS_PER_BATCH = 100_000;
-
-  /** Largest encoded task batch; larger shared inputs belong in shared data. */
-  static final int MAX_BATCH_BYTES = 64 << 20;
 
   private final IgniteCache<String, StoredBatch> batches;
   // Batch keys: a per-node random prefix plus a counter, unique across the grid without coordination.
@@ -51,17 +47,17 @@ final class BatchIntake {
     if (batch.getMessagesCount() == 0) {
       throw new InvalidRequestException("batch.messages must not be empty");
     }
-    if (batch.getMessagesCount() > MAX_TASKS_PER_BATCH) {
+    if (batch.getMessagesCount() > ContractLimits.MAX_TASKS_PER_BATCH) {
       throw new InvalidRequestException(
-          "batch.messages holds " + batch.getMessagesCount() + " tasks; the limit is " + MAX_TASKS_PER_BATCH);
+          "batch.messages holds " + batch.getMessagesCount() + " tasks; the limit is " + ContractLimits.MAX_TASKS_PER_BATCH);
     }
-    if (batch.getSerializedSize() > MAX_BATCH_BYTES) {
+    if (batch.getSerializedSize() > ContractLimits.MAX_BATCH_BYTES) {
       throw new InvalidRequestException(
-          "batch is " + batch.getSerializedSize() + " bytes; the limit is " + MAX_BATCH_BYTES
+          "batch is " + batch.getSerializedSize() + " bytes; the limit is " + ContractLimits.MAX_BATCH_BYTES
               + " (put large shared inputs in shared data)");
     }
-    if (batch.hasMaxRetries() && batch.getMaxRetries() > 100) {
-      throw new InvalidRequestException("batch.max_retries must be at most 100, got " + batch.getMaxRetries());
+    if (batch.hasMaxRetries() && batch.getMaxRetries() > ContractLimits.MAX_RETRIES_MAX) {
+      throw new InvalidRequestException("batch.max_retries must be at most " + ContractLimits.MAX_RETRIES_MAX + ", got " + batch.getMaxRetries());
     }
     for (int i = 0; i < batch.getMessagesCount(); i++) {
       Message m = batch.getMessages(i);

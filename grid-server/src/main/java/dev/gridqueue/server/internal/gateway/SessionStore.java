@@ -1,5 +1,6 @@
 package dev.gridqueue.server.internal.gateway;
 
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.errors.SessionNotFoundException;
@@ -23,12 +24,6 @@ import org.apache.ignite.cache.query.ScanQuery;
 
 /** Opens, finds and closes sessions in the grid. */
 final class SessionStore {
-  static final int DEFAULT_PRIORITY = 5;
-  static final int MAX_PRIORITY = 10;
-  static final int DEFAULT_MAX_INFLIGHT = 10;
-  static final int MAX_INFLIGHT_LIMIT = 1000;
-  static final int DEFAULT_MAX_RETRIES = 3;
-  static final int MAX_RETRIES_LIMIT = 100;
   private static final int REMOVE_CHUNK = 1000;
 
   private final IgniteCache<String, SessionRecord> sessions;
@@ -182,26 +177,28 @@ final class SessionStore {
   static SessionAttributes withDefaults(SessionAttributes given) {
     SessionAttributes.Builder a = given.toBuilder();
     if (!a.hasPriority()) {
-      a.setPriority(DEFAULT_PRIORITY);
-    } else if (a.getPriority() > MAX_PRIORITY) {
+      a.setPriority(ContractLimits.PRIORITY_DEFAULT);
+    } else if (a.getPriority() > ContractLimits.PRIORITY_MAX) {
       throw new InvalidRequestException(
-          "attributes.priority must be between 0 and " + MAX_PRIORITY + ", got " + a.getPriority());
+          "attributes.priority must be between " + ContractLimits.PRIORITY_MIN + " and " + ContractLimits.PRIORITY_MAX + ", got " + a.getPriority());
     }
     if (!a.hasMaxInflightBatchesPerWorker()) {
-      a.setMaxInflightBatchesPerWorker(DEFAULT_MAX_INFLIGHT);
-    } else if (a.getMaxInflightBatchesPerWorker() < 1
-        || a.getMaxInflightBatchesPerWorker() > MAX_INFLIGHT_LIMIT) {
+      a.setMaxInflightBatchesPerWorker(ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_DEFAULT);
+    } else if (a.getMaxInflightBatchesPerWorker() < ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
+        || a.getMaxInflightBatchesPerWorker() > ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX) {
       throw new InvalidRequestException(
-          "attributes.max_inflight_batches_per_worker must be between 1 and "
-              + MAX_INFLIGHT_LIMIT
+          "attributes.max_inflight_batches_per_worker must be between "
+              + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
+              + " and "
+              + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX
               + ", got "
               + a.getMaxInflightBatchesPerWorker());
     }
     if (!a.hasMaxRetries()) {
-      a.setMaxRetries(DEFAULT_MAX_RETRIES);
-    } else if (a.getMaxRetries() > MAX_RETRIES_LIMIT) {
+      a.setMaxRetries(ContractLimits.MAX_RETRIES_DEFAULT);
+    } else if (a.getMaxRetries() > ContractLimits.MAX_RETRIES_MAX) {
       throw new InvalidRequestException(
-          "attributes.max_retries must be at most " + MAX_RETRIES_LIMIT + ", got " + a.getMaxRetries());
+          "attributes.max_retries must be at most " + ContractLimits.MAX_RETRIES_MAX + ", got " + a.getMaxRetries());
     }
     if (a.getMaxWorkers() > 0 && a.getMinWorkers() > a.getMaxWorkers()) {
       throw new InvalidRequestException(
