@@ -260,16 +260,7 @@ final class SchedulerState {
     policyDirty = true;
   }
 
-  /** The batch ran (or was found already done) on the worker. */
-  void finished(String key, String workerId) {
-    finished(key, workerId, new Outcome(0, 0, 0, 0));
-  }
-
-  /** The batch ran on the worker: {@code tasks} tasks of which {@code failed} failed. */
-  void finished(String key, String workerId, int tasks, int failed) {
-    finished(key, workerId, new Outcome(tasks, failed, 0, 0));
-  }
-
+  /** The batch ran (or was found already done) on the worker, as {@code outcome} reports. */
   void finished(String key, String workerId, Outcome outcome) {
     InFlight running = inFlight.get(key);
     if (running == null || !running.workerId.equals(workerId)) {
@@ -811,15 +802,6 @@ final class SchedulerState {
 
   // ---- figures ----
 
-  /**
-   * The scheduler's figures as the wire's {@code Stats} (without {@code grid_nodes}, which the
-   * frontend knows), for every session or the one named.
-   */
-  /** The scheduler's figures without a census (tests). */
-  dev.gridqueue.scheduler.GridFigures snapshot(String onlySession) {
-    return new StatsSnapshot(this, null).build(onlySession, 0);
-  }
-
   Map<String, SessionQueue> sessions() {
     return sessions;
   }
@@ -868,10 +850,6 @@ final class SchedulerState {
 
   int inFlightCount() {
     return inFlight.size();
-  }
-
-  int workerCount() {
-    return workers.size();
   }
 
 
