@@ -147,7 +147,7 @@ class SchedulerStateTest {
     worker("w1", 1, "echo");
 
     // when
-    for (int i = 0; i < SchedulerState.MAX_JOB_FAILURES; i++) {
+    for (int i = 0; i < RetryRules.MAX_JOB_FAILURES; i++) {
       state.assign();
       state.requeue(key, "w1", SchedulerState.Loss.JOB_FAILED, "boom");
     }

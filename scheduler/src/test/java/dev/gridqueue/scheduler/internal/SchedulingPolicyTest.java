@@ -306,7 +306,7 @@ class SchedulingPolicyTest {
     state.addSession(SessionInfo.builder("s", "echo").maxInflight(1).fastAbort(3).maxRetries(10).build());
     queue("s", 30);
     worker("slow", 1, cores(1), Set.of());
-    for (int i = 0; i < SchedulerState.FAST_ABORT_MIN_SAMPLES; i++) {
+    for (int i = 0; i < FastAbort.MIN_SAMPLES; i++) {
       Assignment a = assign().get(0);
       assertThat(a.abortAfterNanos()).isZero();
       state.finished(a.batchKey(), a.workerId(), new SchedulerState.Outcome(1, 0, 0, 1_000_000));
