@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
  * bound when placement gives it one, drained when taken back, ended as soon as it holds nothing
  * and waits for nothing. Every change keeps the session's bound counts (active, total, incoming)
  * equal to what the workers' bindings say, marks what the next decision must look at, and is
- * reported to {@link Instructions}. Reads the ledger's sessions and workers; changes only bindings
- * and those counts.
+ * reported to {@link Instructions}. Reads the ledger's sessions and workers (its live maps, which
+ * it never changes); changes only bindings and those counts.
  */
 final class Bindings {
   private final Map<String, SessionQueue> sessions;

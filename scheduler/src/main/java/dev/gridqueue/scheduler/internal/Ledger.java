@@ -6,6 +6,7 @@ import dev.gridqueue.scheduler.internal.SessionQueue.NeedQueue;
 import dev.gridqueue.scheduler.internal.SessionQueue.QueuedEntry;
 import dev.gridqueue.scheduler.internal.WorkerLoad.Binding;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ final class Ledger {
   Ledger(LongSupplier clock, Agenda agenda, Instructions instructions) {
     this.clock = clock;
     this.agenda = agenda;
-    this.bindings = new Bindings(sessionsView, workersView, agenda, instructions, clock);
+    this.bindings = new Bindings(sessions, workers, agenda, instructions, clock);
   }
 
   /** The bindings of these workers to these sessions. */
@@ -59,6 +60,15 @@ final class Ledger {
   /** Sessions by id, read-only, in the order they came. */
   Map<String, SessionQueue> sessions() {
     return sessionsView;
+  }
+
+  /**
+   * The sessions in the order they came, for the parts that read them on every decision: the
+   * live collection, not a read-only wrapper (whose iterator costs an allocation and a call the
+   * JIT cannot inline there). Callers only read it.
+   */
+  Collection<SessionQueue> allSessions() {
+    return sessions.values();
   }
 
   void addSession(SessionInfo info) {
@@ -148,6 +158,16 @@ final class Ledger {
   /** Workers by id, read-only, in the order they came. */
   Map<String, WorkerLoad> workers() {
     return workersView;
+  }
+
+  /** The workers in the order they came; live, read only (see {@link #allSessions}). */
+  Collection<WorkerLoad> allWorkers() {
+    return workers.values();
+  }
+
+  /** Marks every worker a batch could join now as stale (the policy round's safety net). */
+  void markUnsaturatedStale() {
+    agenda.markUnsaturated(workers.values(), sessions);
   }
 
   void addWorker(WorkerDescriptor worker) {

@@ -52,7 +52,7 @@ final class Placement {
   /** The session and queue whose next batch this worker should take; null if none fits. */
   private Choice choose(WorkerLoad worker) {
     Choice best = null;
-    for (SessionQueue s : ledger.sessions().values()) {
+    for (SessionQueue s : ledger.allSessions()) {
       if (s.queuedBatches() == 0 || !canServe(worker, s) || !hasRoom(worker, s)) {
         continue;
       }

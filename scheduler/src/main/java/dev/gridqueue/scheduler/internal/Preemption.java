@@ -33,7 +33,7 @@ final class Preemption {
 
   /** Takes workers from sessions above target for sessions below theirs, one worker at a time. */
   void rebalance() {
-    List<SessionQueue> byPriority = new ArrayList<>(ledger.sessions().values());
+    List<SessionQueue> byPriority = new ArrayList<>(ledger.allSessions());
     byPriority.sort(Targets.PRIORITY_ORDER);
     long now = clock.getAsLong();
     for (SessionQueue s : byPriority) {
@@ -50,7 +50,7 @@ final class Preemption {
     WorkerLoad bestWorker = null;
     Binding bestBinding = null;
     SessionQueue bestVictim = null;
-    for (WorkerLoad w : ledger.workers().values()) {
+    for (WorkerLoad w : ledger.allWorkers()) {
       if (!Placement.canServe(w, claimant) || w.isBoundTo(claimant.id()) || !Placement.couldEverFit(w, claimant)) {
         continue;
       }

@@ -190,8 +190,8 @@ final class SchedulerState {
     boolean policyDue = agenda.isPolicyDirty() || now - lastPolicyNanos >= POLICY_INTERVAL_NANOS;
     if (policyDue) {
       ledger.bindings().sweepIdle();
-      agenda.markUnsaturated(ledger.workers().values(), ledger.sessions()); // safety net: a worker left out waits 10 ms at most
-      contended = Targets.compute(ledger.sessions().values(), ledger.workers().values());
+      ledger.markUnsaturatedStale(); // safety net: a worker left out waits 10 ms at most
+      contended = Targets.compute(ledger.allSessions(), ledger.allWorkers());
       lastPolicyNanos = now;
       agenda.policyDone();
     }
@@ -222,7 +222,7 @@ final class SchedulerState {
 
   /** Each open session's task counters, for the checkpoint. */
   Map<String, TaskCounters> sessionCounters() {
-    return TaskTally.of(ledger.sessions().values());
+    return TaskTally.of(ledger.allSessions());
   }
 
   /** Carries on from a checkpoint: a new scheduler's figures start where the last one's ended. */

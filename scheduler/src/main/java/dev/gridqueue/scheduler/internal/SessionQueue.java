@@ -3,7 +3,6 @@ package dev.gridqueue.scheduler.internal;
 import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +59,6 @@ final class SessionQueue {
   final TaskTally.Counts tasks = new TaskTally.Counts();
   /** Keyed by need; the null need (whole worker) under {@link #WHOLE_WORKER}. */
   private final Map<Object, NeedQueue> queues = new LinkedHashMap<>();
-  private final Collection<NeedQueue> queuesView = Collections.unmodifiableCollection(queues.values());
   private int queuedBatches;
   private long lastTurn;
   private long tasksWaiting;
@@ -112,9 +110,12 @@ final class SessionQueue {
     tasksRunning -= taskCount;
   }
 
-  /** Its queues, read-only: placement looks at their heads. */
+  /**
+   * Its queues, for placement to look at their heads: the live collection, read only (placement
+   * walks it on every decision, where a read-only wrapper's iterator costs more than the walk).
+   */
   Collection<NeedQueue> queues() {
-    return queuesView;
+    return queues.values();
   }
 
   void forEachQueued(Consumer<QueuedEntry> action) {

@@ -74,7 +74,7 @@ final class PolicyWorld {
 
   /** Recomputes the targets, as the policy round does. */
   boolean targets() {
-    return Targets.compute(ledger.sessions().values(), ledger.workers().values());
+    return Targets.compute(ledger.allSessions(), ledger.allWorkers());
   }
 
   /** The batch ended on its worker. */
