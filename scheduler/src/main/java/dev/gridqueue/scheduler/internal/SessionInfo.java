@@ -30,23 +30,6 @@ record SessionInfo(
     Set<String> blockedHosts) {
   static final int DEFAULT_MAX_RETRIES = 3;
 
-  SessionInfo(String sessionId, String appId, int priority, int maxInflightBatchesPerWorker) {
-    this(sessionId, appId, priority, maxInflightBatchesPerWorker, Set.of(), 0, DEFAULT_MAX_RETRIES);
-  }
-
-  SessionInfo(
-      String sessionId,
-      String appId,
-      int priority,
-      int maxInflightBatchesPerWorker,
-      Set<String> tags,
-      int maxWorkers,
-      int maxRetries) {
-    this(
-        sessionId, appId, priority, maxInflightBatchesPerWorker, tags, 0, maxWorkers, false, maxRetries, null,
-        Map.of(), 0, 0, Set.of());
-  }
-
   static Builder builder(String sessionId, String appId) {
     return new Builder(sessionId, appId);
   }

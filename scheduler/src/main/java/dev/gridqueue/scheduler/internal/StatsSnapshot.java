@@ -1,6 +1,7 @@
 package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
+import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.scheduler.GridFigures;
 import dev.gridqueue.scheduler.SessionFigures;
 import dev.gridqueue.scheduler.WorkerFigures;
@@ -25,20 +26,20 @@ final class StatsSnapshot {
    */
   private long waiting(SessionQueue s) {
     if (census == null) {
-      return s.tasksWaiting;
+      return s.tasksWaiting();
     }
-    return Math.max(s.tasksWaiting, census.queuedTasks(s.info.sessionId()) - s.tasksRunning);
+    return Math.max(s.tasksWaiting(), census.queuedTasks(s.info.sessionId()) - s.tasksRunning());
   }
 
   GridFigures build(String onlySession, long batchesReconciled) {
-    long[] totals = state.totals();
+    TaskCounters totals = state.gridCounters();
     int busy = 0;
     int slots = 0;
     ResourceAmounts total = ResourceAmounts.NONE;
     ResourceAmounts committed = ResourceAmounts.NONE;
     List<WorkerFigures> workers = new ArrayList<>();
     for (WorkerLoad w : state.workers().values()) {
-      busy += w.held.isEmpty() ? 0 : 1;
+      busy += w.heldCount() == 0 ? 0 : 1;
       slots += w.descriptor.slots();
       total = total.plus(w.descriptor.resources());
       committed = committed.plus(w.committedForStats());
@@ -50,12 +51,12 @@ final class StatsSnapshot {
               w.descriptor.slots(),
               List.copyOf(new TreeSet<>(w.descriptor.apps())),
               List.copyOf(new TreeSet<>(w.descriptor.tags())),
-              w.held.size(),
-              w.tasksDone,
-              w.tasksFailed,
+              w.heldCount(),
+              w.tasks.done(),
+              w.tasks.failed(),
               w.descriptor.resources(),
               w.committedForStats(),
-              state.boundSessionsOf(w.id())));
+              w.activeSessions()));
     }
     long waitingTotal = 0;
     long runningTotal = 0;
@@ -65,7 +66,7 @@ final class StatsSnapshot {
       long unfit = fittingNoWorker(s);
       long waiting = waiting(s);
       waitingTotal += waiting;
-      runningTotal += s.tasksRunning;
+      runningTotal += s.tasksRunning();
       unfitTotal += unfit;
       if (onlySession == null || onlySession.equals(s.info.sessionId())) {
         GridCensus.SessionCount inGrid = census == null ? new GridCensus.SessionCount() : census.of(s.info.sessionId());
@@ -77,12 +78,12 @@ final class StatsSnapshot {
                 s.info.preemptible(),
                 s.info.minWorkers(),
                 s.info.maxWorkers(),
-                s.boundTotal,
+                s.boundTotal(),
                 waiting,
-                s.tasksRunning,
-                s.tasksDone,
-                s.tasksFailed,
-                s.tasksDeadLettered,
+                s.tasksRunning(),
+                s.tasks.done(),
+                s.tasks.failed(),
+                s.tasks.deadLettered(),
                 unfit,
                 inGrid.queuedBatches,
                 inGrid.doneBatches,
@@ -91,15 +92,15 @@ final class StatsSnapshot {
     }
     int connected = state.workers().size();
     return new GridFigures(
-        connected, busy, connected - busy, slots, waitingTotal, runningTotal, totals[0], totals[1], totals[2],
-        totals[3], unfitTotal, batchesReconciled, total, committed, sessions, workers);
+        connected, busy, connected - busy, slots, waitingTotal, runningTotal, totals.done(), totals.failed(),
+        totals.deadLettered(), totals.cancelled(), unfitTotal, batchesReconciled, total, committed, sessions, workers);
   }
 
   /** Waiting tasks whose need no connected worker that serves the session could ever offer. */
   private long fittingNoWorker(SessionQueue s) {
     long unfit = 0;
-    for (SessionQueue.NeedQueue q : s.queues.values()) {
-      if (q.batches.isEmpty()) {
+    for (SessionQueue.NeedQueue q : s.queues()) {
+      if (q.isEmpty()) {
         continue;
       }
       boolean fits = false;
@@ -112,7 +113,7 @@ final class StatsSnapshot {
         }
       }
       if (!fits) {
-        unfit += q.tasks;
+        unfit += q.tasks();
       }
     }
     return unfit;

@@ -2,42 +2,76 @@ package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.work.WorkerDescriptor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One worker as the policy tracks it: the batches it holds, the sessions it is bound to, and the
  * resources those batches commit. A session that holds batches declaring no resources holds the
- * whole worker ({@link #wholeWorkerSession}).
+ * whole worker ({@link #wholeWorkerSession}). Only its own methods change it, so what it commits
+ * always matches what it holds.
  */
 final class WorkerLoad {
   final WorkerDescriptor descriptor;
+  /** Its task figures; only {@link TaskTally} counts into them. */
+  final TaskTally.Counts tasks = new TaskTally.Counts();
   /** Held batch key to what it commits (null: the whole worker). */
-  final Map<String, Held> held = new HashMap<>();
-  final Map<String, Binding> bindings = new LinkedHashMap<>();
-  ResourceAmounts committed = ResourceAmounts.NONE;
-  long tasksDone;
-  long tasksFailed;
+  private final Map<String, Held> held = new HashMap<>();
+  private final Map<String, Binding> bindings = new LinkedHashMap<>();
+  private final Collection<Binding> bindingsView = Collections.unmodifiableCollection(bindings.values());
+  private ResourceAmounts committed = ResourceAmounts.NONE;
 
-  record Held(String sessionId, ResourceAmounts need) {}
+  private record Held(String sessionId, ResourceAmounts need) {}
 
   /** A worker's binding to a session: from its first batch of the session to its last. */
   static final class Binding {
     final String sessionId;
     final long generation;
     final long boundAtNanos;
-    int held;
-    int wholeWorkerHeld;
+    private int held;
+    private int wholeWorkerHeld;
     /** Being taken away (UNBIND sent): no new batches; ends when the last one returns. */
-    boolean draining;
-    /** The session the worker is drained for; null when not draining. */
-    String beneficiary;
+    private boolean draining;
+    /** The session the worker is drained for; null when not draining, or drained for none. */
+    private String beneficiary;
 
     Binding(String sessionId, long generation, long boundAtNanos) {
       this.sessionId = sessionId;
       this.generation = generation;
       this.boundAtNanos = boundAtNanos;
+    }
+
+    int held() {
+      return held;
+    }
+
+    boolean draining() {
+      return draining;
+    }
+
+    String beneficiary() {
+      return beneficiary;
+    }
+
+    /** Takes no new batches from now on; {@code forSession} (null: none) gets the worker after. */
+    void drain(String forSession) {
+      draining = true;
+      if (forSession != null) {
+        beneficiary = forSession;
+      }
+    }
+
+    /** The session it was drained for is gone: nobody waits for this worker any more. */
+    void forgetBeneficiary(String sessionId) {
+      if (sessionId.equals(beneficiary)) {
+        beneficiary = null;
+      }
     }
   }
 
@@ -47,6 +81,32 @@ final class WorkerLoad {
 
   String id() {
     return descriptor.workerId();
+  }
+
+  /** Its binding to the session; null if none. */
+  Binding binding(String sessionId) {
+    return bindings.get(sessionId);
+  }
+
+  /** Its bindings, read-only (draining ones included). */
+  Collection<Binding> bindings() {
+    return bindingsView;
+  }
+
+  boolean isBoundTo(String sessionId) {
+    return bindings.containsKey(sessionId);
+  }
+
+  /** Binds the worker to the session (it held nothing of it). */
+  Binding bind(String sessionId, long generation, long nowNanos) {
+    Binding binding = new Binding(sessionId, generation, nowNanos);
+    bindings.put(sessionId, binding);
+    return binding;
+  }
+
+  /** Ends the binding: the session is no longer served here. */
+  void unbind(Binding binding) {
+    bindings.remove(binding.sessionId);
   }
 
   /** The session holding batches that take the whole worker; null if none. */
@@ -69,13 +129,19 @@ final class WorkerLoad {
     return false;
   }
 
+  /** What the held batches that declare resources commit (whole-worker batches not included). */
+  ResourceAmounts committed() {
+    return committed;
+  }
+
   /** What its held batches commit: the whole worker if any declared nothing. */
   ResourceAmounts committedForStats() {
     return wholeWorkerSession() != null ? descriptor.resources() : committed;
   }
 
-  void hold(String key, String sessionId, ResourceAmounts need, Binding binding) {
-    held.put(key, new Held(sessionId, need));
+  /** Holds a batch of the binding's session; {@code need} null takes the whole worker. */
+  void hold(String key, ResourceAmounts need, Binding binding) {
+    held.put(key, new Held(binding.sessionId, need));
     binding.held++;
     if (need == null) {
       binding.wholeWorkerHeld++;
@@ -100,10 +166,23 @@ final class WorkerLoad {
     return binding;
   }
 
-  /** Batches held per session, for counting. */
-  Map<String, Integer> heldBySession() {
-    Map<String, Integer> counts = new HashMap<>();
-    bindings.values().forEach(b -> counts.put(b.sessionId, b.held));
-    return counts;
+  /** Keys of the batches it holds, read-only. */
+  Set<String> heldKeys() {
+    return Collections.unmodifiableSet(held.keySet());
+  }
+
+  int heldCount() {
+    return held.size();
+  }
+
+  /** The sessions it serves now (bound and not draining), in binding order. */
+  List<String> activeSessions() {
+    List<String> bound = new ArrayList<>();
+    for (Binding b : bindings.values()) {
+      if (!b.draining) {
+        bound.add(b.sessionId);
+      }
+    }
+    return bound;
   }
 }

@@ -40,9 +40,9 @@ class SchedulerStateTest {
 
     // when / then: max in flight 1, so one at a time
     assertThat(state.assign()).extracting(Assignment::batchKey).containsExactly(b);
-    state.finished(b, "w1");
+    state.finished(b, "w1", Fixtures.nothingCounted());
     assertThat(state.assign()).extracting(Assignment::batchKey).containsExactly(a);
-    state.finished(a, "w1");
+    state.finished(a, "w1", Fixtures.nothingCounted());
     assertThat(state.assign()).extracting(Assignment::batchKey).containsExactly(c);
   }
 
@@ -147,7 +147,7 @@ class SchedulerStateTest {
     worker("w1", 1, "echo");
 
     // when
-    for (int i = 0; i < SchedulerState.MAX_JOB_FAILURES; i++) {
+    for (int i = 0; i < RetryRules.MAX_JOB_FAILURES; i++) {
       state.assign();
       state.requeue(key, "w1", SchedulerState.Loss.JOB_FAILED, "boom");
     }
@@ -191,7 +191,7 @@ class SchedulerStateTest {
   }
 
   private void session(String id, String app, int priority, int maxInflight) {
-    state.addSession(new SessionInfo(id, app, priority, maxInflight));
+    state.addSession(Fixtures.session(id, app, priority, maxInflight));
   }
 
   private List<String> queue(String sessionId, int priority, int count) {
@@ -221,10 +221,10 @@ class SchedulerStateTest {
 
     // when
     Assignment first = state.assign().get(0);
-    var running = state.snapshot(null);
-    state.finished(first.batchKey(), "w1", 10, 3);
+    var running = Fixtures.figures(state, null);
+    state.finished(first.batchKey(), "w1", Fixtures.ran(10, 3));
     state.removeSession("s");
-    var after = state.snapshot(null);
+    var after = Fixtures.figures(state, null);
 
     // then
     assertThat(running.sessions.get(0).tasksRunning).isEqualTo(10);
@@ -239,7 +239,7 @@ class SchedulerStateTest {
   @Test
   void shouldOnlySendBatchesToWorkersCarryingEveryTagOfTheSession() {
     // given
-    state.addSession(new SessionInfo("gpu", "echo", 5, 10, Set.of("gpu", "eu"), 0, 3));
+    state.addSession(SessionInfo.builder("gpu", "echo").priority(5).maxInflight(10).tags("gpu", "eu").workers(0, 0).maxRetries(3).build());
     queue("gpu", 0, 3);
     state.addWorker(new WorkerDescriptor("plain", UUID.randomUUID(), 1, Set.of("echo"), Set.of()));
     state.addWorker(new WorkerDescriptor("gpu-us", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "us")));
@@ -255,7 +255,7 @@ class SchedulerStateTest {
   @Test
   void shouldNotSpreadASessionOverMoreThanMaxWorkers() {
     // given: 4 workers, a session capped at 2 workers
-    state.addSession(new SessionInfo("capped", "echo", 5, 10, Set.of(), 2, 3));
+    state.addSession(SessionInfo.builder("capped", "echo").priority(5).maxInflight(10).workers(0, 2).maxRetries(3).build());
     queue("capped", 0, 40);
     UUID first = worker("w1", 1, "echo");
     worker("w2", 1, "echo");
@@ -268,13 +268,13 @@ class SchedulerStateTest {
     // then: two workers, each up to the in-flight limit
     assertThat(assigned.stream().map(Assignment::workerId).distinct()).hasSize(2);
     assertThat(assigned).hasSize(20);
-    assertThat(state.snapshot("capped").sessions.get(0).workers).isEqualTo(2);
+    assertThat(Fixtures.figures(state, "capped").sessions.get(0).workers).isEqualTo(2);
 
     // and a lost worker's place goes to another one
     String lost = assigned.get(0).workerId();
     state.removeWorkersOn(lost.equals("w1") ? first : nodeOf(lost));
     assertThat(state.assign().stream().map(Assignment::workerId).distinct().count()).isEqualTo(1);
-    assertThat(state.snapshot("capped").sessions.get(0).workers).isEqualTo(2);
+    assertThat(Fixtures.figures(state, "capped").sessions.get(0).workers).isEqualTo(2);
   }
 
   private final java.util.Map<String, UUID> nodes = new java.util.HashMap<>();
@@ -286,7 +286,7 @@ class SchedulerStateTest {
   @Test
   void shouldGiveUpOnABatchLostWithItsWorkerMoreThanMaxRetriesTimes() {
     // given: max_retries 1, so at most 2 attempts
-    state.addSession(new SessionInfo("s", "echo", 5, 10, Set.of(), 0, 1));
+    state.addSession(SessionInfo.builder("s", "echo").priority(5).maxInflight(10).maxRetries(1).build());
     String key = queue("s", 0, 1).get(0);
 
     // when: every worker that takes it dies
@@ -308,7 +308,7 @@ class SchedulerStateTest {
   @Test
   void shouldLetABatchOverrideTheSessionsMaxRetries() {
     // given: the session allows 3 retries, this batch none
-    state.addSession(new SessionInfo("s", "echo", 5, 10, Set.of(), 0, 3));
+    state.addSession(SessionInfo.builder("s", "echo").priority(5).maxInflight(10).maxRetries(3).build());
     QueuedBatchRef ref = new QueuedBatchRef("s/only", "s", 0, ++sequence, 1, null, null, 0);
     state.enqueue(ref);
     UUID node = worker("w1", 1, "echo");

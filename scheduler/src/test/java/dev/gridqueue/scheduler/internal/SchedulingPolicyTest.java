@@ -232,8 +232,8 @@ class SchedulingPolicyTest {
     assertThat(made).hasSize(2);
     finish(made.get(0).batchKey());
     assertThat(assign()).hasSize(1);
-    assertThat(state.snapshot(null).committed.cores()).isEqualTo(4);
-    assertThat(state.snapshot(null).total.cores()).isEqualTo(4);
+    assertThat(Fixtures.figures(state, null).committed.cores()).isEqualTo(4);
+    assertThat(Fixtures.figures(state, null).total.cores()).isEqualTo(4);
   }
 
   @Test
@@ -249,14 +249,14 @@ class SchedulingPolicyTest {
 
     // then
     assertThat(made).extracting(Assignment::batchKey).containsExactly(cpuOnly);
-    assertThat(state.snapshot(null).tasksFittingNoWorker).isEqualTo(7);
+    assertThat(Fixtures.figures(state, null).tasksFittingNoWorker).isEqualTo(7);
 
     // when: a GPU worker joins
     worker("gpu", 1, new ResourceAmounts(1, 0, 0, 1), Set.of());
 
     // then
     assertThat(assign()).singleElement().satisfies(a -> assertThat(a.workerId()).isEqualTo("gpu"));
-    assertThat(state.snapshot(null).tasksFittingNoWorker).isZero();
+    assertThat(Fixtures.figures(state, null).tasksFittingNoWorker).isZero();
   }
 
   @Test
@@ -273,7 +273,7 @@ class SchedulingPolicyTest {
 
     // then: the worker is "whole"'s alone, pipelined; its committed resources are all of it
     assertThat(countBySession(made)).containsOnlyKeys("whole").containsEntry("whole", 3);
-    assertThat(state.snapshot(null).committed.cores()).isEqualTo(4);
+    assertThat(Fixtures.figures(state, null).committed.cores()).isEqualTo(4);
   }
 
   @Test
@@ -306,7 +306,7 @@ class SchedulingPolicyTest {
     state.addSession(SessionInfo.builder("s", "echo").maxInflight(1).fastAbort(3).maxRetries(10).build());
     queue("s", 30);
     worker("slow", 1, cores(1), Set.of());
-    for (int i = 0; i < SchedulerState.FAST_ABORT_MIN_SAMPLES; i++) {
+    for (int i = 0; i < FastAbort.MIN_SAMPLES; i++) {
       Assignment a = assign().get(0);
       assertThat(a.abortAfterNanos()).isZero();
       state.finished(a.batchKey(), a.workerId(), new SchedulerState.Outcome(1, 0, 0, 1_000_000));
@@ -405,7 +405,7 @@ class SchedulingPolicyTest {
 
   private void finish(String key) {
     String worker = running.remove(key);
-    state.finished(key, worker, 1, 0);
+    state.finished(key, worker, Fixtures.ran(1, 0));
   }
 
   private static Map<String, Integer> countBySession(List<Assignment> made) {

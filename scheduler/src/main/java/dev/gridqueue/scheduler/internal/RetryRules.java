@@ -1,0 +1,116 @@
+package dev.gridqueue.scheduler.internal;
+
+import dev.gridqueue.scheduler.internal.SchedulerState.GivenUp;
+import dev.gridqueue.scheduler.internal.SchedulerState.Loss;
+import dev.gridqueue.scheduler.internal.SessionQueue.QueuedEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What becomes of a batch whose job did not complete: run again, or given up (its tasks become
+ * dead letters with the reason). A batch runs at most 1 + max_retries times when its worker is
+ * lost or it is fast-aborted (the batch's own max_retries, else its session's), and fails after
+ * {@link #MAX_JOB_FAILURES} failing jobs whatever the cause. A fast-aborted batch avoids that
+ * worker next time ({@link FastAbort} counts the strike). A batch handed back unstarted was not an
+ * attempt. Its state is the list of batches given up on, until the loop takes them.
+ */
+final class RetryRules {
+  /** Failed jobs (not worker losses or fast aborts) after which a batch is given up on. */
+  static final int MAX_JOB_FAILURES = 3;
+
+  private final Ledger ledger;
+  private final TaskTally tally;
+  private final CensusWindow census;
+  private final List<GivenUp> givenUp = new ArrayList<>();
+
+  RetryRules(Ledger ledger, TaskTally tally, CensusWindow census) {
+    this.ledger = ledger;
+    this.tally = tally;
+    this.census = census;
+  }
+
+  /**
+   * The batch's job did not complete on the worker: it is queued again, or given up on. A report
+   * about a batch the worker no longer holds (it moved on already) is ignored.
+   */
+  void requeue(String key, String workerId, Loss loss, String detail) {
+    Ledger.InFlight running = ledger.takeBack(key, workerId);
+    if (running == null) {
+      return;
+    }
+    QueuedEntry e = running.entry();
+    SessionQueue owner = ledger.session(e.ref().sessionId);
+    String reason = giveUpReason(e, owner, loss, detail);
+    if (reason != null) {
+      givenUp.add(new GivenUp(key, e.attempts(), reason));
+      census.ended(key);
+      tally.gaveUp(owner, e.ref().taskCount);
+      return;
+    }
+    String avoid = e.avoidWorker();
+    if (loss == Loss.FAST_ABORTED && owner != null) {
+      avoid = workerId;
+      if (FastAbort.strike(owner, workerId)) {
+        ledger.bindings().drainBlocklisted(ledger.worker(workerId), owner);
+      }
+    }
+    ledger.requeue(retry(e, loss, avoid));
+  }
+
+  /** The worker handed the batch back unstarted (it was unbound): queued again as it was. */
+  void returnedUnstarted(String key, String workerId) {
+    Ledger.InFlight running = ledger.takeBack(key, workerId);
+    if (running != null) {
+      ledger.requeue(returnedUnstarted(running.entry()));
+    }
+  }
+
+  /**
+   * Why the batch is not run again after {@code loss}; null: it is. {@code owner} is its
+   * session, null if closed (then the default max_retries applies).
+   */
+  static String giveUpReason(QueuedEntry e, SessionQueue owner, Loss loss, String detail) {
+    int failures = failuresAfter(e, loss);
+    if (failures >= MAX_JOB_FAILURES) {
+      return "batch failed " + failures + " times: " + detail;
+    }
+    int maxRetries = maxRetries(e, owner);
+    if (loss != Loss.JOB_FAILED && e.attempts() > maxRetries) {
+      return (loss == Loss.FAST_ABORTED ? "task fast-aborted (too slow)" : "task lost with its worker")
+          + " in each of " + e.attempts() + " attempts (max_retries " + maxRetries + ")";
+    }
+    return null;
+  }
+
+  /** The batch as it is queued again after {@code loss}, avoiding {@code avoidWorker} (null: none). */
+  static QueuedEntry retry(QueuedEntry e, Loss loss, String avoidWorker) {
+    return new QueuedEntry(e.ref(), e.need(), e.attempts(), failuresAfter(e, loss), avoidWorker);
+  }
+
+  /** The batch as it is queued again after its worker handed it back unstarted: no attempt spent. */
+  static QueuedEntry returnedUnstarted(QueuedEntry e) {
+    return new QueuedEntry(e.ref(), e.need(), e.attempts() - 1, e.jobFailures(), e.avoidWorker());
+  }
+
+  /** Batches given up on since the last call, to be dead-lettered by the dispatcher. */
+  List<GivenUp> drain() {
+    if (givenUp.isEmpty()) {
+      return List.of();
+    }
+    List<GivenUp> drained = List.copyOf(givenUp);
+    givenUp.clear();
+    return drained;
+  }
+
+  private static int failuresAfter(QueuedEntry e, Loss loss) {
+    return e.jobFailures() + (loss == Loss.JOB_FAILED ? 1 : 0);
+  }
+
+  /** The batch's max_retries if it set one (≥ 0), else its session's, else the default. */
+  private static int maxRetries(QueuedEntry e, SessionQueue owner) {
+    if (e.ref().maxRetries >= 0) {
+      return e.ref().maxRetries;
+    }
+    return owner == null ? SessionInfo.DEFAULT_MAX_RETRIES : owner.info.maxRetries();
+  }
+}
