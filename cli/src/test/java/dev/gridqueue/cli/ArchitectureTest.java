@@ -1,5 +1,6 @@
 package dev.gridqueue.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -74,6 +75,25 @@ class ArchitectureTest {
         .that().resideInAnyPackage("dev.gridqueue.worker..", "dev.gridqueue.shareddata..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "dev.gridqueue.scheduler..", "dev.gridqueue.server..", "dev.gridqueue.cli..", "io.grpc..")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepTheHandlerApiOnTheJdkAlone() {
+    classes()
+        .that().resideInAPackage("dev.gridqueue.worker.api..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.gridqueue.worker.api..", "java..")
+        .because("handler jars compile against worker-api alone, and on a worker see only it and the JDK")
+        .check(classes);
+  }
+
+  @Test
+  void shouldBuildTheBuiltInAppsOnTheHandlerApiOnly() {
+    classes()
+        .that().resideInAPackage("dev.gridqueue.worker.apps..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage(
+            "dev.gridqueue.worker.apps..", "dev.gridqueue.worker.api..", "java..")
+        .because("the built-in apps are handlers like any other")
         .check(classes);
   }
 

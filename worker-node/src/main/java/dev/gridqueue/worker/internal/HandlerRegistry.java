@@ -1,6 +1,6 @@
 package dev.gridqueue.worker.internal;
 
-import dev.gridqueue.worker.TaskHandler;
+import dev.gridqueue.worker.api.TaskHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
