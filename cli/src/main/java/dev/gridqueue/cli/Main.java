@@ -1,8 +1,10 @@
 package dev.gridqueue.cli;
 
+import dev.gridqueue.worker.HandlerLoadException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
 
 /** The {@code gridqueue} command line. */
 @Command(
@@ -29,7 +31,20 @@ public final class Main implements Runnable {
     // gRPC logs through java.util.logging: route it to slf4j so one configuration rules all.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::onFailure).execute(args));
+  }
+
+  /**
+   * A worker whose handlers cannot be set up (missing directory, unreadable jar, two handlers of
+   * one app) says so in one line and exits 2, like a bad option: the message names the files, a
+   * stack trace would only bury it. Everything else keeps picocli's report.
+   */
+  private static int onFailure(Exception e, CommandLine command, ParseResult parsed) throws Exception {
+    if (e instanceof HandlerLoadException) {
+      command.getErr().println("gridqueue " + command.getCommandName() + ": " + e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    }
+    throw e;
   }
 
   @Override

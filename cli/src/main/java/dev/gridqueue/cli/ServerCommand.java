@@ -32,6 +32,10 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (noLocalWorker && worker.handlersDirectory != null) {
+      System.err.println("gridqueue server: --handlers loads handlers into the local worker; drop it or --no-local-worker");
+      return 2;
+    }
     GridServerOptions.Builder options =
         GridServerOptions.newBuilder()
             .grid(

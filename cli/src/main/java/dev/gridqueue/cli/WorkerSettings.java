@@ -1,6 +1,7 @@
 package dev.gridqueue.cli;
 
 import dev.gridqueue.worker.WorkerOptions;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -10,8 +11,17 @@ final class WorkerSettings {
   @Option(names = "--slots", description = "Batches the worker runs at once (default: number of cores).")
   Integer slots;
 
-  @Option(names = "--apps", split = ",", description = "App ids to serve (default: every handler on the classpath).")
+  @Option(
+      names = "--apps",
+      split = ",",
+      description = "App ids to serve (default: every built-in app and every handler in the --handlers jars).")
   List<String> apps = List.of();
+
+  @Option(
+      names = "--handlers",
+      paramLabel = "DIR",
+      description = "Also serve the task handlers of every *.jar in DIR, each jar in its own class loader that sees only the handler API (dev.gridqueue:worker-api) and the JDK.")
+  Path handlersDirectory;
 
   @Option(names = "--tags", split = ",", description = "Tags the worker carries.")
   List<String> tags = List.of();
@@ -39,6 +49,9 @@ final class WorkerSettings {
     }
     if (workerId != null) {
       b.workerId(workerId);
+    }
+    if (handlersDirectory != null) {
+      b.handlersDirectory(handlersDirectory);
     }
     b.resources(cores, memoryMb, diskMb, gpus);
     return b.build();

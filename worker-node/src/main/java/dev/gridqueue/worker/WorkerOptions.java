@@ -1,6 +1,9 @@
 package dev.gridqueue.worker;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -14,8 +17,10 @@ public final class WorkerOptions {
   private final Set<String> apps;
   private final Set<String> tags;
   private final ResourceAmounts resources;
+  private final Path handlersDirectory;
 
   private WorkerOptions(Builder b) {
+    this.handlersDirectory = b.handlersDirectory;
     this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID().toString().substring(0, 8);
     this.slots = b.slots;
     this.apps = Set.copyOf(b.apps);
@@ -49,9 +54,21 @@ public final class WorkerOptions {
     return slots;
   }
 
-  /** App ids served; empty means every app whose handler is on the classpath. */
+  /**
+   * App ids served; empty means every app whose handler is on the classpath or in the
+   * {@linkplain #handlersDirectory() handlers directory}.
+   */
   public Set<String> apps() {
     return apps;
+  }
+
+  /**
+   * A directory whose {@code *.jar} files hold more task handlers, each jar loaded in its own
+   * class loader that sees only the handler API and the JDK; empty for the classpath's handlers
+   * alone.
+   */
+  public Optional<Path> handlersDirectory() {
+    return Optional.ofNullable(handlersDirectory);
   }
 
   public Set<String> tags() {
@@ -68,8 +85,18 @@ public final class WorkerOptions {
     private Long memoryMb;
     private Long diskMb;
     private int gpus;
+    private Path handlersDirectory;
 
     private Builder() {}
+
+    /**
+     * Also serve the handlers of every {@code *.jar} in {@code directory}. Checked when the worker
+     * starts: a missing directory, an unreadable jar or two handlers of one app stop it.
+     */
+    public Builder handlersDirectory(Path directory) {
+      this.handlersDirectory = Objects.requireNonNull(directory, "handlers directory");
+      return this;
+    }
 
     /** Resources offered; null leaves a field at its default (see {@link #resources()}). */
     public Builder resources(Integer cores, Long memoryMb, Long diskMb, Integer gpus) {

@@ -18,6 +18,8 @@ import java.util.Map;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.configuration.NearCacheConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The executing half of a worker, attached to the Ignite node it runs on (a worker node, or a grid
@@ -26,6 +28,8 @@ import org.apache.ignite.configuration.NearCacheConfiguration;
  * grids can live in one JVM (tests).
  */
 public final class WorkerRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
+
   /** Assembled shared-data payloads a worker keeps, at most this share of its heap. */
   private static final double ASSEMBLED_SHARED_DATA_HEAP_SHARE = 0.25;
 
@@ -46,12 +50,16 @@ public final class WorkerRuntime {
   }
 
   /**
-   * A runtime with the handlers found on the classpath for the options' apps.
+   * A runtime with the handlers found on the classpath and in the options' handlers directory,
+   * for the options' apps.
    *
-   * @throws IllegalArgumentException if an app the options name has no handler
+   * @throws HandlerLoadException if the handlers cannot be set up (the message says why)
    */
   public static WorkerRuntime create(WorkerOptions options) {
-    return new WorkerRuntime(options, HandlerRegistry.load(options.apps(), WorkerRuntime.class.getClassLoader()));
+    HandlerRegistry handlers =
+        HandlerRegistry.load(options.apps(), WorkerRuntime.class.getClassLoader(), options.handlersDirectory());
+    LOG.info("worker {} task handlers: {}", options.workerId(), handlers.describeOrigins());
+    return new WorkerRuntime(options, handlers);
   }
 
   /** Node attributes that advertise this worker; set them on the node before it starts. */

@@ -1,7 +1,7 @@
 package dev.gridqueue.worker.apps;
 
-import dev.gridqueue.worker.TaskContext;
-import dev.gridqueue.worker.TaskHandler;
+import dev.gridqueue.worker.api.TaskContext;
+import dev.gridqueue.worker.api.TaskHandler;
 
 /** App "echo": returns the payload unchanged. The no-op task of benchmarks and smoke tests. */
 public final class EchoHandler implements TaskHandler {

@@ -1,7 +1,7 @@
 package dev.gridqueue.worker.apps;
 
-import dev.gridqueue.worker.TaskContext;
-import dev.gridqueue.worker.TaskHandler;
+import dev.gridqueue.worker.api.TaskContext;
+import dev.gridqueue.worker.api.TaskHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 

@@ -7,8 +7,8 @@ import dev.gridqueue.grid.work.TaskErrors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
-import dev.gridqueue.worker.TaskContext;
-import dev.gridqueue.worker.TaskHandler;
+import dev.gridqueue.worker.api.TaskContext;
+import dev.gridqueue.worker.api.TaskHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -142,6 +142,14 @@ public final class BatchRunner {
     if (handler.isEmpty()) {
       return result.setError("app '" + appId + "' is not served by this worker").build();
     }
+    Thread thread = Thread.currentThread();
+    ClassLoader jobLoader = thread.getContextClassLoader();
+    ClassLoader handlerLoader = handler.get().getClass().getClassLoader();
+    // Libraries inside a handler jar (JSON mappers, XML, JDBC drivers) find their own classes
+    // through the context class loader; the job thread's is the worker's, which cannot see the jar.
+    if (handlerLoader != jobLoader) {
+      thread.setContextClassLoader(handlerLoader);
+    }
     try {
       byte[] output = handler.get().handle(context, task.getPayload().toByteArray());
       if (Thread.currentThread().isInterrupted()) {
@@ -158,6 +166,10 @@ public final class BatchRunner {
         throw new BatchAbortedException("batch interrupted in task " + task.getId());
       }
       return result.setError(describe(e)).build();
+    } finally {
+      if (handlerLoader != jobLoader) {
+        thread.setContextClassLoader(jobLoader);
+      }
     }
   }
 

@@ -1,14 +1,15 @@
 package dev.gridqueue.worker.internal;
 
+import dev.gridqueue.worker.api.SharedData;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The shared data a batch's tasks read: one level of the session's shared data. The payload is
- * fetched on first use and shared by the batch's tasks; decoded forms are kept per worker.
- * Internal: do not use directly.
+ * The shared data a batch's tasks read: one level of the session's shared data, behind the
+ * handler API's {@link SharedData}. The payload is fetched on first use and shared by the batch's
+ * tasks; decoded forms are kept per worker. Internal: do not use directly.
  */
-public final class SharedDataView {
+public final class SharedDataView implements SharedData {
   private final String sessionId;
   private final int level;
   private final Supplier<byte[]> fetch;
@@ -22,11 +23,13 @@ public final class SharedDataView {
     this.decoded = decoded;
   }
 
+  @Override
   public int level() {
     return level;
   }
 
-  public byte[] payload() {
+  @Override
+  public byte[] bytes() {
     byte[] p = payload;
     if (p == null) {
       synchronized (this) {
@@ -39,7 +42,8 @@ public final class SharedDataView {
     return p;
   }
 
+  @Override
   public <T> T decoded(Function<byte[], T> decoder) {
-    return decoded.get(sessionId, level, decoder, this::payload);
+    return decoded.get(sessionId, level, decoder, this::bytes);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.gridqueue.worker.TaskContext;
+import dev.gridqueue.worker.api.TaskContext;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
