@@ -53,6 +53,11 @@ public final class TaskCounters implements Serializable {
   }
 
   @Override
+  public String toString() {
+    return "done=" + done + " failed=" + failed + " dead-lettered=" + deadLettered + " cancelled=" + cancelled;
+  }
+
+  @Override
   public int hashCode() {
     return Long.hashCode(done) * 31 + Long.hashCode(failed) * 17 + Long.hashCode(deadLettered) * 7 + Long.hashCode(cancelled);
   }

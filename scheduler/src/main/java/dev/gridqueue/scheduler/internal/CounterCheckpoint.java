@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the scheduler's task counters in the replicated scheduler cache, so that a scheduler
  * that takes over (its node died) carries on from them instead of from 0. Every {@link
- * #PERIOD_MILLIS} ms the changed counters are written; a move loses at most that much counting.
+ * #PERIOD_MILLIS} ms the changed counters are written; a move loses that much counting, and that
+ * of the batches running at the move (their reports went to the scheduler that died).
  * Counters of closed sessions leave the cache.
  */
 final class CounterCheckpoint {

@@ -86,6 +86,7 @@ public final class SchedulerService implements Service, SchedulerStats {
     Dispatcher dispatcher = new Dispatcher(ignite, loop);
     counters = new CounterCheckpoint(ignite, loop, rescans);
     TaskCounters carriedOver = counters.grid();
+    LOG.info("scheduler carries on from the checkpointed task counters: {}", carriedOver);
     loop.post(state -> state.restoreGridCounters(carriedOver));
     watchWorkers(dispatcher);
     watchRemoteWorkers();
