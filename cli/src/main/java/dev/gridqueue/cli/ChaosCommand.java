@@ -1,15 +1,14 @@
 package dev.gridqueue.cli;
 
+import dev.gridqueue.cli.local.LocalGrid;
 import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.GridQueueException;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
-import dev.gridqueue.cli.local.LocalGrid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,30 +32,41 @@ import picocli.CommandLine.Option;
 @Command(
     name = "chaos",
     mixinStandardHelpOptions = true,
-    description = "Kill workers and a grid node (SIGKILL) during a run; check every task ends exactly once.")
+    description =
+        "Kill workers and a grid node (SIGKILL) during a run; check every task ends exactly once.")
 final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--servers", description = "Grid server processes (default: ${DEFAULT-VALUE}).")
   int servers = 3;
 
-  @Option(names = "--no-kills", description = "Kill nothing: a run on a healthy grid (same as --worker-kills 0 --no-kill-grid-node).")
+  @Option(
+      names = "--no-kills",
+      description =
+          "Kill nothing: a run on a healthy grid (same as --worker-kills 0 --no-kill-grid-node).")
   boolean noKills;
 
   @Option(names = "--tasks", description = "Tasks to run (default: ${DEFAULT-VALUE}).")
   int tasks = 100_000;
 
-  @Option(names = "--task-ms", description = "Work per task: milliseconds the built-in sleep app sleeps (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--task-ms",
+      description =
+          "Work per task: milliseconds the built-in sleep app sleeps (default: ${DEFAULT-VALUE}).")
   int taskMillis = 5;
 
   @Option(names = "--batch-size", description = "Tasks per batch (default: ${DEFAULT-VALUE}).")
   int batchSize = 50;
 
-  @Option(names = "--workers", description = "Worker processes running at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workers",
+      description = "Worker processes running at once (default: ${DEFAULT-VALUE}).")
   int workers = 4;
 
   @Option(names = "--slots", description = "Slots per worker (default: ${DEFAULT-VALUE}).")
   int slots = 2;
 
-  @Option(names = "--worker-kills", description = "Workers killed (and replaced) during the run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--worker-kills",
+      description = "Workers killed (and replaced) during the run (default: ${DEFAULT-VALUE}).")
   int workerKills = 3;
 
   @Option(
@@ -65,7 +75,9 @@ final class ChaosCommand implements Callable<Integer> {
       description = "Kill one grid server during the run (default: ${DEFAULT-VALUE}).")
   boolean killGridNode = true;
 
-  @Option(names = "--grid-node", description = "Which grid server to kill, from 0 (default: chosen with the seed).")
+  @Option(
+      names = "--grid-node",
+      description = "Which grid server to kill, from 0 (default: chosen with the seed).")
   Integer gridNodeToKill;
 
   @Option(names = "--seed", description = "Seed of the kill plan (default: the current time).")
@@ -73,14 +85,21 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Option(
       names = "--failure-detection-ms",
-      description = "How long a silent node may take to be declared failed (default: ${DEFAULT-VALUE}). SIGKILLed nodes are"
-          + " noticed at once (their sockets close); a short value lets a starved live node be declared failed on a busy machine.")
+      description =
+          "How long a silent node may take to be declared failed (default: ${DEFAULT-VALUE}). SIGKILLed nodes are"
+              + " noticed at once (their sockets close); a short value lets a starved live node be declared failed on a busy machine.")
   long failureDetectionMs = 10_000;
 
-  @Option(names = "--timeout-s", description = "Give up waiting for results after this many seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout-s",
+      description =
+          "Give up waiting for results after this many seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds = 600;
 
-  @Option(names = "--work-dir", description = "Logs and Ignite work files of the child processes (default: a new directory under the temp dir).")
+  @Option(
+      names = "--work-dir",
+      description =
+          "Logs and Ignite work files of the child processes (default: a new directory under the temp dir).")
   Path workDir;
 
   private final List<String> killLog = new CopyOnWriteArrayList<>();
@@ -88,8 +107,14 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || workers < 1 || workerKills < 0 || taskMillis < 0 || batchSize < 1 || servers < 1) {
-      System.err.println("--tasks, --workers, --servers and --batch-size must be positive; --worker-kills and --task-ms not negative");
+    if (tasks < 1
+        || workers < 1
+        || workerKills < 0
+        || taskMillis < 0
+        || batchSize < 1
+        || servers < 1) {
+      System.err.println(
+          "--tasks, --workers, --servers and --batch-size must be positive; --worker-kills and --task-ms not negative");
       return 2;
     }
     if (noKills) {
@@ -97,7 +122,8 @@ final class ChaosCommand implements Callable<Integer> {
       killGridNode = false;
     }
     if (killGridNode && servers < 2) {
-      System.err.println("killing a grid server needs --servers 2 or more (or --no-kill-grid-node)");
+      System.err.println(
+          "killing a grid server needs --servers 2 or more (or --no-kill-grid-node)");
       return 2;
     }
     if (gridNodeToKill != null && (gridNodeToKill < 0 || gridNodeToKill >= servers)) {
@@ -106,7 +132,12 @@ final class ChaosCommand implements Callable<Integer> {
     }
     long planSeed = seed != null ? seed : System.nanoTime();
     Random random = new Random(planSeed);
-    Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "gridqueue-chaos-" + System.currentTimeMillis());
+    Path dir =
+        workDir != null
+            ? workDir
+            : Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "gridqueue-chaos-" + System.currentTimeMillis());
     // The plan: kills happen when this share of the tasks has ended.
     TreeMap<Integer, String> plan = new TreeMap<>();
     for (int i = 0; i < workerKills; i++) {
@@ -141,7 +172,9 @@ final class ChaosCommand implements Callable<Integer> {
     return (int) (tasks * (0.15 + 0.6 * random.nextDouble()));
   }
 
-  private int run(LocalGrid grid, List<String> addresses, TreeMap<Integer, String> plan, Random random) throws Exception {
+  private int run(
+      LocalGrid grid, List<String> addresses, TreeMap<Integer, String> plan, Random random)
+      throws Exception {
     Map<String, Integer> received = new HashMap<>();
     int delivered = 0;
     int deadLettered = 0;
@@ -153,7 +186,11 @@ final class ChaosCommand implements Callable<Integer> {
     long failovers = 0;
     try (GridQueueClient client = GridQueueClient.connect(addresses)) {
       TaskSession session =
-          client.openSession(SessionOptions.forApp("sleep").batchSize(batchSize).maxInflightBatchesPerWorker(4).build());
+          client.openSession(
+              SessionOptions.forApp("sleep")
+                  .batchSize(batchSize)
+                  .maxInflightBatchesPerWorker(4)
+                  .build());
       Thread producer = new Thread(() -> submitAll(session), "chaos-producer");
       producer.setDaemon(true);
       producer.start();
@@ -162,7 +199,10 @@ final class ChaosCommand implements Callable<Integer> {
       try {
         while (true) {
           long left = deadline - System.nanoTime();
-          TaskResult r = left > 0 ? session.poll(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(5)))) : null;
+          TaskResult r =
+              left > 0
+                  ? session.poll(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(5))))
+                  : null;
           if (r == null) {
             if (System.nanoTime() >= deadline) {
               failure = "no more results within --timeout-s " + timeoutSeconds;
@@ -218,12 +258,15 @@ final class ChaosCommand implements Callable<Integer> {
     System.out.printf("duplicated to the application          %,d%n", duplicated);
     System.out.printf("server re-deliveries dropped by client %,d%n", duplicatesDropped);
     System.out.printf("client failovers                       %,d%n", failovers);
-    System.out.printf("duration                               %.1f s (%,.0f tasks/s)%n", seconds, received.size() / seconds);
+    System.out.printf(
+        "duration                               %.1f s (%,.0f tasks/s)%n",
+        seconds, received.size() / seconds);
     if (failure != null) {
       System.out.println("session failed: " + failure);
     }
     boolean ok = lost == 0 && duplicated == 0;
-    System.out.println(ok ? "OK: every task ended exactly once" : "FAILED: tasks lost or duplicated");
+    System.out.println(
+        ok ? "OK: every task ended exactly once" : "FAILED: tasks lost or duplicated");
     return ok ? 0 : 1;
   }
 
@@ -251,7 +294,10 @@ final class ChaosCommand implements Callable<Integer> {
         grid.kill(victim);
         what = "SIGKILL " + victim + ", replaced by " + grid.startWorker();
       }
-      killLog.add(String.format("%6.1f s  at %,d tasks ended: %s", (System.nanoTime() - startNanos) / 1e9, atTask, what));
+      killLog.add(
+          String.format(
+              "%6.1f s  at %,d tasks ended: %s",
+              (System.nanoTime() - startNanos) / 1e9, atTask, what));
     } catch (Exception e) {
       killLog.add("kill of " + target + " failed: " + e);
     }

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
  * worker on private loopback ports; a thin gRPC client submits a Monte Carlo estimate of pi as
  * independent tasks and prints the estimate and the throughput.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Estimate pi with Monte Carlo tasks on an embedded grid.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Estimate pi with Monte Carlo tasks on an embedded grid.")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--tasks", description = "Number of tasks (default: ${DEFAULT-VALUE}).")
   int tasks = 1000;
@@ -35,12 +38,14 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int run(GridQueueClient client) throws InterruptedException {
-    System.out.printf("Estimating pi with %,d tasks of %,d samples each...%n", tasks, samplesPerTask);
+    System.out.printf(
+        "Estimating pi with %,d tasks of %,d samples each...%n", tasks, samplesPerTask);
     ProgressBar progress = new ProgressBar(System.out, tasks, System.console() != null);
     long start = System.nanoTime();
     long hits = 0;
     int failed = 0;
-    try (TaskSession session = client.openSession(SessionOptions.forApp(PiHandler.APP_ID).batchSize(batchSize).build())) {
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp(PiHandler.APP_ID).batchSize(batchSize).build())) {
       for (int i = 0; i < tasks; i++) {
         session.submit("pi-" + i, PiHandler.task(0x5EED_0000L + i, samplesPerTask));
       }
@@ -64,7 +69,13 @@ final class DemoCommand implements Callable<Integer> {
     double pi = 4.0 * hits / samples;
     System.out.printf(
         "pi ~ %.6f (error %+.6f) from %,d samples%n%,d tasks in %.2f s: %,.0f tasks/s%s%n",
-        pi, pi - Math.PI, samples, tasks, seconds, tasks / seconds, failed > 0 ? ", " + failed + " FAILED" : "");
+        pi,
+        pi - Math.PI,
+        samples,
+        tasks,
+        seconds,
+        tasks / seconds,
+        failed > 0 ? ", " + failed + " FAILED" : "");
     return failed == 0 ? 0 : 1;
   }
 }

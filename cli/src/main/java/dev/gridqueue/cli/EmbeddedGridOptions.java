@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
- * The embedded default the demos run on: one grid node with a local worker in this JVM, on
- * private loopback ports (it never joins another grid), reached by a real gRPC client.
+ * The embedded default the demos run on: one grid node with a local worker in this JVM, on private
+ * loopback ports (it never joins another grid), reached by a real gRPC client.
  */
 final class EmbeddedGridOptions {
   @Option(names = "--slots", description = "Slots of the local worker (default: number of cores).")
@@ -56,10 +56,13 @@ final class EmbeddedGridOptions {
     LocalGridPorts ports = LocalGridPorts.allocate();
     return GridServer.start(
         GridServerOptions.newBuilder()
-            .grid(ports.options("gridqueue-demo-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
-                .workDirectory(workDir)
-                .dataRegionMaxBytes(256L << 20)
-                .build())
+            .grid(
+                ports
+                    .options(
+                        "gridqueue-demo-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
+                    .workDirectory(workDir)
+                    .dataRegionMaxBytes(256L << 20)
+                    .build())
             .grpcHost("127.0.0.1")
             .grpcPort(0)
             .localWorker(WorkerOptions.newBuilder().workerId("demo-local").slots(slots).build())

@@ -11,30 +11,45 @@ final class GridAddressOptions {
       names = "--grid",
       split = ",",
       paramLabel = "HOST:PORT",
-      description = "Discovery addresses of grid servers (HOST:PORT or HOST:FROM..TO), comma separated.")
+      description =
+          "Discovery addresses of grid servers (HOST:PORT or HOST:FROM..TO), comma separated.")
   List<String> seeds = List.of();
 
-  @Option(names = "--host", description = "Address this node binds and advertises to the grid (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      description =
+          "Address this node binds and advertises to the grid (default: ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
-  @Option(names = "--discovery-port", description = "First Ignite discovery port to listen on (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--discovery-port",
+      description = "First Ignite discovery port to listen on (default: ${DEFAULT-VALUE}).")
   int discoveryPort = GridOptions.DEFAULT_DISCOVERY_PORT;
 
-  @Option(names = "--communication-port", description = "First Ignite communication port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--communication-port",
+      description = "First Ignite communication port (default: ${DEFAULT-VALUE}).")
   int communicationPort = GridOptions.DEFAULT_COMMUNICATION_PORT;
 
-  @Option(names = "--k8s-namespace", description = "Kubernetes namespace of the grid (Kubernetes discovery).")
+  @Option(
+      names = "--k8s-namespace",
+      description = "Kubernetes namespace of the grid (Kubernetes discovery).")
   String k8sNamespace;
 
-  @Option(names = "--k8s-service", description = "Headless service of the grid's server pods (Kubernetes discovery).")
+  @Option(
+      names = "--k8s-service",
+      description = "Headless service of the grid's server pods (Kubernetes discovery).")
   String k8sService;
 
   @Option(
       names = "--failure-detection-ms",
-      description = "How long a silent node (a crashed worker, a dead server) may take to be declared failed; its batches are then re-queued (default: ${DEFAULT-VALUE}).")
+      description =
+          "How long a silent node (a crashed worker, a dead server) may take to be declared failed; its batches are then re-queued (default: ${DEFAULT-VALUE}).")
   long failureDetectionMs = 10_000;
 
-  @Option(names = "--work-dir", description = "Directory for Ignite's work files (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--work-dir",
+      description = "Directory for Ignite's work files (default: ${DEFAULT-VALUE}).")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "gridqueue");
 
   GridOptions.Builder toGridOptions(String instanceName) {

@@ -13,10 +13,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gridqueue demo-jacobi}: iterative convergence with shared data. Each iteration uploads
- * the current solution vector as the next shared-data update level, sends one task per block of
- * rows that reads that level, and assembles the next vector from the results, until it stops
- * changing.
+ * {@code gridqueue demo-jacobi}: iterative convergence with shared data. Each iteration uploads the
+ * current solution vector as the next shared-data update level, sends one task per block of rows
+ * that reads that level, and assembles the next vector from the results, until it stops changing.
  */
 @Command(
     name = "demo-jacobi",
@@ -29,10 +28,14 @@ final class JacobiDemoCommand implements Callable<Integer> {
   @Option(names = "--block", description = "Rows per task (default: ${DEFAULT-VALUE}).")
   int block = 50;
 
-  @Option(names = "--tolerance", description = "Stop when no unknown changes more (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tolerance",
+      description = "Stop when no unknown changes more (default: ${DEFAULT-VALUE}).")
   double tolerance = 1e-10;
 
-  @Option(names = "--max-iterations", description = "Give up after this many (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-iterations",
+      description = "Give up after this many (default: ${DEFAULT-VALUE}).")
   int maxIterations = 200;
 
   @Mixin EmbeddedGridOptions embedded = new EmbeddedGridOptions();
@@ -45,7 +48,9 @@ final class JacobiDemoCommand implements Callable<Integer> {
   private int solve(GridQueueClient client) throws Exception {
     double[] x = new double[n];
     long start = System.nanoTime();
-    try (TaskSession session = client.openSession(SessionOptions.forApp(JacobiHandler.APP_ID).batchSize(block > 0 ? 10 : 1).build())) {
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp(JacobiHandler.APP_ID).batchSize(block > 0 ? 10 : 1).build())) {
       session.sharedData().set(1, JacobiHandler.encode(x), Duration.ofMinutes(10));
       for (int level = 1; level <= maxIterations; level++) {
         if (level > 1) {
@@ -54,11 +59,13 @@ final class JacobiDemoCommand implements Callable<Integer> {
         double[] next = iterate(session, level);
         double change = maxChange(x, next);
         x = next;
-        System.out.printf("iteration %3d (shared-data level %3d): largest change %.3e%n", level, level, change);
+        System.out.printf(
+            "iteration %3d (shared-data level %3d): largest change %.3e%n", level, level, change);
         if (change < tolerance) {
           double seconds = (System.nanoTime() - start) / 1e9;
           System.out.printf(
-              "converged after %d iterations in %.2f s; residual max|Ax - b| = %.3e%n", level, seconds, residual(x));
+              "converged after %d iterations in %.2f s; residual max|Ax - b| = %.3e%n",
+              level, seconds, residual(x));
           return 0;
         }
       }
@@ -72,7 +79,8 @@ final class JacobiDemoCommand implements Callable<Integer> {
     int tasks = 0;
     for (int from = 0; from < n; from += block) {
       int to = Math.min(n, from + block);
-      session.submit(from + "-" + level, (n + " " + from + " " + to).getBytes(StandardCharsets.US_ASCII));
+      session.submit(
+          from + "-" + level, (n + " " + from + " " + to).getBytes(StandardCharsets.US_ASCII));
       tasks++;
     }
     session.flush();

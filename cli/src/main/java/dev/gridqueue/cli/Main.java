@@ -24,14 +24,17 @@ import picocli.CommandLine.ParseResult;
     })
 public final class Main implements Runnable {
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].startsWith("demo") && System.getProperty("gridqueue.log.level") == null) {
+    if (args.length > 0
+        && args[0].startsWith("demo")
+        && System.getProperty("gridqueue.log.level") == null) {
       System.setProperty("gridqueue.log.level", "WARN"); // before the first logger exists
       System.setProperty("gridqueue.ignite.log.level", "ERROR");
     }
     // gRPC logs through java.util.logging: route it to slf4j so one configuration rules all.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::onFailure).execute(args));
+    System.exit(
+        new CommandLine(new Main()).setExecutionExceptionHandler(Main::onFailure).execute(args));
   }
 
   /**
@@ -39,7 +42,8 @@ public final class Main implements Runnable {
    * one app) says so in one line and exits 2, like a bad option: the message names the files, a
    * stack trace would only bury it. Everything else keeps picocli's report.
    */
-  private static int onFailure(Exception e, CommandLine command, ParseResult parsed) throws Exception {
+  private static int onFailure(Exception e, CommandLine command, ParseResult parsed)
+      throws Exception {
     if (e instanceof HandlerLoadException) {
       command.getErr().println("gridqueue " + command.getCommandName() + ": " + e.getMessage());
       return CommandLine.ExitCode.USAGE;

@@ -24,7 +24,9 @@ final class ProgressBar {
         return;
       }
       int filled = percent * WIDTH / 100;
-      out.printf("\r[%s%s] %3d%% %d/%d %s", "#".repeat(filled), ".".repeat(WIDTH - filled), percent, done, total, detail);
+      out.printf(
+          "\r[%s%s] %3d%% %d/%d %s",
+          "#".repeat(filled), ".".repeat(WIDTH - filled), percent, done, total, detail);
       if (done == total) {
         out.println();
       }

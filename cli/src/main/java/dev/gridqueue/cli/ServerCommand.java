@@ -9,18 +9,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gridqueue server}: a grid node serving gRPC, until interrupted. */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run a grid node that serves gRPC clients.")
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = "Run a grid node that serves gRPC clients.")
 final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", description = "gRPC port for clients (default: ${DEFAULT-VALUE}).")
   int port = GridServerOptions.DEFAULT_GRPC_PORT;
 
-  @Option(names = "--grpc-host", description = "Address gRPC binds (default: ${DEFAULT-VALUE}, every interface).")
+  @Option(
+      names = "--grpc-host",
+      description = "Address gRPC binds (default: ${DEFAULT-VALUE}, every interface).")
   String grpcHost = "0.0.0.0";
 
-  @Option(names = "--backups", description = "Backup copies of every batch in the grid (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--backups",
+      description = "Backup copies of every batch in the grid (default: ${DEFAULT-VALUE}).")
   int backups = 1;
 
-  @Option(names = "--data-region-mb", description = "Off-heap memory for the grid's caches, in MiB (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-region-mb",
+      description = "Off-heap memory for the grid's caches, in MiB (default: ${DEFAULT-VALUE}).")
   long dataRegionMb = 1024;
 
   @Option(names = "--no-local-worker", description = "Do not run a worker inside this node.")
@@ -33,7 +42,8 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (noLocalWorker && worker.handlersDirectory != null) {
-      System.err.println("gridqueue server: --handlers loads handlers into the local worker; drop it or --no-local-worker");
+      System.err.println(
+          "gridqueue server: --handlers loads handlers into the local worker; drop it or --no-local-worker");
       return 2;
     }
     GridServerOptions.Builder options =
@@ -60,7 +70,10 @@ final class ServerCommand implements Callable<Integer> {
                 "gridqueue-shutdown"));
     System.out.printf(
         "gridqueue server up: gRPC on port %d, grid discovery on %s:%d%s%n",
-        server.grpcPort(), grid.host, grid.discoveryPort, noLocalWorker ? "" : ", with a local worker");
+        server.grpcPort(),
+        grid.host,
+        grid.discoveryPort,
+        noLocalWorker ? "" : ", with a local worker");
     System.out.println("Press Ctrl+C to stop.");
     stopped.await();
     return 0;

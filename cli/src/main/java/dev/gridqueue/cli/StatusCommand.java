@@ -14,9 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gridqueue status}: the grid's live figures, once or every few seconds. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show workers, tasks and sessions of a running grid.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show workers, tasks and sessions of a running grid.")
 final class StatusCommand implements Callable<Integer> {
-  @Option(names = "--server", description = "gRPC address of a grid node (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--server",
+      description = "gRPC address of a grid node (default: ${DEFAULT-VALUE}).")
   String server = "localhost:1337";
 
   @Option(names = "--session", description = "Only this session's line.")
@@ -29,7 +34,9 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String[] hostPort = server.split(":");
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext().build();
+        NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
+            .usePlaintext()
+            .build();
     try {
       GridQueueClient client = new GridQueueClient(channel);
       do {
@@ -47,38 +54,83 @@ final class StatusCommand implements Callable<Integer> {
   static void print(Stats s, PrintStream out) {
     out.printf(
         "grid: %d node(s); workers %d connected, %d busy, %d idle, %d slots%n",
-        s.getGridNodes(), s.getWorkersConnected(), s.getWorkersBusy(), s.getWorkersIdle(), s.getTotalSlots());
+        s.getGridNodes(),
+        s.getWorkersConnected(),
+        s.getWorkersBusy(),
+        s.getWorkersIdle(),
+        s.getTotalSlots());
     out.printf(
         "tasks: %,d waiting, %,d running, %,d done, %,d failed, %,d dead-lettered (%,d cancelled), %,d fitting no worker%n",
-        s.getTasksWaiting(), s.getTasksRunning(), s.getTasksDone(), s.getTasksFailed(), s.getTasksDeadLettered(),
-        s.getTasksCancelled(), s.getTasksFittingNoWorker());
+        s.getTasksWaiting(),
+        s.getTasksRunning(),
+        s.getTasksDone(),
+        s.getTasksFailed(),
+        s.getTasksDeadLettered(),
+        s.getTasksCancelled(),
+        s.getTasksFittingNoWorker());
     out.printf("resources: committed / total  %s%n", resources(s.getCommitted(), s.getTotal()));
     if (s.getSessionsCount() > 0) {
-      out.printf("%n%-36s %-10s %4s %3s %9s %7s %9s %9s %11s %7s %6s %6s%n", "SESSION", "APP", "PRIO", "PRE", "MIN/MAX",
-          "WORKERS", "WAITING", "RUNNING", "DONE", "FAILED", "DEAD", "NOFIT");
+      out.printf(
+          "%n%-36s %-10s %4s %3s %9s %7s %9s %9s %11s %7s %6s %6s%n",
+          "SESSION", "APP", "PRIO", "PRE", "MIN/MAX", "WORKERS", "WAITING", "RUNNING", "DONE",
+          "FAILED", "DEAD", "NOFIT");
       for (SessionStats x : s.getSessionsList()) {
-        out.printf("%-36s %-10s %4d %3s %9s %7d %,9d %,9d %,11d %,7d %,6d %,6d%n", x.getSessionId(), x.getAppId(),
-            x.getPriority(), x.getPreemptible() ? "yes" : "no",
-            x.getMinWorkers() + "/" + (x.getMaxWorkers() == 0 ? "-" : String.valueOf(x.getMaxWorkers())),
-            x.getWorkers(), x.getTasksWaiting(), x.getTasksRunning(), x.getTasksDone(), x.getTasksFailed(),
-            x.getTasksDeadLettered(), x.getTasksFittingNoWorker());
+        out.printf(
+            "%-36s %-10s %4d %3s %9s %7d %,9d %,9d %,11d %,7d %,6d %,6d%n",
+            x.getSessionId(),
+            x.getAppId(),
+            x.getPriority(),
+            x.getPreemptible() ? "yes" : "no",
+            x.getMinWorkers()
+                + "/"
+                + (x.getMaxWorkers() == 0 ? "-" : String.valueOf(x.getMaxWorkers())),
+            x.getWorkers(),
+            x.getTasksWaiting(),
+            x.getTasksRunning(),
+            x.getTasksDone(),
+            x.getTasksFailed(),
+            x.getTasksDeadLettered(),
+            x.getTasksFittingNoWorker());
       }
     }
     if (s.getWorkersCount() > 0) {
-      out.printf("%n%-22s %-4s %5s %5s %10s %7s  %-34s %s%n", "WORKER", "KIND", "SLOTS", "HELD", "DONE", "FAILED",
-          "COMMITTED/TOTAL", "APPS; TAGS; BOUND SESSIONS");
+      out.printf(
+          "%n%-22s %-4s %5s %5s %10s %7s  %-34s %s%n",
+          "WORKER",
+          "KIND",
+          "SLOTS",
+          "HELD",
+          "DONE",
+          "FAILED",
+          "COMMITTED/TOTAL",
+          "APPS; TAGS; BOUND SESSIONS");
       for (WorkerStats w : s.getWorkersList()) {
-        out.printf("%-22s %-4s %5d %5d %,10d %,7d  %-34s %s; %s; %s%n", w.getWorkerId(), w.getKind(), w.getSlots(),
-            w.getBatchesHeld(), w.getTasksDone(), w.getTasksFailed(), resources(w.getCommitted(), w.getTotal()),
-            String.join(",", w.getAppIdsList()), String.join(",", w.getTagsList()),
+        out.printf(
+            "%-22s %-4s %5d %5d %,10d %,7d  %-34s %s; %s; %s%n",
+            w.getWorkerId(),
+            w.getKind(),
+            w.getSlots(),
+            w.getBatchesHeld(),
+            w.getTasksDone(),
+            w.getTasksFailed(),
+            resources(w.getCommitted(), w.getTotal()),
+            String.join(",", w.getAppIdsList()),
+            String.join(",", w.getTagsList()),
             String.join(",", w.getBoundSessionsList()));
       }
     }
   }
 
   private static String resources(Resources committed, Resources total) {
-    return String.format("cores %d/%d mem %d/%dMB disk %d/%dMB gpus %d/%d", committed.getCores(), total.getCores(),
-        committed.getMemoryMb(), total.getMemoryMb(), committed.getDiskMb(), total.getDiskMb(), committed.getGpus(),
+    return String.format(
+        "cores %d/%d mem %d/%dMB disk %d/%dMB gpus %d/%d",
+        committed.getCores(),
+        total.getCores(),
+        committed.getMemoryMb(),
+        total.getMemoryMb(),
+        committed.getDiskMb(),
+        total.getDiskMb(),
+        committed.getGpus(),
         total.getGpus());
   }
 }

@@ -21,9 +21,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "submit",
     mixinStandardHelpOptions = true,
-    description = "Run N tasks in a new session with the given attributes on a running grid; print what ended how.")
+    description =
+        "Run N tasks in a new session with the given attributes on a running grid; print what ended how.")
 final class SubmitCommand implements Callable<Integer> {
-  @Option(names = "--server", split = ",", description = "gRPC addresses of grid nodes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--server",
+      split = ",",
+      description = "gRPC addresses of grid nodes (default: ${DEFAULT-VALUE}).")
   List<String> servers = List.of("localhost:1337");
 
   @Option(names = "--app", description = "App id (default: ${DEFAULT-VALUE}).")
@@ -32,7 +36,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--tasks", description = "Number of tasks (default: ${DEFAULT-VALUE}).")
   int tasks = 100;
 
-  @Option(names = "--payload", description = "Payload of every task, as text (default: ${DEFAULT-VALUE}: 100 ms for sleep).")
+  @Option(
+      names = "--payload",
+      description = "Payload of every task, as text (default: ${DEFAULT-VALUE}: 100 ms for sleep).")
   String payload = "100";
 
   @Option(names = "--batch-size", description = "Tasks per batch (default: ${DEFAULT-VALUE}).")
@@ -47,7 +53,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--max-workers", description = "Cap on workers bound to the session (0: none).")
   int maxWorkers;
 
-  @Option(names = "--preemptible", description = "Yield workers to higher-priority sessions after the current batch.")
+  @Option(
+      names = "--preemptible",
+      description = "Yield workers to higher-priority sessions after the current batch.")
   boolean preemptible;
 
   @Option(names = "--max-inflight", description = "Batches a worker may hold for the session.")
@@ -56,7 +64,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--tags", split = ",", description = "Tags a worker must carry.")
   List<String> tags = List.of();
 
-  @Option(names = "--cores", description = "Cores each batch needs (0 with no other resource: a whole worker).")
+  @Option(
+      names = "--cores",
+      description = "Cores each batch needs (0 with no other resource: a whole worker).")
   int cores;
 
   @Option(names = "--memory", description = "Memory in MB each batch needs.")
@@ -68,16 +78,24 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--gpus", description = "GPUs each batch needs.")
   int gpus;
 
-  @Option(names = "--max-task-ms", description = "Maximum running time of a task in ms (MAX_WALLTIME).")
+  @Option(
+      names = "--max-task-ms",
+      description = "Maximum running time of a task in ms (MAX_WALLTIME).")
   Long maxTaskMillis;
 
-  @Option(names = "--timeout-s", description = "Give up waiting after this many seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout-s",
+      description = "Give up waiting after this many seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds = 600;
 
   @Override
   public Integer call() throws Exception {
     SessionOptions.Builder options =
-        SessionOptions.forApp(app).workers(minWorkers, maxWorkers).tags(tags).batchSize(batchSize).preemptible(preemptible);
+        SessionOptions.forApp(app)
+            .workers(minWorkers, maxWorkers)
+            .tags(tags)
+            .batchSize(batchSize)
+            .preemptible(preemptible);
     if (priority != null) {
       options.priority(priority);
     }
@@ -111,14 +129,17 @@ final class SubmitCommand implements Callable<Integer> {
         if (r.isDeadLetter()) {
           dead++;
           if (dead <= 3) {
-            System.out.printf("dead letter %s (attempts %d): %s%n", r.taskId(), r.attempts(), r.error());
+            System.out.printf(
+                "dead letter %s (attempts %d): %s%n", r.taskId(), r.attempts(), r.error());
           }
         } else {
           ok++;
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("ended: %,d results, %,d dead letters, %,d missing; %.1f s%n", ok, dead, tasks - seen.size(), seconds);
+      System.out.printf(
+          "ended: %,d results, %,d dead letters, %,d missing; %.1f s%n",
+          ok, dead, tasks - seen.size(), seconds);
       return seen.size() == tasks ? 0 : 1;
     }
   }

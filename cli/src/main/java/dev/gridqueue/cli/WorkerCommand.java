@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code gridqueue worker}: a worker node joining an existing grid, until interrupted. */
-@Command(name = "worker", mixinStandardHelpOptions = true, description = "Join a grid as a worker node.")
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = "Join a grid as a worker node.")
 final class WorkerCommand implements Callable<Integer> {
   @Mixin GridAddressOptions grid = new GridAddressOptions();
   @Mixin WorkerSettings worker = new WorkerSettings();
@@ -15,7 +18,8 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (grid.seeds.isEmpty() && grid.k8sService == null) {
-      grid.seeds = java.util.List.of(grid.host + ":" + grid.discoveryPort + ".." + (grid.discoveryPort + 9));
+      grid.seeds =
+          java.util.List.of(grid.host + ":" + grid.discoveryPort + ".." + (grid.discoveryPort + 9));
     }
     WorkerNode node =
         WorkerNode.start(

@@ -8,19 +8,23 @@ import picocli.CommandLine.Option;
 
 /** Options of a worker, local or stand-alone. */
 final class WorkerSettings {
-  @Option(names = "--slots", description = "Batches the worker runs at once (default: number of cores).")
+  @Option(
+      names = "--slots",
+      description = "Batches the worker runs at once (default: number of cores).")
   Integer slots;
 
   @Option(
       names = "--apps",
       split = ",",
-      description = "App ids to serve (default: every built-in app and every handler in the --handlers jars).")
+      description =
+          "App ids to serve (default: every built-in app and every handler in the --handlers jars).")
   List<String> apps = List.of();
 
   @Option(
       names = "--handlers",
       paramLabel = "DIR",
-      description = "Also serve the task handlers of every *.jar in DIR, each jar in its own class loader that sees only the handler API (dev.gridqueue:worker-api) and the JDK.")
+      description =
+          "Also serve the task handlers of every *.jar in DIR, each jar in its own class loader that sees only the handler API (dev.gridqueue:worker-api) and the JDK.")
   Path handlersDirectory;
 
   @Option(names = "--tags", split = ",", description = "Tags the worker carries.")
@@ -29,13 +33,19 @@ final class WorkerSettings {
   @Option(names = "--worker-id", description = "Worker id (default: generated).")
   String workerId;
 
-  @Option(names = "--cores", description = "Cores offered to batches that declare resources (default: slots).")
+  @Option(
+      names = "--cores",
+      description = "Cores offered to batches that declare resources (default: slots).")
   Integer cores;
 
-  @Option(names = "--memory", description = "Memory in MB offered (default: the JVM's maximum heap).")
+  @Option(
+      names = "--memory",
+      description = "Memory in MB offered (default: the JVM's maximum heap).")
   Long memoryMb;
 
-  @Option(names = "--disk", description = "Disk in MB offered (default: free space of the working directory).")
+  @Option(
+      names = "--disk",
+      description = "Disk in MB offered (default: free space of the working directory).")
   Long diskMb;
 
   @Option(names = "--gpus", description = "GPUs offered (default: 0).")

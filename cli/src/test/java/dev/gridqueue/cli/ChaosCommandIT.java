@@ -24,11 +24,26 @@ class ChaosCommandIT {
     // when
     Process chaos =
         SeparateWorkerProcessIT.launcher(
-                "chaos", "--tasks", "10000", "--task-ms", "3", "--worker-kills", "1", "--seed", "7", "--grid-node", "0",
-                "--work-dir", work.toString(), "--timeout-s", "120",
-                // CI's 2 cores run 8 JVMs here: a short failure detection can declare a starved live
+                "chaos",
+                "--tasks",
+                "10000",
+                "--task-ms",
+                "3",
+                "--worker-kills",
+                "1",
+                "--seed",
+                "7",
+                "--grid-node",
+                "0",
+                "--work-dir",
+                work.toString(),
+                "--timeout-s",
+                "120",
+                // CI's 2 cores run 8 JVMs here: a short failure detection can declare a starved
+                // live
                 // server failed (it then halts). SIGKILLed nodes are detected at once anyway.
-                "--failure-detection-ms", "10000")
+                "--failure-detection-ms",
+                "10000")
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();

@@ -36,7 +36,8 @@ class DemoCommandIT {
     assertThat(run.exit()).as(out).isZero();
     Matcher estimate = Pattern.compile("pi ~ (\\d\\.\\d+)").matcher(out);
     assertThat(estimate.find()).as(out).isTrue();
-    assertThat(Double.parseDouble(estimate.group(1))).isCloseTo(Math.PI, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(Double.parseDouble(estimate.group(1)))
+        .isCloseTo(Math.PI, org.assertj.core.data.Offset.offset(0.01));
     assertThat(out).contains("200 tasks in").contains("tasks/s");
   }
 

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three grid server processes (backups = 1) and two worker processes; the server hosting the
- * scheduler singleton is killed with SIGKILL mid-run. The scheduler resumes on another server
- * from the caches, every accepted task ends with exactly one result, and the task counters carry
- * on from the last checkpoint instead of restarting from 0.
+ * scheduler singleton is killed with SIGKILL mid-run. The scheduler resumes on another server from
+ * the caches, every accepted task ends with exactly one result, and the task counters carry on from
+ * the last checkpoint instead of restarting from 0.
  */
 class GridNodeLossIT {
   private static final Duration FAILURE_DETECTION = Duration.ofSeconds(3);
@@ -69,14 +69,18 @@ class GridNodeLossIT {
     int beforeKill = tasks * 2 / 3;
 
     try (TaskSession session =
-        client.openSession(SessionOptions.forApp("sleep").batchSize(10).maxInflightBatchesPerWorker(4).build())) {
+        client.openSession(
+            SessionOptions.forApp("sleep").batchSize(10).maxInflightBatchesPerWorker(4).build())) {
       for (int i = 0; i < tasks; i++) {
         session.submit("t" + i, "50".getBytes(StandardCharsets.US_ASCII));
       }
       session.finishSending();
-      List<TaskResult> results = new ArrayList<>(session.awaitResults(beforeKill, Duration.ofSeconds(90)));
+      List<TaskResult> results =
+          new ArrayList<>(session.awaitResults(beforeKill, Duration.ofSeconds(90)));
       long doneAtKill = client.stats().getTasksDone();
-      assertThat(doneAtKill).as("work left for the next scheduler (else this test proves nothing)").isLessThan(tasks - 100);
+      assertThat(doneAtKill)
+          .as("work left for the next scheduler (else this test proves nothing)")
+          .isLessThan(tasks - 100);
       // Counters are checkpointed every second, and no interface tells when: after this wait the
       // checkpoint holds at least doneAtKill.
       Thread.sleep(2_500);
@@ -91,38 +95,78 @@ class GridNodeLossIT {
       assertThat(byId).hasSize(tasks);
       assertThat(byId.values()).as("no task delivered twice").allMatch(n -> n == 1);
       assertThat(results).allSatisfy(r -> assertThat(r.error()).isNull());
-      await("scheduler resumed elsewhere").atMost(Duration.ofSeconds(60))
+      await("scheduler resumed elsewhere")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> (logOf("server-b") + logOf("server-c")).contains("scheduler running"));
       // A move loses the counting of the batches running at the kill (their reports went to the
       // dead scheduler, and re-running them finds them done). Without the checkpoint the new
       // scheduler counts only what ran after the kill: less than the two thirds done before it.
-      await("tasks done, carried over the scheduler's move").atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> assertThat(client.stats().getTasksDone()).isGreaterThanOrEqualTo(doneAtKill));
+      await("tasks done, carried over the scheduler's move")
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(client.stats().getTasksDone()).isGreaterThanOrEqualTo(doneAtKill));
     }
   }
 
   private Process startServer(String name, int grpcPort) throws Exception {
-    return start(name, "server", "--no-local-worker", "--port", Integer.toString(grpcPort), "--grpc-host", "127.0.0.1",
-        "--discovery-port", Integer.toString(ports.discoveryPort()), "--grid", ports.seedAddress(),
-        "--communication-port", Integer.toString(FreePorts.findRange(100)), "--backups", "1",
-        "--failure-detection-ms", Long.toString(FAILURE_DETECTION.toMillis()), "--work-dir", work.toString(),
-        "--data-region-mb", "256");
+    return start(
+        name,
+        "server",
+        "--no-local-worker",
+        "--port",
+        Integer.toString(grpcPort),
+        "--grpc-host",
+        "127.0.0.1",
+        "--discovery-port",
+        Integer.toString(ports.discoveryPort()),
+        "--grid",
+        ports.seedAddress(),
+        "--communication-port",
+        Integer.toString(FreePorts.findRange(100)),
+        "--backups",
+        "1",
+        "--failure-detection-ms",
+        Long.toString(FAILURE_DETECTION.toMillis()),
+        "--work-dir",
+        work.toString(),
+        "--data-region-mb",
+        "256");
   }
 
   private void startWorker(String name) throws Exception {
-    start(name, "worker", "--grid", ports.seedAddress(), "--communication-port", Integer.toString(FreePorts.findRange(100)),
-        "--failure-detection-ms", Long.toString(FAILURE_DETECTION.toMillis()), "--work-dir", work.toString(),
-        "--slots", "2", "--apps", "sleep", "--worker-id", name);
+    start(
+        name,
+        "worker",
+        "--grid",
+        ports.seedAddress(),
+        "--communication-port",
+        Integer.toString(FreePorts.findRange(100)),
+        "--failure-detection-ms",
+        Long.toString(FAILURE_DETECTION.toMillis()),
+        "--work-dir",
+        work.toString(),
+        "--slots",
+        "2",
+        "--apps",
+        "sleep",
+        "--worker-id",
+        name);
   }
 
   private Process start(String name, String... args) throws Exception {
-    Process p = SeparateWorkerProcessIT.launcher(args).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
+    Process p =
+        SeparateWorkerProcessIT.launcher(args)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(name + ".log").toFile())
+            .start();
     processes.add(p);
     return p;
   }
 
   private void awaitLog(String name, String text) {
-    await(name + " logs '" + text + "'").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+    await(name + " logs '" + text + "'")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> logOf(name).contains(text));
   }
 

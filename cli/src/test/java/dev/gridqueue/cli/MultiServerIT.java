@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Grids of several server processes (backups 1, each with its local worker) and no fault: 30
  * concurrent sessions of 10,000 tasks, in batches of 1, 100 and 1,000, clients attached to every
  * server. Every task ends exactly once, and the scheduler never had to find a batch by its grid
- * census (no notice was lost). Before notices replaced continuous queries, a third of such
- * sessions stranded tasks.
+ * census (no notice was lost). Before notices replaced continuous queries, a third of such sessions
+ * stranded tasks.
  */
 class MultiServerIT {
   private static final int SESSIONS = 30;
@@ -32,8 +32,10 @@ class MultiServerIT {
   @ValueSource(ints = {2, 3})
   void shouldEndEveryTaskOfEverySessionExactlyOnce(int servers) throws Exception {
     // given
-    Path work = Path.of("target", "multi-server-" + servers + "-" + System.nanoTime()).toAbsolutePath();
-    try (LocalGrid grid = LocalGrid.start(work, LocalGrid.Options.servers(servers).withApps("echo"))) {
+    Path work =
+        Path.of("target", "multi-server-" + servers + "-" + System.nanoTime()).toAbsolutePath();
+    try (LocalGrid grid =
+        LocalGrid.start(work, LocalGrid.Options.servers(servers).withApps("echo"))) {
       List<String> addresses = grid.grpcAddresses();
       List<GridQueueClient> clients = new ArrayList<>();
       addresses.forEach(a -> clients.add(GridQueueClient.connect(List.of(a))));
@@ -44,8 +46,17 @@ class MultiServerIT {
         for (int i = 0; i < SESSIONS; i++) {
           int server = i % servers;
           int batchSize = BATCH_SIZES[i % BATCH_SIZES.length];
-          runs.add(sessions.submit(() -> SessionRun.run(
-              clients.get(server), addresses.get(server), "echo", TASKS, batchSize, new byte[16], Duration.ofSeconds(60))));
+          runs.add(
+              sessions.submit(
+                  () ->
+                      SessionRun.run(
+                          clients.get(server),
+                          addresses.get(server),
+                          "echo",
+                          TASKS,
+                          batchSize,
+                          new byte[16],
+                          Duration.ofSeconds(60))));
         }
         List<SessionRun.Outcome> outcomes = new ArrayList<>();
         for (Future<SessionRun.Outcome> run : runs) {
@@ -57,7 +68,9 @@ class MultiServerIT {
             .as("sessions; logs in %s", work)
             .allSatisfy(o -> assertThat(o.complete()).as(o.describe()).isTrue())
             .allSatisfy(o -> assertThat(o.results()).as(o.describe()).isEqualTo(TASKS));
-        assertThat(clients.get(0).stats().getBatchesReconciled()).as("batches found only by the grid census").isZero();
+        assertThat(clients.get(0).stats().getBatchesReconciled())
+            .as("batches found only by the grid census")
+            .isZero();
       } finally {
         sessions.shutdownNow();
         clients.forEach(GridQueueClient::close);

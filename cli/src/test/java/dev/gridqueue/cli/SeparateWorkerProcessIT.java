@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A worker started as its own JVM with {@code ./gridqueue worker} joins over loopback and runs tasks. */
+/**
+ * A worker started as its own JVM with {@code ./gridqueue worker} joins over loopback and runs
+ * tasks.
+ */
 class SeparateWorkerProcessIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid(0); // no local worker
 
@@ -40,21 +43,35 @@ class SeparateWorkerProcessIT {
     // given
     Path log = Path.of("target", "worker-process.log");
     Files.createDirectories(log.getParent());
-    worker = launcher("worker", "--grid", grid.ports().seedAddress(),
-            "--communication-port", Integer.toString(FreePorts.findRange(100)),
-            "--work-dir", grid.workDir().toString(), "--slots", "2", "--apps", "echo")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    worker =
+        launcher(
+                "worker",
+                "--grid",
+                grid.ports().seedAddress(),
+                "--communication-port",
+                Integer.toString(FreePorts.findRange(100)),
+                "--work-dir",
+                grid.workDir().toString(),
+                "--slots",
+                "2",
+                "--apps",
+                "echo")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     await("worker joins the grid")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> !grid.server().ignite().cluster().forClients().nodes().isEmpty() || !worker.isAlive());
+        .until(
+            () ->
+                !grid.server().ignite().cluster().forClients().nodes().isEmpty()
+                    || !worker.isAlive());
     assertThat(worker.isAlive()).as("worker process alive; see %s", log).isTrue();
 
     // when
     GridQueueClient client = new GridQueueClient(grid.newChannel());
     List<TaskResult> results;
-    try (TaskSession session = client.openSession(SessionOptions.forApp("echo").batchSize(50).build())) {
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp("echo").batchSize(50).build())) {
       for (int i = 0; i < 1000; i++) {
         session.submit("t" + i, ("p" + i).getBytes(StandardCharsets.UTF_8));
       }
@@ -65,10 +82,17 @@ class SeparateWorkerProcessIT {
     // then
     Set<String> ids = results.stream().map(TaskResult::taskId).collect(Collectors.toSet());
     assertThat(ids).hasSize(1000);
-    assertThat(results).allSatisfy(r -> assertThat(new String(r.payload(), StandardCharsets.UTF_8)).isEqualTo("p" + r.taskId().substring(1)));
+    assertThat(results)
+        .allSatisfy(
+            r ->
+                assertThat(new String(r.payload(), StandardCharsets.UTF_8))
+                    .isEqualTo("p" + r.taskId().substring(1)));
   }
 
-  /** The repository's launcher script, told not to rebuild: the build that runs this test just packaged it. */
+  /**
+   * The repository's launcher script, told not to rebuild: the build that runs this test just
+   * packaged it.
+   */
   static ProcessBuilder launcher(String... args) {
     File script = Path.of("..", "gridqueue").toAbsolutePath().normalize().toFile();
     List<String> command = new java.util.ArrayList<>(List.of(script.getPath()));

@@ -37,7 +37,8 @@ class WorkerCrashIT {
       p.destroyForcibly().waitFor();
     }
     workers.clear();
-    await("workers gone").atMost(Duration.ofSeconds(30))
+    await("workers gone")
+        .atMost(Duration.ofSeconds(30))
         .until(() -> grid.server().ignite().cluster().forClients().nodes().isEmpty());
   }
 
@@ -71,7 +72,8 @@ class WorkerCrashIT {
     int tasks = 300;
 
     try (TaskSession session =
-        client.openSession(SessionOptions.forApp("sleep").batchSize(5).maxInflightBatchesPerWorker(4).build())) {
+        client.openSession(
+            SessionOptions.forApp("sleep").batchSize(5).maxInflightBatchesPerWorker(4).build())) {
       for (int i = 0; i < tasks; i++) {
         session.submit("t" + i, "20".getBytes(StandardCharsets.US_ASCII)); // 20 ms each
       }
@@ -101,10 +103,19 @@ class WorkerCrashIT {
     Path log = Path.of("target", "worker-" + name + ".log");
     Process p =
         SeparateWorkerProcessIT.launcher(
-                "worker", "--grid", grid.ports().seedAddress(),
-                "--communication-port", Integer.toString(FreePorts.findRange(100)),
-                "--work-dir", grid.workDir().toString(), "--slots", "2", "--apps", "sleep",
-                "--worker-id", name + "-" + System.nanoTime())
+                "worker",
+                "--grid",
+                grid.ports().seedAddress(),
+                "--communication-port",
+                Integer.toString(FreePorts.findRange(100)),
+                "--work-dir",
+                grid.workDir().toString(),
+                "--slots",
+                "2",
+                "--apps",
+                "sleep",
+                "--worker-id",
+                name + "-" + System.nanoTime())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

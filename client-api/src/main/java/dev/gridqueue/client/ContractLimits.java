@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * The limits and defaults of the wire contract ({@code gridqueue/v1/queue.proto} and {@code
  * cache.proto}), in one place for the Java client and the grid servers. A value here is what the
- * contract promises: a server refuses a request outside these limits with {@code
- * INVALID_ARGUMENT}, and fills in the defaults for attributes a request leaves absent.
+ * contract promises: a server refuses a request outside these limits with {@code INVALID_ARGUMENT},
+ * and fills in the defaults for attributes a request leaves absent.
  */
 public final class ContractLimits {
   /** Lowest {@code SessionAttributes.priority}. */

@@ -18,8 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Java client of a gridqueue grid. A thin client: it only speaks gRPC and never joins the
- * grid. Given one {@link Channel}, which the caller creates and shuts down:
+ * The Java client of a gridqueue grid. A thin client: it only speaks gRPC and never joins the grid.
+ * Given one {@link Channel}, which the caller creates and shuts down:
  *
  * <pre>{@code
  * ManagedChannel channel =
@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>Given several grid nodes ({@link #connect(List)}), the client survives the loss of the node
- * it talks to: calls refused with {@code UNAVAILABLE} go to the next address, and a {@link
+ * <p>Given several grid nodes ({@link #connect(List)}), the client survives the loss of the node it
+ * talks to: calls refused with {@code UNAVAILABLE} go to the next address, and a {@link
  * TaskSession} whose stream breaks re-attaches to the next address by itself and sends again the
  * tasks still without a result (see {@link TaskSession}). The client's stream callbacks never
  * block, so channels built with {@code directExecutor()} are safe and, for many small tasks,
@@ -46,8 +46,10 @@ public final class GridQueueClient implements AutoCloseable {
   private final Endpoints endpoints;
   private final List<ManagedChannel> owned;
   private final Duration giveUpAfter;
+
   /** Coalesced acknowledgements and re-attach attempts of this client's sessions. */
   private final ScheduledExecutorService timer;
+
   /** The clock outages are measured with. */
   private final Ticker ticker;
 
@@ -70,7 +72,10 @@ public final class GridQueueClient implements AutoCloseable {
    * pass a clock they move by hand.
    */
   GridQueueClient(
-      List<? extends Channel> channels, Duration giveUpAfter, ScheduledExecutorService timer, Ticker ticker) {
+      List<? extends Channel> channels,
+      Duration giveUpAfter,
+      ScheduledExecutorService timer,
+      Ticker ticker) {
     this(channels, List.of(), giveUpAfter, timer, ticker);
   }
 
@@ -102,7 +107,8 @@ public final class GridQueueClient implements AutoCloseable {
   public static GridQueueClient connect(List<String> hostPorts, Duration giveUpAfter) {
     List<ManagedChannel> channels = new ArrayList<>();
     for (String hostPort : hostPorts) {
-      channels.add(ManagedChannelBuilder.forTarget(hostPort).usePlaintext().directExecutor().build());
+      channels.add(
+          ManagedChannelBuilder.forTarget(hostPort).usePlaintext().directExecutor().build());
     }
     return new GridQueueClient(channels, channels, giveUpAfter, newTimer(), Ticker.SYSTEM);
   }
@@ -119,7 +125,8 @@ public final class GridQueueClient implements AutoCloseable {
   /** Creates a session and opens its task stream. */
   public TaskSession openSession(SessionOptions options) {
     Session session = endpoints.call(e -> e.blocking().createSession(options.toRequest()));
-    return TaskSession.open(this, session, options.batchSize(), endpoints, timer, ticker, giveUpAfter);
+    return TaskSession.open(
+        this, session, options.batchSize(), endpoints, timer, ticker, giveUpAfter);
   }
 
   /** The shared data of a session: upload levels, read them back, delete them. */
@@ -127,14 +134,17 @@ public final class GridQueueClient implements AutoCloseable {
     return new SharedDataClient(endpoints, sessionId);
   }
 
-  /** Live figures of the grid: workers, tasks waiting/running/done/failed, per session and worker. */
+  /**
+   * Live figures of the grid: workers, tasks waiting/running/done/failed, per session and worker.
+   */
   public Stats stats() {
     return endpoints.call(e -> e.blocking().getStats(StatsRequest.getDefaultInstance()));
   }
 
   /** Live figures of the grid with only one session's line. */
   public Stats stats(String sessionId) {
-    return endpoints.call(e -> e.blocking().getStats(StatsRequest.newBuilder().setSessionId(sessionId).build()));
+    return endpoints.call(
+        e -> e.blocking().getStats(StatsRequest.newBuilder().setSessionId(sessionId).build()));
   }
 
   /**
@@ -142,9 +152,15 @@ public final class GridQueueClient implements AutoCloseable {
    * dead letters with error "cancelled by the client"; running ones finish. Returns how many ids
    * and tags the server accepted.
    */
-  public int cancel(String sessionId, Collection<String> taskIds, Collection<String> tags, boolean all) {
+  public int cancel(
+      String sessionId, Collection<String> taskIds, Collection<String> tags, boolean all) {
     CancelRequest request =
-        CancelRequest.newBuilder().setSessionId(sessionId).addAllTaskIds(taskIds).addAllTags(tags).setAll(all).build();
+        CancelRequest.newBuilder()
+            .setSessionId(sessionId)
+            .addAllTaskIds(taskIds)
+            .addAllTags(tags)
+            .setAll(all)
+            .build();
     return endpoints.call(e -> e.blocking().cancelTasks(request)).getAccepted();
   }
 

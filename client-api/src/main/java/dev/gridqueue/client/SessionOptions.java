@@ -12,8 +12,8 @@ import java.util.Objects;
  * A session to create: its app, its scheduling attributes, and how the client batches tasks.
  * Immutable; {@link #forApp(String)} starts a builder. Every value the server checks ({@link
  * ContractLimits}) is checked by the builder method that sets it, so a mistake throws {@link
- * IllegalArgumentException} at its call site rather than {@code INVALID_ARGUMENT} later.
- * Attributes left unset stay absent from the request: the server fills in its defaults.
+ * IllegalArgumentException} at its call site rather than {@code INVALID_ARGUMENT} later. Attributes
+ * left unset stay absent from the request: the server fills in its defaults.
  */
 public final class SessionOptions {
   /** Tasks per batch unless {@link Builder#batchSize(int)} says otherwise. */
@@ -44,13 +44,17 @@ public final class SessionOptions {
 
   /** The CreateSession request these options describe. */
   public Session toRequest() {
-    return Session.newBuilder().setApp(App.newBuilder().setId(appId)).setAttributes(attributes).build();
+    return Session.newBuilder()
+        .setApp(App.newBuilder().setId(appId))
+        .setAttributes(attributes)
+        .build();
   }
 
   /** Builder of {@link SessionOptions}: each method rejects a bad value at once. */
   public static final class Builder {
     private final String appId;
-    // The client has always sent cleanup_on_client_exit, false unless asked: keep the request as it was.
+    // The client has always sent cleanup_on_client_exit, false unless asked: keep the request as it
+    // was.
     private final SessionAttributes.Builder attributes =
         SessionAttributes.newBuilder().setCleanupOnClientExit(false);
     private int batchSize = DEFAULT_BATCH_SIZE;
@@ -68,8 +72,13 @@ public final class SessionOptions {
      */
     public Builder priority(int priority) {
       if (priority < ContractLimits.PRIORITY_MIN || priority > ContractLimits.PRIORITY_MAX) {
-        throw new IllegalArgumentException("priority must be between " + ContractLimits.PRIORITY_MIN + " and "
-            + ContractLimits.PRIORITY_MAX + ", got " + priority);
+        throw new IllegalArgumentException(
+            "priority must be between "
+                + ContractLimits.PRIORITY_MIN
+                + " and "
+                + ContractLimits.PRIORITY_MAX
+                + ", got "
+                + priority);
       }
       attributes.setPriority(priority);
       return this;
@@ -78,7 +87,8 @@ public final class SessionOptions {
     /** Workers guaranteed to the session ({@code min}) and its cap ({@code max}, 0: no cap). */
     public Builder workers(int min, int max) {
       if (min < 0 || max < 0 || (max > 0 && min > max)) {
-        throw new IllegalArgumentException("need 0 <= min <= max (max 0 = no cap), got " + min + ", " + max);
+        throw new IllegalArgumentException(
+            "need 0 <= min <= max (max 0 = no cap), got " + min + ", " + max);
       }
       attributes.setMinWorkers(min).setMaxWorkers(max);
       return this;
@@ -91,9 +101,13 @@ public final class SessionOptions {
     public Builder maxInflightBatchesPerWorker(int n) {
       if (n < ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
           || n > ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX) {
-        throw new IllegalArgumentException("maxInflightBatchesPerWorker must be between "
-            + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN + " and "
-            + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX + ", got " + n);
+        throw new IllegalArgumentException(
+            "maxInflightBatchesPerWorker must be between "
+                + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
+                + " and "
+                + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX
+                + ", got "
+                + n);
       }
       attributes.setMaxInflightBatchesPerWorker(n);
       return this;
@@ -106,7 +120,10 @@ public final class SessionOptions {
     public Builder maxRetries(int maxRetries) {
       if (maxRetries < 0 || maxRetries > ContractLimits.MAX_RETRIES_MAX) {
         throw new IllegalArgumentException(
-            "maxRetries must be between 0 and " + ContractLimits.MAX_RETRIES_MAX + ", got " + maxRetries);
+            "maxRetries must be between 0 and "
+                + ContractLimits.MAX_RETRIES_MAX
+                + ", got "
+                + maxRetries);
       }
       attributes.setMaxRetries(maxRetries);
       return this;
@@ -134,7 +151,10 @@ public final class SessionOptions {
     public Builder batchSize(int batchSize) {
       if (batchSize < 1 || batchSize > ContractLimits.MAX_TASKS_PER_BATCH) {
         throw new IllegalArgumentException(
-            "batchSize must be between 1 and " + ContractLimits.MAX_TASKS_PER_BATCH + ", got " + batchSize);
+            "batchSize must be between 1 and "
+                + ContractLimits.MAX_TASKS_PER_BATCH
+                + ", got "
+                + batchSize);
       }
       this.batchSize = batchSize;
       return this;
@@ -173,13 +193,16 @@ public final class SessionOptions {
      */
     public Builder fastAbortMultiplier(double multiplier) {
       if (Double.isNaN(multiplier) || multiplier < 0 || (multiplier > 0 && multiplier < 1)) {
-        throw new IllegalArgumentException("fastAbortMultiplier must be 0 (off) or at least 1, got " + multiplier);
+        throw new IllegalArgumentException(
+            "fastAbortMultiplier must be 0 (off) or at least 1, got " + multiplier);
       }
       attributes.setFastAbortMultiplier(multiplier);
       return this;
     }
 
-    /** Worker hosts (names or addresses) that must not serve the session (replaces earlier ones). */
+    /**
+     * Worker hosts (names or addresses) that must not serve the session (replaces earlier ones).
+     */
     public Builder blockedWorkerHosts(List<String> hosts) {
       List<String> given = List.copyOf(Objects.requireNonNull(hosts, "hosts"));
       requireNoBlank(given, "blockedWorkerHosts");
@@ -200,10 +223,22 @@ public final class SessionOptions {
     private static Resources resources(int cores, long memoryMb, long diskMb, int gpus) {
       // The wire's fields are unsigned: a negative value would arrive as a huge need.
       if (cores < 0 || memoryMb < 0 || diskMb < 0 || gpus < 0) {
-        throw new IllegalArgumentException("resources must not be negative, got cores " + cores + ", memoryMb "
-            + memoryMb + ", diskMb " + diskMb + ", gpus " + gpus);
+        throw new IllegalArgumentException(
+            "resources must not be negative, got cores "
+                + cores
+                + ", memoryMb "
+                + memoryMb
+                + ", diskMb "
+                + diskMb
+                + ", gpus "
+                + gpus);
       }
-      return Resources.newBuilder().setCores(cores).setMemoryMb(memoryMb).setDiskMb(diskMb).setGpus(gpus).build();
+      return Resources.newBuilder()
+          .setCores(cores)
+          .setMemoryMb(memoryMb)
+          .setDiskMb(diskMb)
+          .setGpus(gpus)
+          .build();
     }
 
     private static com.google.protobuf.Duration nonNegative(Duration d, String name) {
@@ -211,7 +246,10 @@ public final class SessionOptions {
       if (d.isNegative()) {
         throw new IllegalArgumentException(name + " must not be negative, got " + d);
       }
-      return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+      return com.google.protobuf.Duration.newBuilder()
+          .setSeconds(d.getSeconds())
+          .setNanos(d.getNano())
+          .build();
     }
 
     private static void requireNoBlank(List<String> values, String name) {

@@ -37,20 +37,29 @@ public final class SharedDataClient {
   /** The payload of level {@code level}. */
   public byte[] get(int level) {
     return endpoints
-        .call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).setUpdateLevel(level).build()))
+        .call(
+            e ->
+                e.cache()
+                    .getSharedData(
+                        SharedData.newBuilder()
+                            .setSessionId(sessionId)
+                            .setUpdateLevel(level)
+                            .build()))
         .getPayload()
         .toByteArray();
   }
 
   /** The latest level's number. */
   public int latestLevel() {
-    return endpoints.call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).build()))
+    return endpoints
+        .call(e -> e.cache().getSharedData(SharedData.newBuilder().setSessionId(sessionId).build()))
         .getUpdateLevel();
   }
 
   /** Removes every level. */
   public void delete() {
-    endpoints.call(e -> e.cache().deleteSharedData(SharedData.newBuilder().setSessionId(sessionId).build()));
+    endpoints.call(
+        e -> e.cache().deleteSharedData(SharedData.newBuilder().setSessionId(sessionId).build()));
   }
 
   private SharedData request(int level, byte[] payload, Duration ttl) {
@@ -58,7 +67,10 @@ public final class SharedDataClient {
         .setSessionId(sessionId)
         .setUpdateLevel(level)
         .setPayload(ByteString.copyFrom(payload))
-        .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttl.getSeconds()).setNanos(ttl.getNano()))
+        .setTtl(
+            com.google.protobuf.Duration.newBuilder()
+                .setSeconds(ttl.getSeconds())
+                .setNanos(ttl.getNano()))
         .build();
   }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param attempts how many times the task was started
  * @param deadLetter whether the task ended on the dead-letter stream
  */
-public record TaskResult(String taskId, byte[] payload, String error, int attempts, boolean deadLetter) {
+public record TaskResult(
+    String taskId, byte[] payload, String error, int attempts, boolean deadLetter) {
   /** A result (not a dead letter). */
   public TaskResult(String taskId, byte[] payload, String error, int attempts) {
     this(taskId, payload, error, attempts, false);

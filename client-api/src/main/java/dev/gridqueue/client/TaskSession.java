@@ -29,8 +29,8 @@ import java.util.concurrent.TimeoutException;
  * opens too). A task id the server delivers again (after a failover, a re-executed batch) is
  * dropped ({@link #duplicatesDropped()}). Every delivery is acknowledged to the server, coalesced:
  * piggybacked on the next task batch, or in a batch of acknowledgements at most every 5 ms. After
- * {@link #finishSending()} nothing more can be sent: the server then removes what it delivered
- * when the stream completes.
+ * {@link #finishSending()} nothing more can be sent: the server then removes what it delivered when
+ * the stream completes.
  *
  * <p><b>Failover.</b> When the stream breaks because the grid node is unreachable ({@code
  * UNAVAILABLE}, or cancelled by the node going away), the session re-attaches by itself to the
@@ -79,10 +79,13 @@ public final class TaskSession implements AutoCloseable {
     Inbox inbox = new Inbox();
     UnfinishedTasks unfinished = new UnfinishedTasks();
     SessionState state = new SessionState(new Failover(ticker, giveUpAfter), inbox);
-    TaskSender sender = new TaskSender(state, unfinished, new Acknowledgements(), timer, session.getId(), batchSize);
+    TaskSender sender =
+        new TaskSender(
+            state, unfinished, new Acknowledgements(), timer, session.getId(), batchSize);
     ResultReceiver receiver = new ResultReceiver(unfinished, inbox);
     StreamSupervisor supervisor =
-        new StreamSupervisor(state, sender, receiver, unfinished, inbox, endpoints, timer, session.getId());
+        new StreamSupervisor(
+            state, sender, receiver, unfinished, inbox, endpoints, timer, session.getId());
     supervisor.attach();
     return new TaskSession(client, session, inbox, receiver, sender, supervisor);
   }
@@ -129,8 +132,8 @@ public final class TaskSession implements AutoCloseable {
 
   /**
    * Queues one task; sends a batch when the batch is full. Task ids must be unique within the
-   * session (the contract's rule): a task submitted under the id of one still running is taken
-   * for the same task, and only one of them ends for the caller.
+   * session (the contract's rule): a task submitted under the id of one still running is taken for
+   * the same task, and only one of them ends for the caller.
    */
   public void submit(String taskId, byte[] payload) {
     submit(taskId, payload, "");
@@ -197,20 +200,24 @@ public final class TaskSession implements AutoCloseable {
     return inbox.take();
   }
 
-  /** The next result or dead letter, or null if none arrives within {@code timeout} or the session ended. */
+  /**
+   * The next result or dead letter, or null if none arrives within {@code timeout} or the session
+   * ended.
+   */
   public TaskResult poll(Duration timeout) throws InterruptedException {
     return inbox.poll(timeout);
   }
 
   /** Waits for {@code count} tasks to end (results and dead letters). */
-  public List<TaskResult> awaitResults(int count, Duration timeout) throws InterruptedException, TimeoutException {
+  public List<TaskResult> awaitResults(int count, Duration timeout)
+      throws InterruptedException, TimeoutException {
     return inbox.awaitResults(count, timeout);
   }
 
   /**
-   * Sends what is pending and tells the server no more tasks follow. The server then completes
-   * the result stream once every task sent on it has ended; {@link #take()} returns null after the
-   * last result or dead letter.
+   * Sends what is pending and tells the server no more tasks follow. The server then completes the
+   * result stream once every task sent on it has ended; {@link #take()} returns null after the last
+   * result or dead letter.
    */
   public void finishSending() {
     sender.finishSending();

@@ -13,9 +13,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Grid nodes as in-process gRPC servers running {@link FakeQueue}, and a {@link GridQueueClient}
- * of all of them whose time is {@link ManualTime}. The client's channels use a direct executor,
- * as the README recommends, so its callbacks run on the thread that causes them.
+ * Grid nodes as in-process gRPC servers running {@link FakeQueue}, and a {@link GridQueueClient} of
+ * all of them whose time is {@link ManualTime}. The client's channels use a direct executor, as the
+ * README recommends, so its callbacks run on the thread that causes them.
  */
 final class FakeGrid {
   final ManualTime time = new ManualTime();
@@ -29,10 +29,11 @@ final class FakeGrid {
       String name = "fake-node-" + i + "-" + UUID.randomUUID();
       FakeQueue node = new FakeQueue();
       nodes.add(node);
-      servers.add(InProcessServerBuilder.forName(name)
-          .addService(ServerInterceptors.intercept(node, node.headers()))
-          .build()
-          .start());
+      servers.add(
+          InProcessServerBuilder.forName(name)
+              .addService(ServerInterceptors.intercept(node, node.headers()))
+              .build()
+              .start());
       channels.add(InProcessChannelBuilder.forName(name).directExecutor().build());
     }
     client = new GridQueueClient(channels, giveUpAfter, time, time);

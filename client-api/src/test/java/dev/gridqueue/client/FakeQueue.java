@@ -48,12 +48,16 @@ final class FakeQueue extends QueueGrpc.QueueImplBase {
       public <Q, A> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         String id = headers.get(SESSION_HEADER);
-        return Contexts.interceptCall(Context.current().withValue(SESSION_HEADER_SEEN, id), call, headers, next);
+        return Contexts.interceptCall(
+            Context.current().withValue(SESSION_HEADER_SEEN, id), call, headers, next);
       }
     };
   }
 
-  /** Task streams opened from now on take a batch only when the test asks ({@link TaskStream#request}). */
+  /**
+   * Task streams opened from now on take a batch only when the test asks ({@link
+   * TaskStream#request}).
+   */
   void useManualFlowControl() {
     manualFlowControl = true;
   }
@@ -117,21 +121,30 @@ final class FakeQueue extends QueueGrpc.QueueImplBase {
     deadLetterStreams.add(stream);
   }
 
-  /** A result batch: each task's result payload is "done:" and its id; delivered as {@code deliveryId}. */
+  /**
+   * A result batch: each task's result payload is "done:" and its id; delivered as {@code
+   * deliveryId}.
+   */
   static Batch results(String deliveryId, String... taskIds) {
     Batch.Builder b = Batch.newBuilder().setSessionId(SESSION_ID).setDeliveryId(deliveryId);
     for (String id : taskIds) {
-      b.addMessages(Message.newBuilder().setId(id).setRelatedId(id).setAttempts(1)
-          .setPayload(com.google.protobuf.ByteString.copyFromUtf8("done:" + id)));
+      b.addMessages(
+          Message.newBuilder()
+              .setId(id)
+              .setRelatedId(id)
+              .setAttempts(1)
+              .setPayload(com.google.protobuf.ByteString.copyFromUtf8("done:" + id)));
     }
     return b.build();
   }
 
   /** A dead-letter batch: each task ended without a result, with {@code error}. */
   static Batch deadLetters(String deliveryId, String error, int attempts, String... taskIds) {
-    Batch.Builder b = Batch.newBuilder().setSessionId(SESSION_ID).setDeliveryId(deliveryId).setDead(true);
+    Batch.Builder b =
+        Batch.newBuilder().setSessionId(SESSION_ID).setDeliveryId(deliveryId).setDead(true);
     for (String id : taskIds) {
-      b.addMessages(Message.newBuilder().setId(id).setRelatedId(id).setError(error).setAttempts(attempts));
+      b.addMessages(
+          Message.newBuilder().setId(id).setRelatedId(id).setError(error).setAttempts(attempts));
     }
     return b.build();
   }

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ManualTime extends AbstractExecutorService implements ScheduledExecutorService, Ticker {
   private final PriorityQueue<Task> tasks =
-      new PriorityQueue<>(Comparator.comparingLong((Task t) -> t.dueNanos).thenComparingLong(t -> t.seq));
+      new PriorityQueue<>(
+          Comparator.comparingLong((Task t) -> t.dueNanos).thenComparingLong(t -> t.seq));
   private long nowNanos;
   private long seq;
   private boolean shutdown;
@@ -103,12 +104,14 @@ final class ManualTime extends AbstractExecutorService implements ScheduledExecu
   }
 
   @Override
-  public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleAtFixedRate(
+      Runnable command, long initialDelay, long period, TimeUnit unit) {
     throw new UnsupportedOperationException();
   }
 
   @Override
-  public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleWithFixedDelay(
+      Runnable command, long initialDelay, long delay, TimeUnit unit) {
     throw new UnsupportedOperationException();
   }
 

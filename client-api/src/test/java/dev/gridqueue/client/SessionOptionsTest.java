@@ -20,10 +20,12 @@ class SessionOptionsTest {
     Session request = options.toRequest();
 
     // then
-    assertThat(request).isEqualTo(Session.newBuilder()
-        .setApp(App.newBuilder().setId("echo"))
-        .setAttributes(SessionAttributes.newBuilder().setCleanupOnClientExit(false))
-        .build());
+    assertThat(request)
+        .isEqualTo(
+            Session.newBuilder()
+                .setApp(App.newBuilder().setId("echo"))
+                .setAttributes(SessionAttributes.newBuilder().setCleanupOnClientExit(false))
+                .build());
     assertThat(request.getAttributes().hasPriority()).isFalse();
     assertThat(request.getAttributes().hasMaxInflightBatchesPerWorker()).isFalse();
     assertThat(request.getAttributes().hasMaxRetries()).isFalse();
@@ -34,24 +36,25 @@ class SessionOptionsTest {
   @Test
   void shouldPutEveryOptionInTheRequest() {
     // given
-    SessionOptions options = SessionOptions.forApp("pi")
-        .priority(ContractLimits.PRIORITY_MAX)
-        .workers(1, 4)
-        .maxInflightBatchesPerWorker(ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX)
-        .maxRetries(ContractLimits.MAX_RETRIES_MAX)
-        .tags(List.of("old"))
-        .tags(List.of("gpu", "fast"))
-        .cleanupOnClientExit(true)
-        .clientId("me")
-        .batchSize(ContractLimits.MAX_TASKS_PER_BATCH)
-        .preemptible(true)
-        .taskResources(2, 512, 0, 1)
-        .category("big", 4, 2048, 10, 0)
-        .maxTaskRunningTime(Duration.ofSeconds(30))
-        .fastAbortMultiplier(3)
-        .blockedWorkerHosts(List.of("bad-host"))
-        .idleTimeout(Duration.ofMinutes(5))
-        .build();
+    SessionOptions options =
+        SessionOptions.forApp("pi")
+            .priority(ContractLimits.PRIORITY_MAX)
+            .workers(1, 4)
+            .maxInflightBatchesPerWorker(ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX)
+            .maxRetries(ContractLimits.MAX_RETRIES_MAX)
+            .tags(List.of("old"))
+            .tags(List.of("gpu", "fast"))
+            .cleanupOnClientExit(true)
+            .clientId("me")
+            .batchSize(ContractLimits.MAX_TASKS_PER_BATCH)
+            .preemptible(true)
+            .taskResources(2, 512, 0, 1)
+            .category("big", 4, 2048, 10, 0)
+            .maxTaskRunningTime(Duration.ofSeconds(30))
+            .fastAbortMultiplier(3)
+            .blockedWorkerHosts(List.of("bad-host"))
+            .idleTimeout(Duration.ofMinutes(5))
+            .build();
 
     // when
     SessionAttributes a = options.toRequest().getAttributes();
@@ -86,21 +89,28 @@ class SessionOptionsTest {
     assertThatThrownBy(() -> b.priority(ContractLimits.PRIORITY_MAX + 1))
         .hasMessage("priority must be between 0 and 10, got 11");
     assertThatThrownBy(() -> b.priority(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> b.maxInflightBatchesPerWorker(0)).hasMessageContaining("between 1 and 1000");
-    assertThatThrownBy(() -> b.maxInflightBatchesPerWorker(1001)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxInflightBatchesPerWorker(0))
+        .hasMessageContaining("between 1 and 1000");
+    assertThatThrownBy(() -> b.maxInflightBatchesPerWorker(1001))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.maxRetries(101)).hasMessageContaining("between 0 and 100");
     assertThatThrownBy(() -> b.batchSize(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> b.batchSize(ContractLimits.MAX_TASKS_PER_BATCH + 1)).hasMessageContaining("100000");
+    assertThatThrownBy(() -> b.batchSize(ContractLimits.MAX_TASKS_PER_BATCH + 1))
+        .hasMessageContaining("100000");
     assertThatThrownBy(() -> b.workers(3, 2)).hasMessageContaining("min <= max");
     assertThatThrownBy(() -> b.workers(-1, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.tags(List.of("ok", " "))).hasMessageContaining("tags");
-    assertThatThrownBy(() -> b.blockedWorkerHosts(List.of(""))).hasMessageContaining("blockedWorkerHosts");
+    assertThatThrownBy(() -> b.blockedWorkerHosts(List.of("")))
+        .hasMessageContaining("blockedWorkerHosts");
     assertThatThrownBy(() -> b.category(" ", 1, 0, 0, 0)).hasMessageContaining("category");
     assertThatThrownBy(() -> b.taskResources(-1, 0, 0, 0)).hasMessageContaining("negative");
-    assertThatThrownBy(() -> b.maxTaskRunningTime(Duration.ofSeconds(-1))).hasMessageContaining("negative");
-    assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1))).hasMessageContaining("negative");
+    assertThatThrownBy(() -> b.maxTaskRunningTime(Duration.ofSeconds(-1)))
+        .hasMessageContaining("negative");
+    assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1)))
+        .hasMessageContaining("negative");
     assertThatThrownBy(() -> b.fastAbortMultiplier(0.5)).hasMessageContaining("at least 1");
-    assertThatThrownBy(() -> b.fastAbortMultiplier(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.fastAbortMultiplier(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(b.build().toRequest())
         .as("nothing rejected was kept")
         .isEqualTo(SessionOptions.forApp("echo").build().toRequest());

@@ -43,7 +43,8 @@ class TaskSessionFailoverTest {
   @Test
   void shouldReattachToTheNextNodeAndSendAgainEveryTaskThatHadNotEnded() throws Exception {
     // given: three tasks sent to the first node, one of them ended
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(2).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(2).build());
     FakeQueue.TaskStream broken = first.nextTaskStream();
     session.submit("t1", bytes("p1"));
     session.submit("t2", bytes("p2"));
@@ -77,7 +78,8 @@ class TaskSessionFailoverTest {
     stream.deliver(results("delivery-2", "t1", "t2", "t3"));
 
     // then: each task reached the caller once
-    assertThat(List.of(session.take().taskId(), session.take().taskId())).containsExactlyInAnyOrder("t2", "t3");
+    assertThat(List.of(session.take().taskId(), session.take().taskId()))
+        .containsExactlyInAnyOrder("t2", "t3");
     assertThat(session.poll(Duration.ZERO)).isNull();
     assertThat(session.duplicatesDropped()).isEqualTo(1);
     assertThat(session.failovers()).isEqualTo(1);
@@ -90,7 +92,8 @@ class TaskSessionFailoverTest {
   @Test
   void shouldSendTasksAgainWithTheSharedDataLevelTheirBatchNamed() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
     FakeQueue.TaskStream broken = first.nextTaskStream();
     session.useSharedData(1);
     session.submit("reads-level-1", bytes("x"));
@@ -116,9 +119,11 @@ class TaskSessionFailoverTest {
   }
 
   @Test
-  void shouldHalfCloseTheNewStreamAfterSendingAgainWhenTheCallerFinishedSendingMeanwhile() throws Exception {
+  void shouldHalfCloseTheNewStreamAfterSendingAgainWhenTheCallerFinishedSendingMeanwhile()
+      throws Exception {
     // given: the stream broke and the re-attach has not run yet
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream broken = first.nextTaskStream();
     session.submit("t1", bytes("x"));
     broken.nextBatch();
@@ -142,7 +147,8 @@ class TaskSessionFailoverTest {
   @Test
   void shouldFailOverWhenTheServerCancelsTheStream() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = first.nextTaskStream();
     session.submit("t1", bytes("x"));
     stream.nextBatch();
@@ -160,7 +166,8 @@ class TaskSessionFailoverTest {
   @Test
   void shouldFailOverWhenTheServerCancelsTheDeadLetterStream() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = first.nextTaskStream();
     FakeQueue.DeadLetterStream letters = first.nextDeadLetterStream();
     session.submit("t1", bytes("x"));
@@ -179,10 +186,14 @@ class TaskSessionFailoverTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Status.Code.class, names = {"INTERNAL", "UNKNOWN", "ABORTED", "NOT_FOUND", "INVALID_ARGUMENT"})
-  void shouldEndTheSessionWithTheStatusWhenTheServerAnswersWithAnError(Status.Code code) throws Exception {
+  @EnumSource(
+      value = Status.Code.class,
+      names = {"INTERNAL", "UNKNOWN", "ABORTED", "NOT_FOUND", "INVALID_ARGUMENT"})
+  void shouldEndTheSessionWithTheStatusWhenTheServerAnswersWithAnError(Status.Code code)
+      throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = first.nextTaskStream();
     FakeQueue.DeadLetterStream letters = first.nextDeadLetterStream();
     session.submit("t1", bytes("x"));
@@ -205,7 +216,8 @@ class TaskSessionFailoverTest {
   @Test
   void shouldGiveUpWhenNoNodeAnswersForTheGiveUpTime() throws Exception {
     // given: a task in flight, then both nodes go away
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     first.nextTaskStream();
     session.submit("t1", bytes("x"));
     grid.stop(0);
@@ -222,11 +234,14 @@ class TaskSessionFailoverTest {
     }
 
     // then
-    assertThat(attemptsAtMillis).containsExactly(0L, 100L, 300L, 700L, 1_500L, 3_100L, 5_100L, 7_100L, 9_100L, 11_100L);
+    assertThat(attemptsAtMillis)
+        .containsExactly(0L, 100L, 300L, 700L, 1_500L, 3_100L, 5_100L, 7_100L, 9_100L, 11_100L);
     assertThat(failure.status().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(failure.status().getDescription())
-        .startsWith("gave up re-attaching session " + FakeQueue.SESSION_ID
-            + ": none of the 2 grid node addresses answered for 10 s");
+        .startsWith(
+            "gave up re-attaching session "
+                + FakeQueue.SESSION_ID
+                + ": none of the 2 grid node addresses answered for 10 s");
     assertThat(session.failovers()).as("attempts that opened streams").isEqualTo(9);
     assertThat(grid.time.scheduled()).isZero();
   }
@@ -234,7 +249,8 @@ class TaskSessionFailoverTest {
   @Test
   void shouldNotFailOverWhenTheCallerClosesTheSession() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = first.nextTaskStream();
     FakeQueue.DeadLetterStream letters = first.nextDeadLetterStream();
     session.submit("t1", bytes("x"));
@@ -250,7 +266,8 @@ class TaskSessionFailoverTest {
     assertThat(session.take()).isNull();
     assertThat(grid.time.scheduled()).isZero();
     assertThat(second.hasNewTaskStream()).isFalse();
-    assertThatThrownBy(() -> session.submit("t2", bytes("x"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> session.submit("t2", bytes("x")))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -270,11 +287,15 @@ class TaskSessionFailoverTest {
 
   /** Waits for the broken stream's error to reach the session: it schedules a re-attach now. */
   private void awaitReattachScheduled() {
-    await("a re-attach scheduled").atMost(Duration.ofSeconds(10)).until(() -> grid.time.dueWithin(Duration.ZERO) > 0);
+    await("a re-attach scheduled")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> grid.time.dueWithin(Duration.ZERO) > 0);
   }
 
   /** Waits for the failed attempt's error: it schedules the next attempt (the only task then). */
   private void awaitNextAttemptScheduled() {
-    await("the next attempt scheduled").atMost(Duration.ofSeconds(10)).until(() -> grid.time.scheduled() > 0);
+    await("the next attempt scheduled")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> grid.time.scheduled() > 0);
   }
 }

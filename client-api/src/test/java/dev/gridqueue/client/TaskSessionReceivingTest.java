@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The receive side against an in-process fake node: each task once, dead letters, the session's end. */
+/**
+ * The receive side against an in-process fake node: each task once, dead letters, the session's
+ * end.
+ */
 class TaskSessionReceivingTest {
   private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
 
@@ -36,7 +39,8 @@ class TaskSessionReceivingTest {
   @Test
   void shouldHandEachTaskToTheCallerOnceWhenTheServerDeliversItTwice() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(2).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(2).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
     session.submit("t1", bytes("x"));
     session.submit("t2", bytes("x"));
@@ -53,13 +57,15 @@ class TaskSessionReceivingTest {
     assertThat(session.duplicatesDropped()).isEqualTo(1);
     grid.time.advanceMillis(5);
     assertThat(stream.nextBatch().getAckDeliveryIdsList())
-        .as("both deliveries acknowledged, the repeat too").containsExactly("delivery-1", "delivery-2");
+        .as("both deliveries acknowledged, the repeat too")
+        .containsExactly("delivery-1", "delivery-2");
   }
 
   @Test
   void shouldSurfaceDeadLettersAsEndedTasksAndAcknowledgeThem() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
     FakeQueue.DeadLetterStream letters = node.nextDeadLetterStream();
     session.submit("doomed", bytes("x"));
@@ -81,12 +87,15 @@ class TaskSessionReceivingTest {
     assertThat(stream.nextBatch().getAckDeliveryIdsList()).containsExactly("dead-1");
     // a repeat of a dead-lettered task as a result is a repeat too
     stream.deliver(results("delivery-2", "doomed"));
-    await("the repeat dropped").atMost(Duration.ofSeconds(10)).until(() -> session.duplicatesDropped() == 1);
+    await("the repeat dropped")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> session.duplicatesDropped() == 1);
     assertThat(session.poll(Duration.ZERO)).isNull();
   }
 
   @Test
-  void shouldEndTheSessionWhenTheLastTaskEndsAsADeadLetterAfterTheStreamCompleted() throws Exception {
+  void shouldEndTheSessionWhenTheLastTaskEndsAsADeadLetterAfterTheStreamCompleted()
+      throws Exception {
     // given: the server completed the task stream while one task is still on the dead-letter stream
     TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
@@ -110,7 +119,8 @@ class TaskSessionReceivingTest {
   }
 
   @Test
-  void shouldFailWithDataLossWhenATaskNeverEndsWithinTheGiveUpTimeAfterTheStreamCompleted() throws Exception {
+  void shouldFailWithDataLossWhenATaskNeverEndsWithinTheGiveUpTimeAfterTheStreamCompleted()
+      throws Exception {
     // given
     TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
@@ -121,21 +131,27 @@ class TaskSessionReceivingTest {
     // when
     stream.complete();
     grid.time.advance(GIVE_UP_AFTER.minusMillis(1));
-    assertThat(session.poll(Duration.ZERO)).as("still waiting just before the give-up time").isNull();
+    assertThat(session.poll(Duration.ZERO))
+        .as("still waiting just before the give-up time")
+        .isNull();
     grid.time.advanceMillis(1);
 
     // then
     assertThatThrownBy(session::take)
-        .isInstanceOfSatisfying(GridQueueException.class, e -> {
-          assertThat(e.status().getCode()).isEqualTo(Status.Code.DATA_LOSS);
-          assertThat(e.status().getDescription()).startsWith("1 tasks ended neither with a result nor a dead letter");
-        });
+        .isInstanceOfSatisfying(
+            GridQueueException.class,
+            e -> {
+              assertThat(e.status().getCode()).isEqualTo(Status.Code.DATA_LOSS);
+              assertThat(e.status().getDescription())
+                  .startsWith("1 tasks ended neither with a result nor a dead letter");
+            });
   }
 
   @Test
   void shouldKeepServingWhenTheDeadLetterStreamEndsWithAnAnswerOfTheServer() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
     FakeQueue.DeadLetterStream letters = node.nextDeadLetterStream();
 

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The send side against an in-process fake node: batches, flow control, acknowledgements, half-close. */
+/**
+ * The send side against an in-process fake node: batches, flow control, acknowledgements,
+ * half-close.
+ */
 class TaskSessionSendingTest {
   private FakeGrid grid;
   private FakeQueue node;
@@ -35,7 +38,8 @@ class TaskSessionSendingTest {
   @Test
   void shouldSendFullBatchesAtOnceAndAPartialOneOnFlush() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(3).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(3).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
 
     // when
@@ -44,7 +48,9 @@ class TaskSessionSendingTest {
     }
     Batch first = stream.nextBatch();
     Batch second = stream.nextBatch();
-    assertThat(stream.receivedSoFar()).as("the seventh task waits for a full batch or a flush").isEmpty();
+    assertThat(stream.receivedSoFar())
+        .as("the seventh task waits for a full batch or a flush")
+        .isEmpty();
     session.flush();
     Batch third = stream.nextBatch();
 
@@ -54,7 +60,8 @@ class TaskSessionSendingTest {
     assertThat(ids(second)).containsExactly("t3", "t4", "t5");
     assertThat(ids(third)).containsExactly("t6");
     assertThat(first.getMessages(1).getPayload().toStringUtf8()).isEqualTo("p1");
-    assertThat(new String[] {first.getId(), second.getId(), third.getId()}).containsExactly("1", "2", "3");
+    assertThat(new String[] {first.getId(), second.getId(), third.getId()})
+        .containsExactly("1", "2", "3");
     assertThat(first.getSessionId()).isEqualTo(FakeQueue.SESSION_ID);
     assertThat(first.hasUseSharedData()).isFalse();
   }
@@ -62,7 +69,8 @@ class TaskSessionSendingTest {
   @Test
   void shouldSendThePendingBatchBeforeSwitchingSharedDataLevels() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
     session.submit("plain", bytes("x"));
 
@@ -85,14 +93,19 @@ class TaskSessionSendingTest {
   void shouldBlockSubmitWhileTheServerTakesNoMoreBatches() throws Exception {
     // given: a node that has asked for no batch yet
     node.useManualFlowControl();
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
 
     // when
-    CompletableFuture<Void> submitted = CompletableFuture.runAsync(() -> session.submit("t1", bytes("x")));
+    CompletableFuture<Void> submitted =
+        CompletableFuture.runAsync(() -> session.submit("t1", bytes("x")));
 
     // then: the caller waits until the server asks for a batch
-    await("submit waits").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !submitted.isDone());
+    await("submit waits")
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !submitted.isDone());
     stream.request(1);
     submitted.get(10, TimeUnit.SECONDS);
     assertThat(ids(stream.nextBatch())).containsExactly("t1");
@@ -101,7 +114,8 @@ class TaskSessionSendingTest {
   @Test
   void shouldPiggybackAcknowledgementsOnTheNextTaskBatch() throws Exception {
     // given: a delivery to acknowledge
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(1).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
     session.submit("t1", bytes("x"));
     stream.nextBatch();
@@ -125,7 +139,8 @@ class TaskSessionSendingTest {
   @Test
   void shouldSendAcknowledgementsAloneOncePerDelayWhenNoTaskBatchGoesOut() throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(2).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(2).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
     session.submit("t1", bytes("x"));
     session.submit("t2", bytes("x"));
@@ -149,9 +164,11 @@ class TaskSessionSendingTest {
   }
 
   @Test
-  void shouldSendWhatIsPendingAndTheLastAcknowledgementsThenHalfCloseOnFinishSending() throws Exception {
+  void shouldSendWhatIsPendingAndTheLastAcknowledgementsThenHalfCloseOnFinishSending()
+      throws Exception {
     // given
-    TaskSession session = grid.client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
+    TaskSession session =
+        grid.client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
     FakeQueue.TaskStream stream = node.nextTaskStream();
     session.submit("t1", bytes("x"));
     session.flush();
@@ -168,9 +185,13 @@ class TaskSessionSendingTest {
     assertThat(ids(last)).containsExactly("t2");
     assertThat(last.getAckDeliveryIdsList()).containsExactly("delivery-1");
     stream.halfClosed.get(10, TimeUnit.SECONDS);
-    assertThatCode(session::flush).as("nothing pending: nothing to send").doesNotThrowAnyException();
+    assertThatCode(session::flush)
+        .as("nothing pending: nothing to send")
+        .doesNotThrowAnyException();
     session.submit("late", bytes("x"));
-    assertThatThrownBy(session::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(session::flush)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test

@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * How one Ignite node of a gridqueue grid is configured: its role (server or client), how it
- * finds the rest of the grid, and where it keeps its files. Immutable; build with {@link
- * #newBuilder()}, which rejects bad values at once.
+ * How one Ignite node of a gridqueue grid is configured: its role (server or client), how it finds
+ * the rest of the grid, and where it keeps its files. Immutable; build with {@link #newBuilder()},
+ * which rejects bad values at once.
  */
 public final class GridOptions {
   /** Discovery port a server listens on unless told otherwise (Ignite's default). */
@@ -47,7 +47,11 @@ public final class GridOptions {
         b.seedAddresses != null
             ? List.copyOf(b.seedAddresses)
             : List.of(
-                b.localHost + ":" + b.discoveryPort + ".." + (b.discoveryPort + b.discoveryPortRange));
+                b.localHost
+                    + ":"
+                    + b.discoveryPort
+                    + ".."
+                    + (b.discoveryPort + b.discoveryPortRange));
     this.kubernetes = b.kubernetes;
     this.workDirectory = b.workDirectory;
     this.backups = b.backups;
@@ -249,7 +253,8 @@ public final class GridOptions {
 
     public Builder dataRegionMaxBytes(long bytes) {
       if (bytes < (64L << 20)) {
-        throw new IllegalArgumentException("dataRegionMaxBytes must be at least 64 MiB, got " + bytes);
+        throw new IllegalArgumentException(
+            "dataRegionMaxBytes must be at least 64 MiB, got " + bytes);
       }
       this.dataRegionMaxBytes = bytes;
       return this;

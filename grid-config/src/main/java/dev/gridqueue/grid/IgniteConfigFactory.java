@@ -28,7 +28,8 @@ public final class IgniteConfigFactory {
     cfg.setIgniteInstanceName(options.instanceName());
     cfg.setClientMode(options.clientMode());
     cfg.setLocalHost(options.localHost());
-    cfg.setWorkDirectory(options.workDirectory().resolve(options.instanceName()).toAbsolutePath().toString());
+    cfg.setWorkDirectory(
+        options.workDirectory().resolve(options.instanceName()).toAbsolutePath().toString());
     cfg.setGridLogger(new Slf4jLogger());
     cfg.setMetricsLogFrequency(0);
     cfg.setPeerClassLoadingEnabled(false);

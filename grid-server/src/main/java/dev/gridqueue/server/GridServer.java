@@ -2,15 +2,12 @@ package dev.gridqueue.server;
 
 import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
-import dev.gridqueue.server.internal.gateway.QueueService;
-import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
 import dev.gridqueue.scheduler.Scheduler;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
+import dev.gridqueue.server.internal.gateway.QueueService;
+import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
 import dev.gridqueue.server.internal.gateway.SharedDataService;
 import dev.gridqueue.shareddata.SharedDataStore;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import dev.gridqueue.worker.WorkerRuntime;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -18,14 +15,17 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A grid node: an Ignite server node holding the grid's caches, the gRPC frontend clients talk
- * to, a share in hosting the scheduler singleton, and optionally a local worker. Start one for the
+ * A grid node: an Ignite server node holding the grid's caches, the gRPC frontend clients talk to,
+ * a share in hosting the scheduler singleton, and optionally a local worker. Start one for the
  * embedded default; start several with the same discovery addresses for a cluster.
  */
 public final class GridServer implements AutoCloseable {
@@ -36,7 +36,8 @@ public final class GridServer implements AutoCloseable {
   private final ExecutorService blockingCalls;
   private final Server grpc;
 
-  private GridServer(Ignite ignite, QueueService queue, ExecutorService blockingCalls, Server grpc) {
+  private GridServer(
+      Ignite ignite, QueueService queue, ExecutorService blockingCalls, Server grpc) {
     this.ignite = ignite;
     this.queue = queue;
     this.blockingCalls = blockingCalls;
@@ -47,8 +48,7 @@ public final class GridServer implements AutoCloseable {
     GridOptions.Builder grid = options.grid().toBuilder().clientMode(false);
     WorkerRuntime worker = options.localWorker().map(WorkerRuntime::create).orElse(null);
     if (worker != null) {
-      grid.userAttributes(worker.nodeAttributes())
-          .publicThreadPoolSize(worker.jobThreads());
+      grid.userAttributes(worker.nodeAttributes()).publicThreadPoolSize(worker.jobThreads());
     }
     Ignite ignite = GridNodes.start(grid.build());
     try {
@@ -57,10 +57,13 @@ public final class GridServer implements AutoCloseable {
       }
       Scheduler.deploy(ignite);
       // gRPC handlers run on network threads; calls that wait on the grid run here instead.
-      ExecutorService blockingCalls = Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
+      ExecutorService blockingCalls =
+          Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
       SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
-      QueueService queue = new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
-      SharedDataService cache = new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
+      QueueService queue =
+          new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
+      SharedDataService cache =
+          new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
       Server grpc = startGrpc(options, queue, cache);
       LOG.info(
           "grid node {} serving gRPC on port {}{}",
@@ -74,15 +77,19 @@ public final class GridServer implements AutoCloseable {
     }
   }
 
-  private static Server startGrpc(GridServerOptions options, QueueService queue, SharedDataService cache) {
+  private static Server startGrpc(
+      GridServerOptions options, QueueService queue, SharedDataService cache) {
     try {
-      return NettyServerBuilder.forAddress(new InetSocketAddress(options.grpcHost(), options.grpcPort()))
+      return NettyServerBuilder.forAddress(
+              new InetSocketAddress(options.grpcHost(), options.grpcPort()))
           .maxInboundMessageSize(options.maxMessageBytes())
           // Handlers never block (QueueService offloads what waits): no thread hop per message.
           .directExecutor()
           .addService(
               ServerInterceptors.intercept(
-                  queue, new SessionIdMetadata(), new dev.gridqueue.server.internal.polyglot.WorkerIdMetadata(),
+                  queue,
+                  new SessionIdMetadata(),
+                  new dev.gridqueue.server.internal.polyglot.WorkerIdMetadata(),
                   new dev.gridqueue.server.internal.gateway.PeerAddress()))
           .addService(cache)
           .build()
@@ -100,7 +107,6 @@ public final class GridServer implements AutoCloseable {
   public Ignite ignite() {
     return ignite;
   }
-
 
   @Override
   public void close() {

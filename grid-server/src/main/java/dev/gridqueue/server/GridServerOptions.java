@@ -11,7 +11,9 @@ import java.util.Optional;
 public final class GridServerOptions {
   /** The gRPC port clients use unless told otherwise (ALPCRUN.CH's). */
   public static final int DEFAULT_GRPC_PORT = 1337;
-  public static final java.time.Duration DEFAULT_DELIVERY_ACK_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  public static final java.time.Duration DEFAULT_DELIVERY_ACK_TIMEOUT =
+      java.time.Duration.ofSeconds(30);
 
   /** gRPC's largest message (see {@link ContractLimits#MAX_MESSAGE_BYTES}). */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = ContractLimits.MAX_MESSAGE_BYTES;
@@ -137,8 +139,11 @@ public final class GridServerOptions {
     public GridServerOptions build() {
       if (maxMessageBytes < sharedDataLimits.maxPayloadBytes()) {
         throw new IllegalArgumentException(
-            "maxMessageBytes (" + maxMessageBytes + ") must hold the largest shared-data payload ("
-                + sharedDataLimits.maxPayloadBytes() + ")");
+            "maxMessageBytes ("
+                + maxMessageBytes
+                + ") must hold the largest shared-data payload ("
+                + sharedDataLimits.maxPayloadBytes()
+                + ")");
       }
       return new GridServerOptions(this);
     }

@@ -14,7 +14,6 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -35,18 +34,23 @@ class AcknowledgedDeliveryIT {
     // given: ten results received on a stream, five of them acknowledged
     QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(grid.newChannel());
     Session session = newSession(queue);
-    RawStreamCall first = RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
+    RawStreamCall first =
+        RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
     for (int i = 0; i < 10; i++) {
       first.requests.onNext(task(session, "t" + i));
     }
     await("ten results").atMost(Duration.ofSeconds(30)).until(() -> first.resultCount() == 10);
-    assertThat(first.received).allSatisfy(b -> assertThat(b.getDeliveryId()).startsWith(session.getId() + "/"));
+    assertThat(first.received)
+        .allSatisfy(b -> assertThat(b.getDeliveryId()).startsWith(session.getId() + "/"));
     List<Batch> acked = first.received.subList(0, 5);
     first.ack(acked.stream().map(Batch::getDeliveryId).toList());
     Set<String> ackedKeys = acked.stream().map(Batch::getDeliveryId).collect(Collectors.toSet());
     await("acknowledged results leave the grid")
         .atMost(Duration.ofSeconds(10))
-        .until(() -> GridBatches.ofSession(grid, session.getId()).keySet().stream().noneMatch(ackedKeys::contains));
+        .until(
+            () ->
+                GridBatches.ofSession(grid, session.getId()).keySet().stream()
+                    .noneMatch(ackedKeys::contains));
     assertThat(GridBatches.ofSession(grid, session.getId()).values())
         .as("unacknowledged results stay")
         .hasSize(5)
@@ -54,10 +58,13 @@ class AcknowledgedDeliveryIT {
 
     // when: the stream breaks and the client re-attaches
     first.cancel();
-    RawStreamCall second = RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
+    RawStreamCall second =
+        RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
 
     // then: exactly the unacknowledged five arrive again
-    await("unacknowledged results again").atMost(Duration.ofSeconds(30)).until(() -> second.resultCount() >= 5);
+    await("unacknowledged results again")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> second.resultCount() >= 5);
     Set<String> expected = idsOf(first.received.subList(5, 10));
     assertThat(idsOf(second.received)).isEqualTo(expected);
     second.ack(second.received.stream().map(Batch::getDeliveryId).toList());

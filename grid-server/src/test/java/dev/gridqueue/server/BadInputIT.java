@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Malformed and misdirected requests get DESIGN.md section 5's status codes; the server keeps serving. */
+/**
+ * Malformed and misdirected requests get DESIGN.md section 5's status codes; the server keeps
+ * serving.
+ */
 class BadInputIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();
 
@@ -34,7 +37,10 @@ class BadInputIT {
 
   @Test
   void shouldRejectEmptyAppIdNamingTheField() {
-    assertThatThrownBy(() -> queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("")).build()))
+    assertThatThrownBy(
+            () ->
+                queue.createSession(
+                    Session.newBuilder().setApp(App.newBuilder().setId("")).build()))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> {
@@ -46,7 +52,9 @@ class BadInputIT {
   @Test
   void shouldRejectOutOfRangeAttributesNamingTheFieldAndLimit() {
     Session tooUrgent =
-        echoSession().toBuilder().setAttributes(SessionAttributes.newBuilder().setPriority(11)).build();
+        echoSession().toBuilder()
+            .setAttributes(SessionAttributes.newBuilder().setPriority(11))
+            .build();
     Session minAboveMax =
         echoSession().toBuilder()
             .setAttributes(SessionAttributes.newBuilder().setMinWorkers(5).setMaxWorkers(2))
@@ -117,8 +125,10 @@ class BadInputIT {
     assertThat(emptyId.awaitEnd(Duration.ofSeconds(10)))
         .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
         .satisfies(s -> assertThat(s.getDescription()).contains("batch.messages[1].id"));
-    assertThat(noSession.awaitEnd(Duration.ofSeconds(10)).getDescription()).contains("batch.session_id");
-    assertThat(noTasks.awaitEnd(Duration.ofSeconds(10)).getDescription()).contains("batch.messages");
+    assertThat(noSession.awaitEnd(Duration.ofSeconds(10)).getDescription())
+        .contains("batch.session_id");
+    assertThat(noTasks.awaitEnd(Duration.ofSeconds(10)).getDescription())
+        .contains("batch.messages");
     assertServerStillServes();
   }
 

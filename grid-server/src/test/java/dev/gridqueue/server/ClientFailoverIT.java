@@ -16,12 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Java client given two addresses of the grid: the connection its session uses is cut
- * mid-run (every socket closed at once, as when the node dies); the session re-attaches through
- * the other address by itself, sends again what had not ended, gets the results it had not
- * acknowledged again, and the caller sees every task exactly once. (Killing real grid nodes is
- * {@code ChaosCommandIT}'s: an Ignite node stopping inside the test JVM trips Ignite's own
- * assertions.)
+ * The Java client given two addresses of the grid: the connection its session uses is cut mid-run
+ * (every socket closed at once, as when the node dies); the session re-attaches through the other
+ * address by itself, sends again what had not ended, gets the results it had not acknowledged
+ * again, and the caller sees every task exactly once. (Killing real grid nodes is {@code
+ * ChaosCommandIT}'s: an Ignite node stopping inside the test JVM trips Ignite's own assertions.)
  */
 class ClientFailoverIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();
@@ -32,12 +31,15 @@ class ClientFailoverIT {
     TcpProxy doomed = grid.closeAfter(new TcpProxy(grid.server().grpcPort()));
     GridQueueClient client =
         new GridQueueClient(
-            List.of(grid.newChannel(doomed.port()), grid.newChannel(grid.server().grpcPort())), Duration.ofSeconds(60));
+            List.of(grid.newChannel(doomed.port()), grid.newChannel(grid.server().grpcPort())),
+            Duration.ofSeconds(60));
     int tasks = 2_000;
     try (TaskSession session =
-        client.openSession(SessionOptions.forApp("sleep").batchSize(10).maxInflightBatchesPerWorker(4).build())) {
+        client.openSession(
+            SessionOptions.forApp("sleep").batchSize(10).maxInflightBatchesPerWorker(4).build())) {
       for (int i = 0; i < tasks; i++) {
-        session.submit("t" + i, "2".getBytes(StandardCharsets.US_ASCII)); // 2 ms each, ~2 s on 2 slots
+        session.submit(
+            "t" + i, "2".getBytes(StandardCharsets.US_ASCII)); // 2 ms each, ~2 s on 2 slots
       }
       session.finishSending();
       List<TaskResult> results = new ArrayList<>(session.awaitResults(200, Duration.ofSeconds(60)));
@@ -53,9 +55,12 @@ class ClientFailoverIT {
       results.forEach(r -> byId.merge(r.taskId(), 1, Integer::sum));
       assertThat(byId).hasSize(tasks);
       assertThat(byId.values()).as("no task delivered twice to the caller").allMatch(n -> n == 1);
-      assertThat(results).allSatisfy(r -> assertThat(r.succeeded()).as("%s: %s", r.taskId(), r.error()).isTrue());
+      assertThat(results)
+          .allSatisfy(r -> assertThat(r.succeeded()).as("%s: %s", r.taskId(), r.error()).isTrue());
       assertThat(session.failovers()).as("the session re-attached").isEqualTo(1);
-      assertThat(session.duplicatesDropped()).as("tasks sent again ran again; their repeats were dropped").isPositive();
+      assertThat(session.duplicatesDropped())
+          .as("tasks sent again ran again; their repeats were dropped")
+          .isPositive();
     }
   }
 
@@ -66,11 +71,14 @@ class ClientFailoverIT {
     gone.cut();
     GridQueueClient client =
         new GridQueueClient(
-            List.of(grid.newChannel(gone.port()), grid.newChannel(grid.server().grpcPort())), Duration.ofSeconds(60));
+            List.of(grid.newChannel(gone.port()), grid.newChannel(grid.server().grpcPort())),
+            Duration.ofSeconds(60));
 
     // when: unary calls, shared data and a session's tasks
     try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
-      session.sharedData().set(1, "shared".getBytes(StandardCharsets.US_ASCII), Duration.ofMinutes(1));
+      session
+          .sharedData()
+          .set(1, "shared".getBytes(StandardCharsets.US_ASCII), Duration.ofMinutes(1));
       session.submit("t", "x".getBytes(StandardCharsets.US_ASCII));
       session.flush();
 
@@ -78,7 +86,9 @@ class ClientFailoverIT {
       assertThat(session.sharedData().get(1)).asString().isEqualTo("shared");
       assertThat(session.awaitResults(1, Duration.ofSeconds(30)).get(0).succeeded()).isTrue();
       assertThat(client.stats().getGridNodes()).isEqualTo(1);
-      assertThat(session.failovers()).as("the session's stream opened on the live address").isZero();
+      assertThat(session.failovers())
+          .as("the session's stream opened on the live address")
+          .isZero();
     }
   }
 }

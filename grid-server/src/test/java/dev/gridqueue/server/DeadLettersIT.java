@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * ClientStreamDeadLetters: dead-letter entries ({@code <batch key>#dead}, state DEAD) are sent
- * with a delivery id, leave the grid once acknowledged on the ClientStream, are sent again to the
- * next dead-letter stream if not, and the stream completes when the session closes. The grid has
- * no worker: entries are put by the test, as the executing side would.
+ * ClientStreamDeadLetters: dead-letter entries ({@code <batch key>#dead}, state DEAD) are sent with
+ * a delivery id, leave the grid once acknowledged on the ClientStream, are sent again to the next
+ * dead-letter stream if not, and the stream completes when the session closes. The grid has no
+ * worker: entries are put by the test, as the executing side would.
  */
 class DeadLettersIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid(0);
@@ -40,10 +40,14 @@ class DeadLettersIT {
     StatusRuntimeException unknown =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> queue.clientStreamDeadLetters(Session.newBuilder().setId("no-such-session").build()).hasNext());
+            () ->
+                queue
+                    .clientStreamDeadLetters(Session.newBuilder().setId("no-such-session").build())
+                    .hasNext());
     StatusRuntimeException empty =
         catchThrowableOfType(
-            StatusRuntimeException.class, () -> queue.clientStreamDeadLetters(Session.getDefaultInstance()).hasNext());
+            StatusRuntimeException.class,
+            () -> queue.clientStreamDeadLetters(Session.getDefaultInstance()).hasNext());
 
     assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(unknown.getStatus().getDescription()).contains("no-such-session");
@@ -60,11 +64,15 @@ class DeadLettersIT {
     DeadLetterCall letters = new DeadLetterCall(QueueGrpc.newStub(grid.newChannel()), session);
 
     // when: another arrives while it is open
-    await("waiting dead letters").atMost(Duration.ofSeconds(20)).until(() -> letters.received.size() == 1);
+    await("waiting dead letters")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> letters.received.size() == 1);
     String arriving = putDeadLetters(session, "b2", "t3");
 
     // then
-    await("new dead letters").atMost(Duration.ofSeconds(20)).until(() -> letters.received.size() == 2);
+    await("new dead letters")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> letters.received.size() == 2);
     Batch first = letters.received.get(0);
     assertThat(first.getDead()).isTrue();
     assertThat(first.getDeliveryId()).isEqualTo(waiting);
@@ -74,7 +82,8 @@ class DeadLettersIT {
     assertThat(letters.received.get(1).getDeliveryId()).isEqualTo(arriving);
 
     // when: the client acknowledges both on its ClientStream (an acknowledgement-only batch)
-    RawStreamCall stream = RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
+    RawStreamCall stream =
+        RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
     stream.ack(List.of(waiting, arriving));
 
     // then: they leave the grid, and the ClientStream was not failed by a batch without tasks
@@ -104,7 +113,9 @@ class DeadLettersIT {
     // then
     await("sent again").atMost(Duration.ofSeconds(20)).until(() -> second.received.size() == 1);
     assertThat(second.received.get(0).getDeliveryId()).isEqualTo(key);
-    assertThat(GridBatches.cache(grid).get(key)).as("still waiting for its acknowledgement").isNotNull();
+    assertThat(GridBatches.cache(grid).get(key))
+        .as("still waiting for its acknowledgement")
+        .isNotNull();
     second.cancel();
     queue.closeSession(session);
   }
@@ -122,7 +133,8 @@ class DeadLettersIT {
     queue.closeSession(session);
 
     // then
-    assertThat(letters.end.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(letters.end.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode())
+        .isEqualTo(Status.Code.OK);
   }
 
   @Test
@@ -134,30 +146,47 @@ class DeadLettersIT {
     call.requests.onNext(
         Batch.newBuilder()
             .setSessionId(session.getId())
-            .addMessages(Message.newBuilder().setId("doomed").setPayload(ByteString.copyFromUtf8("x")))
+            .addMessages(
+                Message.newBuilder().setId("doomed").setPayload(ByteString.copyFromUtf8("x")))
             .build());
     call.requests.onCompleted();
-    await("accepted").atMost(Duration.ofSeconds(10)).until(() -> GridBatches.ofSession(grid, session.getId()).size() == 1);
-    Map.Entry<String, StoredBatch> queued = GridBatches.ofSession(grid, session.getId()).entrySet().iterator().next();
+    await("accepted")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> GridBatches.ofSession(grid, session.getId()).size() == 1);
+    Map.Entry<String, StoredBatch> queued =
+        GridBatches.ofSession(grid, session.getId()).entrySet().iterator().next();
 
     // when: its only task ends as a dead letter, so the done batch carries no result
     GridBatches.writeAsAWorker(grid, queued.getKey() + "#dead", deadEntry(session, "doomed"));
-    GridBatches.writeAsAWorker(grid,
-        queued.getKey(), queued.getValue().done(1, Batch.newBuilder().setSessionId(session.getId()).build().toByteArray(), System.currentTimeMillis()));
+    GridBatches.writeAsAWorker(
+        grid,
+        queued.getKey(),
+        queued
+            .getValue()
+            .done(
+                1,
+                Batch.newBuilder().setSessionId(session.getId()).build().toByteArray(),
+                System.currentTimeMillis()));
 
     // then: the stream completes without sending a result batch; the dead letter waits
     assertThat(call.awaitEnd(Duration.ofSeconds(20)).getCode()).isEqualTo(Status.Code.OK);
     assertThat(call.received).isEmpty();
     await("empty done batch removed")
         .atMost(Duration.ofSeconds(10))
-        .until(() -> GridBatches.ofSession(grid, session.getId()).keySet().equals(java.util.Set.of(queued.getKey() + "#dead")));
+        .until(
+            () ->
+                GridBatches.ofSession(grid, session.getId())
+                    .keySet()
+                    .equals(java.util.Set.of(queued.getKey() + "#dead")));
     queue.closeSession(session);
   }
 
   @Test
-  void shouldHandDeadLettersToTheJavaClientAcknowledgeThemAndResubmitUnderANewId() throws Exception {
+  void shouldHandDeadLettersToTheJavaClientAcknowledgeThemAndResubmitUnderANewId()
+      throws Exception {
     // given: a task whose batch ends with its only task dead-lettered
-    dev.gridqueue.client.GridQueueClient client = new dev.gridqueue.client.GridQueueClient(grid.newChannel());
+    dev.gridqueue.client.GridQueueClient client =
+        new dev.gridqueue.client.GridQueueClient(grid.newChannel());
     try (dev.gridqueue.client.TaskSession session =
         client.openSession(dev.gridqueue.client.SessionOptions.forApp("echo").build())) {
       session.submit("doomed", "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -165,7 +194,8 @@ class DeadLettersIT {
       String batchKey = dieAsTheExecutingSideWould(session.session(), "doomed");
 
       // when
-      dev.gridqueue.client.TaskResult letter = session.awaitResults(1, Duration.ofSeconds(20)).get(0);
+      dev.gridqueue.client.TaskResult letter =
+          session.awaitResults(1, Duration.ofSeconds(20)).get(0);
 
       // then: a dead letter, acknowledged by the client, so it leaves the grid
       assertThat(letter.taskId()).isEqualTo("doomed");
@@ -178,15 +208,19 @@ class DeadLettersIT {
           .until(() -> GridBatches.ofSession(grid, session.id()).isEmpty());
 
       // when: the caller runs it again
-      String again = session.resubmit(letter, "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String again =
+          session.resubmit(letter, "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       session.flush();
 
       // then
       assertThat(again).isEqualTo("doomed~r1");
       await("resubmitted task queued")
           .atMost(Duration.ofSeconds(10))
-          .until(() -> GridBatches.ofSession(grid, session.id()).values().stream()
-              .anyMatch(b -> b.state() == BatchState.QUEUED && tasksOf(b).contains("doomed~r1")));
+          .until(
+              () ->
+                  GridBatches.ofSession(grid, session.id()).values().stream()
+                      .anyMatch(
+                          b -> b.state() == BatchState.QUEUED && tasksOf(b).contains("doomed~r1")));
       assertThat(batchKey).isNotEmpty();
     }
   }
@@ -194,7 +228,8 @@ class DeadLettersIT {
   @Test
   void shouldEndTheJavaClientsSessionWhenTheLastTaskEndsAsADeadLetter() throws Exception {
     // given
-    dev.gridqueue.client.GridQueueClient client = new dev.gridqueue.client.GridQueueClient(grid.newChannel());
+    dev.gridqueue.client.GridQueueClient client =
+        new dev.gridqueue.client.GridQueueClient(grid.newChannel());
     try (dev.gridqueue.client.TaskSession session =
         client.openSession(dev.gridqueue.client.SessionOptions.forApp("echo").build())) {
       session.submit("doomed", "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -216,16 +251,26 @@ class DeadLettersIT {
     await("accepted")
         .atMost(Duration.ofSeconds(10))
         .until(() -> GridBatches.ofSession(grid, session.getId()).size() == 1);
-    Map.Entry<String, StoredBatch> queued = GridBatches.ofSession(grid, session.getId()).entrySet().iterator().next();
+    Map.Entry<String, StoredBatch> queued =
+        GridBatches.ofSession(grid, session.getId()).entrySet().iterator().next();
     GridBatches.writeAsAWorker(grid, queued.getKey() + "#dead", deadEntry(session, taskId));
-    GridBatches.writeAsAWorker(grid,
-        queued.getKey(), queued.getValue().done(1, Batch.newBuilder().setSessionId(session.getId()).build().toByteArray(), System.currentTimeMillis()));
+    GridBatches.writeAsAWorker(
+        grid,
+        queued.getKey(),
+        queued
+            .getValue()
+            .done(
+                1,
+                Batch.newBuilder().setSessionId(session.getId()).build().toByteArray(),
+                System.currentTimeMillis()));
     return queued.getKey();
   }
 
   private static List<String> tasksOf(StoredBatch batch) {
     try {
-      return Batch.parseFrom(batch.payload()).getMessagesList().stream().map(Message::getId).toList();
+      return Batch.parseFrom(batch.payload()).getMessagesList().stream()
+          .map(Message::getId)
+          .toList();
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }
@@ -246,7 +291,11 @@ class DeadLettersIT {
     Batch.Builder letters = Batch.newBuilder().setSessionId(session.getId()).setDead(true);
     for (String id : taskIds) {
       letters.addMessages(
-          Message.newBuilder().setId(id).setRelatedId(id).setError("handler failed: " + id).setAttempts(1));
+          Message.newBuilder()
+              .setId(id)
+              .setRelatedId(id)
+              .setError("handler failed: " + id)
+              .setAttempts(1));
     }
     return StoredBatch.queued(session.getId(), 0, 0, new byte[0])
         .deadLetters(1, letters.build().toByteArray(), taskIds.length, System.currentTimeMillis());

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real embedded grid for a test class: one grid server with a local worker on private loopback
  * ports, its work directory under target/, and gRPC channels to it. Register with
- * {@code @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();}; everything it
- * started is stopped after the class.
+ * {@code @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();}; everything it started
+ * is stopped after the class.
  */
 public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private final int localWorkerSlots;
@@ -56,7 +56,8 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     GridServerOptions.Builder options =
         GridServerOptions.newBuilder()
             .grid(
-                ports.options(name + "-server")
+                ports
+                    .options(name + "-server")
                     .workDirectory(workDir())
                     .failureDetectionTimeout(failureDetection)
                     .build())
@@ -64,7 +65,8 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
             .grpcPort(0)
             .deliveryAckTimeout(deliveryAckTimeout);
     if (localWorkerSlots > 0) {
-      options.localWorker(WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());
+      options.localWorker(
+          WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());
     }
     server = GridServer.start(options.build());
   }
@@ -83,9 +85,13 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  /** A new plaintext channel to a local port (a proxy in front of the server), closed after the class. */
+  /**
+   * A new plaintext channel to a local port (a proxy in front of the server), closed after the
+   * class.
+   */
   public ManagedChannel newChannel(int port) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build();
     channels.add(channel);
     return channel;
   }

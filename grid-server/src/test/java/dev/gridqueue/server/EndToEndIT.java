@@ -2,25 +2,25 @@ package dev.gridqueue.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
-import com.google.protobuf.ByteString;
+import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.proto.v1.App;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
 import io.grpc.Status;
-import dev.gridqueue.grid.store.BatchState;
-import java.util.HashSet;
-import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,7 +32,8 @@ class EndToEndIT {
     // given
     GridQueueClient client = new GridQueueClient(grid.newChannel());
     int tasks = 10_000;
-    try (TaskSession session = client.openSession(SessionOptions.forApp("echo").batchSize(100).build())) {
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp("echo").batchSize(100).build())) {
       // when
       for (int i = 0; i < tasks; i++) {
         session.submit("task-" + i, ("payload-" + i).getBytes(StandardCharsets.UTF_8));
@@ -52,15 +53,19 @@ class EndToEndIT {
       for (int i = 0; i < tasks; i++) {
         assertThat(byId.get("task-" + i)).isEqualTo("payload-" + i);
       }
-      assertThat(session.poll(Duration.ofSeconds(2))).as("stream ends after the last result").isNull();
+      assertThat(session.poll(Duration.ofSeconds(2)))
+          .as("stream ends after the last result")
+          .isNull();
     }
   }
 
   @Test
-  void shouldAnswerEachClientBatchWithItsOwnResultBatchWhenSmallBatchesAreCoalesced() throws Exception {
+  void shouldAnswerEachClientBatchWithItsOwnResultBatchWhenSmallBatchesAreCoalesced()
+      throws Exception {
     // given: many single-task batches in a burst, so the frontend coalesces them in the grid
     QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(grid.newChannel());
-    Session session = queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("echo")).build());
+    Session session =
+        queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("echo")).build());
     RawStreamCall call = new RawStreamCall(QueueGrpc.newStub(grid.newChannel()));
     int batches = 2000;
 
@@ -71,7 +76,8 @@ class EndToEndIT {
               .setId("b" + i)
               .setSessionId(session.getId())
               .setPriority(i % 3 == 0 ? 1 : 0)
-              .addMessages(Message.newBuilder().setId("t" + i).setPayload(ByteString.copyFromUtf8("p" + i)))
+              .addMessages(
+                  Message.newBuilder().setId("t" + i).setPayload(ByteString.copyFromUtf8("p" + i)))
               .build());
     }
     call.requests.onCompleted();
@@ -91,12 +97,15 @@ class EndToEndIT {
   }
 
   @Test
-  void shouldHoldResultsInTheGridWhileTheClientReadsNothingAndDeliverThemAllLater() throws Exception {
+  void shouldHoldResultsInTheGridWhileTheClientReadsNothingAndDeliverThemAllLater()
+      throws Exception {
     // given: a client that asks for no results at first
     QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(grid.newChannel());
-    Session session = queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("echo")).build());
+    Session session =
+        queue.createSession(Session.newBuilder().setApp(App.newBuilder().setId("echo")).build());
     List<Batch> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.CompletableFuture<Void> completed = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Void> completed =
+        new java.util.concurrent.CompletableFuture<>();
     java.util.concurrent.atomic.AtomicReference<io.grpc.stub.ClientCallStreamObserver<Batch>> call =
         new java.util.concurrent.atomic.AtomicReference<>();
     io.grpc.stub.StreamObserver<Batch> requests =
@@ -131,7 +140,8 @@ class EndToEndIT {
     for (int i = 0; i < batches; i++) {
       Batch.Builder b = Batch.newBuilder().setId("b" + i).setSessionId(session.getId());
       for (int t = 0; t < 100; t++) {
-        b.addMessages(Message.newBuilder().setId(i + "-" + t).setPayload(ByteString.copyFrom(kilobyte)));
+        b.addMessages(
+            Message.newBuilder().setId(i + "-" + t).setPayload(ByteString.copyFrom(kilobyte)));
       }
       requests.onNext(b.build());
     }
@@ -140,8 +150,10 @@ class EndToEndIT {
     // window holds at most a few batches)
     org.awaitility.Awaitility.await("results held in the grid")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> tasksInGrid(session.getId(), BatchState.QUEUED) == 0
-            && tasksInGrid(session.getId(), BatchState.DONE) >= batches * 100 - 5_000);
+        .until(
+            () ->
+                tasksInGrid(session.getId(), BatchState.QUEUED) == 0
+                    && tasksInGrid(session.getId(), BatchState.DONE) >= batches * 100 - 5_000);
     assertThat(received).isEmpty();
 
     // when: the client reads
@@ -153,30 +165,53 @@ class EndToEndIT {
     } catch (java.util.concurrent.TimeoutException e) {
       // seen to time out in some full runs (not reproduced alone): say what is left
       int n = received.stream().mapToInt(Batch::getMessagesCount).sum();
-      System.out.println("DEBUG stuck: received batches=" + received.size() + " tasks=" + n
-          + " done in grid=" + tasksInGrid(session.getId(), BatchState.DONE) + " queued=" + tasksInGrid(session.getId(), BatchState.QUEUED)
-          + " ready=" + call.get().isReady());
+      System.out.println(
+          "DEBUG stuck: received batches="
+              + received.size()
+              + " tasks="
+              + n
+              + " done in grid="
+              + tasksInGrid(session.getId(), BatchState.DONE)
+              + " queued="
+              + tasksInGrid(session.getId(), BatchState.QUEUED)
+              + " ready="
+              + call.get().isReady());
       Set<String> got = new HashSet<>();
       received.forEach(b -> b.getMessagesList().forEach(m -> got.add(m.getId())));
       int missing = 0;
       for (int i = 0; i < batches && missing < 20; i++) {
         for (int t = 0; t < 100; t++) {
-          if (!got.contains(i + "-" + t)) { System.out.println("DEBUG missing " + i + "-" + t); missing++; break; }
+          if (!got.contains(i + "-" + t)) {
+            System.out.println("DEBUG missing " + i + "-" + t);
+            missing++;
+            break;
+          }
         }
       }
       org.apache.ignite.IgniteCache<String, dev.gridqueue.grid.store.StoredBatch> cache =
           grid.server().ignite().cache(dev.gridqueue.grid.CacheNames.BATCHES);
-      try (var cursor = cache.query(new org.apache.ignite.cache.query.ScanQuery<String, dev.gridqueue.grid.store.StoredBatch>())) {
+      try (var cursor =
+          cache.query(
+              new org.apache.ignite.cache.query.ScanQuery<
+                  String, dev.gridqueue.grid.store.StoredBatch>())) {
         for (var en : cursor) {
-          if (en.getValue().sessionId().equals(session.getId()) && en.getValue().state() != BatchState.DONE) {
-            System.out.println("DEBUG entry " + en.getKey() + " " + en.getValue().state() + " tasks=" + en.getValue().taskCount());
+          if (en.getValue().sessionId().equals(session.getId())
+              && en.getValue().state() != BatchState.DONE) {
+            System.out.println(
+                "DEBUG entry "
+                    + en.getKey()
+                    + " "
+                    + en.getValue().state()
+                    + " tasks="
+                    + en.getValue().taskCount());
           }
         }
       }
       throw e;
     }
     Set<String> ids = new HashSet<>();
-    received.forEach(b -> b.getMessagesList().forEach(m -> assertThat(ids.add(m.getId())).isTrue()));
+    received.forEach(
+        b -> b.getMessagesList().forEach(m -> assertThat(ids.add(m.getId())).isTrue()));
     assertThat(ids).hasSize(batches * 100);
     queue.closeSession(session);
   }
@@ -185,7 +220,10 @@ class EndToEndIT {
     org.apache.ignite.IgniteCache<String, dev.gridqueue.grid.store.StoredBatch> cache =
         grid.server().ignite().cache(dev.gridqueue.grid.CacheNames.BATCHES);
     long done = 0;
-    try (var cursor = cache.query(new org.apache.ignite.cache.query.ScanQuery<String, dev.gridqueue.grid.store.StoredBatch>())) {
+    try (var cursor =
+        cache.query(
+            new org.apache.ignite.cache.query.ScanQuery<
+                String, dev.gridqueue.grid.store.StoredBatch>())) {
       for (var e : cursor) {
         if (e.getValue().sessionId().equals(sessionId) && e.getValue().state() == state) {
           done += e.getValue().taskCount();
@@ -199,7 +237,8 @@ class EndToEndIT {
   void shouldKeepTwoSessionsOfDifferentAppsApart() throws Exception {
     // given
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    try (TaskSession echo = client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
+    try (TaskSession echo =
+            client.openSession(SessionOptions.forApp("echo").batchSize(10).build());
         TaskSession pi = client.openSession(SessionOptions.forApp("pi").batchSize(10).build())) {
       // when
       for (int i = 0; i < 200; i++) {
@@ -213,10 +252,15 @@ class EndToEndIT {
 
       // then
       assertThat(echoResults).allSatisfy(r -> assertThat(r.taskId()).startsWith("echo-"));
-      assertThat(echoResults).allSatisfy(r -> assertThat(r.payload()).asString().isEqualTo("e" + r.taskId().substring(5)));
+      assertThat(echoResults)
+          .allSatisfy(
+              r -> assertThat(r.payload()).asString().isEqualTo("e" + r.taskId().substring(5)));
       assertThat(piResults).allSatisfy(r -> assertThat(r.taskId()).startsWith("pi-"));
       assertThat(piResults)
-          .allSatisfy(r -> assertThat(Long.parseLong(new String(r.payload(), StandardCharsets.US_ASCII))).isBetween(600L, 900L));
+          .allSatisfy(
+              r ->
+                  assertThat(Long.parseLong(new String(r.payload(), StandardCharsets.US_ASCII)))
+                      .isBetween(600L, 900L));
       assertThat(echo.poll(Duration.ofMillis(300))).isNull();
       assertThat(pi.poll(Duration.ofMillis(300))).isNull();
     }

@@ -17,8 +17,8 @@ final class GridBatches {
   }
 
   /**
-   * Writes a done batch or dead-letter entry as the executing side does: stored, then announced
-   * to the node serving the session.
+   * Writes a done batch or dead-letter entry as the executing side does: stored, then announced to
+   * the node serving the session.
    */
   static void writeAsAWorker(EmbeddedGrid grid, String key, StoredBatch batch) {
     cache(grid).put(key, batch);

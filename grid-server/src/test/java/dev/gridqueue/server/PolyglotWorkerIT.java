@@ -16,24 +16,32 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A worker that speaks only the gRPC worker protocol serves sessions, scheduled like any worker. */
+/**
+ * A worker that speaks only the gRPC worker protocol serves sessions, scheduled like any worker.
+ */
 class PolyglotWorkerIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid(0);
 
   @Test
   void shouldServeASessionWithAWorkerWrittenAgainstTheProtoAlone() throws Exception {
     // given
-    ProtoOnlyWorker worker = grid.closeAfter(new ProtoOnlyWorker(grid.newChannel(), List.of("node")));
+    ProtoOnlyWorker worker =
+        grid.closeAfter(new ProtoOnlyWorker(grid.newChannel(), List.of("node")));
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    await().atMost(Duration.ofSeconds(10)).until(() -> polyglot(client).stream().anyMatch(w -> w.getTagsList().contains("node")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> polyglot(client).stream().anyMatch(w -> w.getTagsList().contains("node")));
     assertThat(worker.workerId()).startsWith("grpc-");
-    assertThat(polyglot(client)).filteredOn(w -> w.getTagsList().contains("node"))
-        .singleElement().satisfies(w -> assertThat(w.getWorkerId()).isEqualTo(worker.workerId()));
+    assertThat(polyglot(client))
+        .filteredOn(w -> w.getTagsList().contains("node"))
+        .singleElement()
+        .satisfies(w -> assertThat(w.getWorkerId()).isEqualTo(worker.workerId()));
 
     // when
     List<TaskResult> results;
     try (TaskSession session =
-        client.openSession(SessionOptions.forApp("upper").tags(List.of("node")).batchSize(50).build())) {
+        client.openSession(
+            SessionOptions.forApp("upper").tags(List.of("node")).batchSize(50).build())) {
       for (int i = 0; i < 2_000; i++) {
         session.submit("t" + i, ("task " + i).getBytes(StandardCharsets.UTF_8));
       }
@@ -45,14 +53,18 @@ class PolyglotWorkerIT {
     Set<String> ids = new HashSet<>();
     for (TaskResult r : results) {
       assertThat(ids.add(r.taskId())).isTrue();
-      assertThat(new String(r.payload(), StandardCharsets.UTF_8)).isEqualTo("TASK " + r.taskId().substring(1));
+      assertThat(new String(r.payload(), StandardCharsets.UTF_8))
+          .isEqualTo("TASK " + r.taskId().substring(1));
     }
     assertThat(ids).hasSize(2_000);
     assertThat(worker.tasksRun.get()).isEqualTo(2_000);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(worker.instructions).first().asString().startsWith("BIND"));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(worker.instructions).last().asString().startsWith("UNBIND"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(worker.instructions).first().asString().startsWith("BIND"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(worker.instructions).last().asString().startsWith("UNBIND"));
   }
 
   @Test
@@ -61,18 +73,24 @@ class PolyglotWorkerIT {
     ProtoOnlyWorker dying = new ProtoOnlyWorker(grid.newChannel(), List.of("crash"));
     dying.stalled = true;
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    await().atMost(Duration.ofSeconds(10)).until(() -> polyglot(client).stream().anyMatch(w -> w.getTagsList().contains("crash")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> polyglot(client).stream().anyMatch(w -> w.getTagsList().contains("crash")));
     try (TaskSession session =
-        client.openSession(SessionOptions.forApp("upper").tags(List.of("crash")).batchSize(10).build())) {
+        client.openSession(
+            SessionOptions.forApp("upper").tags(List.of("crash")).batchSize(10).build())) {
       for (int i = 0; i < 100; i++) {
         session.submit("t" + i, ("x" + i).getBytes(StandardCharsets.UTF_8));
       }
       session.finishSending();
-      await().atMost(Duration.ofSeconds(10)).until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() > 0);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() > 0);
 
       // when
       dying.crash();
-      ProtoOnlyWorker healthy = grid.closeAfter(new ProtoOnlyWorker(grid.newChannel(), List.of("crash")));
+      ProtoOnlyWorker healthy =
+          grid.closeAfter(new ProtoOnlyWorker(grid.newChannel(), List.of("crash")));
 
       // then: every task completes once, on the healthy worker
       List<TaskResult> results = session.awaitResults(100, Duration.ofSeconds(30));
@@ -82,6 +100,8 @@ class PolyglotWorkerIT {
   }
 
   private static List<WorkerStats> polyglot(GridQueueClient client) {
-    return client.stats().getWorkersList().stream().filter(w -> w.getKind().equals("grpc")).toList();
+    return client.stats().getWorkersList().stream()
+        .filter(w -> w.getKind().equals("grpc"))
+        .toList();
   }
 }

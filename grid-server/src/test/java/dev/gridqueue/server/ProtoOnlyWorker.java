@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * "upper" (upper-cases UTF-8 payloads).
  */
 final class ProtoOnlyWorker implements AutoCloseable {
-  private static final Metadata.Key<String> WORKER_ID = Metadata.Key.of("workerid", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> SESSION_ID = Metadata.Key.of("sessionid", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> WORKER_ID =
+      Metadata.Key.of("workerid", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> SESSION_ID =
+      Metadata.Key.of("sessionid", Metadata.ASCII_STRING_MARSHALLER);
 
   private final Channel channel;
   private final AtomicReference<Metadata> headers = new AtomicReference<>();
@@ -36,6 +38,7 @@ final class ProtoOnlyWorker implements AutoCloseable {
   final AtomicInteger tasksRun = new AtomicInteger();
   private final StreamObserver<WorkerState> updates;
   private volatile String workerId;
+
   /** While set, batches are received but not answered (a hung or dying worker). */
   volatile boolean stalled;
 
@@ -43,29 +46,35 @@ final class ProtoOnlyWorker implements AutoCloseable {
     this.channel = channel;
     Metadata trailers = new Metadata();
     Channel capturing =
-        ClientInterceptors.intercept(channel, MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>(trailers)));
-    updates = QueueGrpc.newStub(capturing).workerUpdate(new StreamObserver<>() {
-      @Override
-      public void onNext(Instruction instruction) {
-        instructions.add(instruction.getType() + " " + instruction.getSessionId());
-        if (instruction.getType() == Instruction.Type.BIND) {
-          openSession(instruction.getSessionId());
-        }
-      }
+        ClientInterceptors.intercept(
+            channel,
+            MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>(trailers)));
+    updates =
+        QueueGrpc.newStub(capturing)
+            .workerUpdate(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(Instruction instruction) {
+                    instructions.add(instruction.getType() + " " + instruction.getSessionId());
+                    if (instruction.getType() == Instruction.Type.BIND) {
+                      openSession(instruction.getSessionId());
+                    }
+                  }
 
-      @Override
-      public void onError(Throwable t) {}
+                  @Override
+                  public void onError(Throwable t) {}
 
-      @Override
-      public void onCompleted() {}
-    });
-    updates.onNext(WorkerState.newBuilder()
-        .setStatus(WorkerState.Status.IDLE)
-        .addAppIds("upper")
-        .addAllTags(tags)
-        .setSlots(1)
-        .setResources(Resources.newBuilder().setCores(1).setMemoryMb(512))
-        .build());
+                  @Override
+                  public void onCompleted() {}
+                });
+    updates.onNext(
+        WorkerState.newBuilder()
+            .setStatus(WorkerState.Status.IDLE)
+            .addAppIds("upper")
+            .addAllTags(tags)
+            .setSlots(1)
+            .setResources(Resources.newBuilder().setCores(1).setMemoryMb(512))
+            .build());
   }
 
   /** The id from the {@code workerid} response header, once it arrived. */
@@ -81,44 +90,47 @@ final class ProtoOnlyWorker implements AutoCloseable {
     Metadata md = new Metadata();
     md.put(SESSION_ID, sessionId);
     md.put(WORKER_ID, workerId());
-    QueueGrpc.QueueStub stub = QueueGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    QueueGrpc.QueueStub stub =
+        QueueGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
     AtomicReference<StreamObserver<Batch>> results = new AtomicReference<>();
-    results.set(stub.workerStream(new StreamObserver<>() {
-      @Override
-      public void onNext(Batch tasks) {
-        if (stalled) {
-          return;
-        }
-        Batch.Builder out = Batch.newBuilder().setId(tasks.getId()).setSessionId(sessionId);
-        for (Message task : tasks.getMessagesList()) {
-          String text = task.getPayload().toStringUtf8();
-          Message.Builder r = Message.newBuilder().setId(task.getId());
-          if (text.startsWith("fail")) {
-            r.setError("refused: " + text);
-          } else {
-            r.setPayload(ByteString.copyFrom(text.toUpperCase(), StandardCharsets.UTF_8));
-          }
-          out.addMessages(r);
-          tasksRun.incrementAndGet();
-        }
-        synchronized (results) {
-          results.get().onNext(out.build());
-        }
-      }
+    results.set(
+        stub.workerStream(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(Batch tasks) {
+                if (stalled) {
+                  return;
+                }
+                Batch.Builder out = Batch.newBuilder().setId(tasks.getId()).setSessionId(sessionId);
+                for (Message task : tasks.getMessagesList()) {
+                  String text = task.getPayload().toStringUtf8();
+                  Message.Builder r = Message.newBuilder().setId(task.getId());
+                  if (text.startsWith("fail")) {
+                    r.setError("refused: " + text);
+                  } else {
+                    r.setPayload(ByteString.copyFrom(text.toUpperCase(), StandardCharsets.UTF_8));
+                  }
+                  out.addMessages(r);
+                  tasksRun.incrementAndGet();
+                }
+                synchronized (results) {
+                  results.get().onNext(out.build());
+                }
+              }
 
-      @Override
-      public void onError(Throwable t) {
-        sessionStreams.remove(sessionId);
-      }
+              @Override
+              public void onError(Throwable t) {
+                sessionStreams.remove(sessionId);
+              }
 
-      @Override
-      public void onCompleted() {
-        sessionStreams.remove(sessionId);
-        synchronized (results) {
-          results.get().onCompleted();
-        }
-      }
-    }));
+              @Override
+              public void onCompleted() {
+                sessionStreams.remove(sessionId);
+                synchronized (results) {
+                  results.get().onCompleted();
+                }
+              }
+            }));
     sessionStreams.put(sessionId, results.get());
   }
 

@@ -26,7 +26,8 @@ final class RawStreamCall implements StreamObserver<Batch> {
   static RawStreamCall withSessionHeader(QueueGrpc.QueueStub stub, String sessionId) {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("sessionid", Metadata.ASCII_STRING_MARSHALLER), sessionId);
-    return new RawStreamCall(stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
+    return new RawStreamCall(
+        stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
   }
 
   Status awaitEnd(Duration timeout) throws Exception {
@@ -40,7 +41,8 @@ final class RawStreamCall implements StreamObserver<Batch> {
 
   /** Cancels the call, as a crashing client's transport would end it. */
   void cancel() {
-    ((io.grpc.stub.ClientCallStreamObserver<Batch>) requests).cancel("test cancels the stream", null);
+    ((io.grpc.stub.ClientCallStreamObserver<Batch>) requests)
+        .cancel("test cancels the stream", null);
   }
 
   int resultCount() {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The grid census finds what lost notices left behind: a queued batch no grid node announced to
- * the scheduler (as when the accepting node dies right after storing it) runs, and a result whose
+ * The grid census finds what lost notices left behind: a queued batch no grid node announced to the
+ * scheduler (as when the accepting node dies right after storing it) runs, and a result whose
  * notice never reached the session's stream is delivered. Both are written straight into the
  * batches cache, past the notices, as such a loss leaves them.
  */
@@ -29,20 +29,29 @@ class ReconciliationIT {
     // given: a session whose client stream is attached
     QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(grid.newChannel());
     Session session = newSession(queue);
-    RawStreamCall call = RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
-    long reconciledBefore = queue.getStats(StatsRequest.getDefaultInstance()).getBatchesReconciled();
+    RawStreamCall call =
+        RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
+    long reconciledBefore =
+        queue.getStats(StatsRequest.getDefaultInstance()).getBatchesReconciled();
 
     // when: a batch is stored and its notice to the scheduler lost
-    Batch tasks = Batch.newBuilder().setId("lost").setSessionId(session.getId())
-        .addMessages(Message.newBuilder().setId("t1").setPayload(ByteString.copyFromUtf8("found")))
-        .build();
+    Batch tasks =
+        Batch.newBuilder()
+            .setId("lost")
+            .setSessionId(session.getId())
+            .addMessages(
+                Message.newBuilder().setId("t1").setPayload(ByteString.copyFromUtf8("found")))
+            .build();
     long acceptedLongAgo = StoredBatch.sequence(System.currentTimeMillis() - 60_000, 1);
-    GridBatches.cache(grid).put(
-        session.getId() + "/lost-1",
-        StoredBatch.queued(session.getId(), acceptedLongAgo, 5, tasks.toByteArray(), null, 1));
+    GridBatches.cache(grid)
+        .put(
+            session.getId() + "/lost-1",
+            StoredBatch.queued(session.getId(), acceptedLongAgo, 5, tasks.toByteArray(), null, 1));
 
     // then: the census finds it, it runs, and its result reaches the stream
-    await("the lost batch's result").atMost(Duration.ofSeconds(30)).until(() -> call.resultCount() == 1);
+    await("the lost batch's result")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> call.resultCount() == 1);
     assertThat(call.received.get(0).getMessages(0).getPayload().toStringUtf8()).isEqualTo("found");
     assertThat(queue.getStats(StatsRequest.getDefaultInstance()).getBatchesReconciled())
         .isEqualTo(reconciledBefore + 1);
@@ -54,22 +63,38 @@ class ReconciliationIT {
     // given: a session whose client stream is attached
     QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(grid.newChannel());
     Session session = newSession(queue);
-    RawStreamCall call = RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
-    await("stream attached").atMost(Duration.ofSeconds(10))
-        .until(() -> grid.server().ignite().cache(dev.gridqueue.grid.CacheNames.STREAM_ATTACHMENTS)
-            .containsKey(session.getId()));
+    RawStreamCall call =
+        RawStreamCall.withSessionHeader(QueueGrpc.newStub(grid.newChannel()), session.getId());
+    await("stream attached")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                grid.server()
+                    .ignite()
+                    .cache(dev.gridqueue.grid.CacheNames.STREAM_ATTACHMENTS)
+                    .containsKey(session.getId()));
 
     // when: a result is written and its notice lost
-    Batch results = Batch.newBuilder().setId("b").setSessionId(session.getId())
-        .addMessages(Message.newBuilder().setId("t1").setRelatedId("t1").setPayload(ByteString.copyFromUtf8("late")))
-        .build();
-    GridBatches.cache(grid).put(
-        session.getId() + "/undelivered-1",
-        StoredBatch.queued(session.getId(), 1, 5, new byte[0])
-            .done(1, results.toByteArray(), System.currentTimeMillis() - 60_000));
+    Batch results =
+        Batch.newBuilder()
+            .setId("b")
+            .setSessionId(session.getId())
+            .addMessages(
+                Message.newBuilder()
+                    .setId("t1")
+                    .setRelatedId("t1")
+                    .setPayload(ByteString.copyFromUtf8("late")))
+            .build();
+    GridBatches.cache(grid)
+        .put(
+            session.getId() + "/undelivered-1",
+            StoredBatch.queued(session.getId(), 1, 5, new byte[0])
+                .done(1, results.toByteArray(), System.currentTimeMillis() - 60_000));
 
     // then: the census re-announces it and the stream delivers it once
-    await("the undelivered result").atMost(Duration.ofSeconds(30)).until(() -> call.resultCount() == 1);
+    await("the undelivered result")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> call.resultCount() == 1);
     assertThat(call.received.get(0).getDeliveryId()).isEqualTo(session.getId() + "/undelivered-1");
     queue.closeSession(session);
   }

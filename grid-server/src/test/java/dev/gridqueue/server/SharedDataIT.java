@@ -45,11 +45,13 @@ class SharedDataIT {
 
       shared.delete();
       assertThatThrownBy(() -> shared.get(2))
-          .isInstanceOfSatisfying(GridQueueException.class, e -> {
-            assertThat(e.status().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-            assertThat(e.status().getDescription())
-                .isEqualTo("shared data not found for session " + session.id() + " (level 2)");
-          });
+          .isInstanceOfSatisfying(
+              GridQueueException.class,
+              e -> {
+                assertThat(e.status().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                assertThat(e.status().getDescription())
+                    .isEqualTo("shared data not found for session " + session.id() + " (level 2)");
+              });
     }
   }
 
@@ -60,10 +62,13 @@ class SharedDataIT {
       shared.set(1, bytes("one"), Duration.ofMinutes(1));
 
       assertThatThrownBy(() -> shared.update(3, bytes("three"), Duration.ofMinutes(1)))
-          .isInstanceOfSatisfying(GridQueueException.class, e -> {
-            assertThat(e.status().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(e.status().getDescription()).isEqualTo("update level mismatch: expected 2, got 3");
-          });
+          .isInstanceOfSatisfying(
+              GridQueueException.class,
+              e -> {
+                assertThat(e.status().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                assertThat(e.status().getDescription())
+                    .isEqualTo("update level mismatch: expected 2, got 3");
+              });
     }
   }
 
@@ -71,10 +76,12 @@ class SharedDataIT {
   void shouldRefuseATtlAboveTheMaximumNamingIt() {
     try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
       assertThatThrownBy(() -> session.sharedData().set(1, bytes("x"), Duration.ofSeconds(601)))
-          .isInstanceOfSatisfying(GridQueueException.class, e -> {
-            assertThat(e.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(e.status().getDescription()).contains("maximum of 600 s");
-          });
+          .isInstanceOfSatisfying(
+              GridQueueException.class,
+              e -> {
+                assertThat(e.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.status().getDescription()).contains("maximum of 600 s");
+              });
     }
   }
 
@@ -85,8 +92,10 @@ class SharedDataIT {
       shared.set(1, bytes("short-lived"), Duration.ofSeconds(1));
       assertThat(shared.get(1)).asString().isEqualTo("short-lived");
 
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-          assertThatThrownBy(() -> shared.get(1)).hasMessageContaining("NOT_FOUND"));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> assertThatThrownBy(() -> shared.get(1)).hasMessageContaining("NOT_FOUND"));
     }
   }
 
@@ -94,15 +103,24 @@ class SharedDataIT {
   void shouldRefuseSharedDataOfAnUnknownSession() {
     CacheGrpc.CacheBlockingStub cache = CacheGrpc.newBlockingStub(grid.newChannel());
 
-    assertThatThrownBy(() -> cache.setSharedData(
-            SharedData.newBuilder().setSessionId("nope").setUpdateLevel(1).setPayload(ByteString.copyFromUtf8("x")).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () ->
+                cache.setSharedData(
+                    SharedData.newBuilder()
+                        .setSessionId("nope")
+                        .setUpdateLevel(1)
+                        .setPayload(ByteString.copyFromUtf8("x"))
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test
   void shouldRunTasksOfTwoLevelsAliveAtOnce() throws Exception {
-    try (TaskSession session = client.openSession(SessionOptions.forApp(SharedDigestHandler.APP_ID).batchSize(10).build())) {
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp(SharedDigestHandler.APP_ID).batchSize(10).build())) {
       byte[] one = bytes("parameters, iteration 1");
       byte[] two = bytes("parameters, iteration 2 (longer)");
       session.sharedData().set(1, one, Duration.ofMinutes(1));
@@ -121,22 +139,32 @@ class SharedDataIT {
 
       assertThat(results).allSatisfy(r -> assertThat(r.error()).isNull());
       assertThat(results.stream().filter(r -> r.taskId().startsWith("a")))
-          .allSatisfy(r -> assertThat(r.payload()).asString().isEqualTo("1 " + SharedDigestHandler.digest(one)));
+          .allSatisfy(
+              r ->
+                  assertThat(r.payload())
+                      .asString()
+                      .isEqualTo("1 " + SharedDigestHandler.digest(one)));
       assertThat(results.stream().filter(r -> r.taskId().startsWith("b")))
-          .allSatisfy(r -> assertThat(r.payload()).asString().isEqualTo("2 " + SharedDigestHandler.digest(two)));
+          .allSatisfy(
+              r ->
+                  assertThat(r.payload())
+                      .asString()
+                      .isEqualTo("2 " + SharedDigestHandler.digest(two)));
     }
   }
 
   @Test
   void shouldFailTasksOfABatchWhoseLevelDoesNotExist() throws Exception {
-    try (TaskSession session = client.openSession(SessionOptions.forApp(SharedDigestHandler.APP_ID).build())) {
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp(SharedDigestHandler.APP_ID).build())) {
       session.useSharedData(9);
       session.submit("t", new byte[0]);
       session.flush();
 
       TaskResult result = session.awaitResults(1, Duration.ofSeconds(30)).get(0);
 
-      assertThat(result.error()).isEqualTo("shared data not found for session " + session.id() + " (level 9)");
+      assertThat(result.error())
+          .isEqualTo("shared data not found for session " + session.id() + " (level 9)");
     }
   }
 
@@ -144,7 +172,9 @@ class SharedDataIT {
   void shouldCarryA100MegabyteLevelToTasks() throws Exception {
     byte[] big = new byte[100 << 20];
     new Random(7).nextBytes(big);
-    try (TaskSession session = client.openSession(SessionOptions.forApp(SharedDigestHandler.APP_ID).batchSize(100).build())) {
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp(SharedDigestHandler.APP_ID).batchSize(100).build())) {
       session.sharedData().set(1, big, Duration.ofMinutes(2));
       session.useSharedData(1);
       for (int i = 0; i < 1000; i++) {
@@ -173,15 +203,23 @@ class SharedDataIT {
   @Test
   void shouldRemoveTheSessionAndItsSharedDataWhenItsClientExits() throws Exception {
     var queue = dev.gridqueue.proto.v1.QueueGrpc.newBlockingStub(grid.newChannel());
-    var created = queue.createSession(SessionOptions.forApp("echo").cleanupOnClientExit(true).build().toRequest());
+    var created =
+        queue.createSession(
+            SessionOptions.forApp("echo").cleanupOnClientExit(true).build().toRequest());
     SharedDataClient shared = client.sharedData(created.getId());
     shared.set(1, bytes("x"), Duration.ofMinutes(1));
-    RawStreamCall stream = RawStreamCall.withSessionHeader(dev.gridqueue.proto.v1.QueueGrpc.newStub(grid.newChannel()), created.getId());
+    RawStreamCall stream =
+        RawStreamCall.withSessionHeader(
+            dev.gridqueue.proto.v1.QueueGrpc.newStub(grid.newChannel()), created.getId());
 
     stream.requests.onError(new RuntimeException("client crashed")); // cancels the call
 
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-        assertThatThrownBy(() -> queue.closeSession(created)).hasMessageContaining("NOT_FOUND"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> queue.closeSession(created))
+                    .hasMessageContaining("NOT_FOUND"));
     assertThatThrownBy(() -> shared.get(1)).hasMessageContaining("NOT_FOUND");
   }
 

@@ -16,7 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A worker node reads a level from the grid once; later batches of the level hit its near cache. */
+/**
+ * A worker node reads a level from the grid once; later batches of the level hit its near cache.
+ */
 class SharedDataNearCacheIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid(0); // no local worker
 
@@ -27,13 +29,20 @@ class SharedDataNearCacheIT {
         grid.closeAfter(
             WorkerNode.start(
                 grid.ports().options(grid.name() + "-worker").workDirectory(grid.workDir()).build(),
-                WorkerOptions.newBuilder().slots(2).apps(Set.of(SharedDigestHandler.APP_ID)).build()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> !grid.server().ignite().cluster().forClients().nodes().isEmpty());
+                WorkerOptions.newBuilder()
+                    .slots(2)
+                    .apps(Set.of(SharedDigestHandler.APP_ID))
+                    .build()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !grid.server().ignite().cluster().forClients().nodes().isEmpty());
     GridQueueClient client = new GridQueueClient(grid.newChannel());
     byte[] level = new byte[3 << 20];
     level[12345] = 42;
 
-    try (TaskSession session = client.openSession(SessionOptions.forApp(SharedDigestHandler.APP_ID).batchSize(1).build())) {
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp(SharedDigestHandler.APP_ID).batchSize(1).build())) {
       session.sharedData().set(1, level, Duration.ofMinutes(1));
       session.useSharedData(1);
 
@@ -48,8 +57,15 @@ class SharedDataNearCacheIT {
 
       // then
       assertThat(fetchesAfterFirst).isEqualTo(1);
-      assertThat(worker.runtime().sharedData().levelFetches()).as("later batches read locally").isEqualTo(1);
-      assertThat(later).allSatisfy(r -> assertThat(r.payload()).asString().isEqualTo("1 " + SharedDigestHandler.digest(level)));
+      assertThat(worker.runtime().sharedData().levelFetches())
+          .as("later batches read locally")
+          .isEqualTo(1);
+      assertThat(later)
+          .allSatisfy(
+              r ->
+                  assertThat(r.payload())
+                      .asString()
+                      .isEqualTo("1 " + SharedDigestHandler.digest(level)));
     }
   }
 }

@@ -20,7 +20,12 @@ class StatsIT {
   @Test
   void shouldCountWorkersAndTasksWaitingRunningDoneAndFailed() throws Exception {
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    try (TaskSession slow = client.openSession(SessionOptions.forApp("sleep").batchSize(1).maxInflightBatchesPerWorker(2).build());
+    try (TaskSession slow =
+            client.openSession(
+                SessionOptions.forApp("sleep")
+                    .batchSize(1)
+                    .maxInflightBatchesPerWorker(2)
+                    .build());
         TaskSession bad = client.openSession(SessionOptions.forApp("pi").build())) {
       // given: 20 tasks of 200 ms on a worker that holds 2 batches at a time; 3 failing tasks
       for (int i = 0; i < 20; i++) {
@@ -32,12 +37,15 @@ class StatsIT {
       bad.flush();
 
       // when / then: while running
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        SessionStats line = session(client.stats(slow.id()), slow.id());
-        assertThat(line.getTasksRunning()).isEqualTo(2);
-        assertThat(line.getTasksWaiting()).isGreaterThan(0);
-        assertThat(line.getWorkers()).isEqualTo(1);
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                SessionStats line = session(client.stats(slow.id()), slow.id());
+                assertThat(line.getTasksRunning()).isEqualTo(2);
+                assertThat(line.getTasksWaiting()).isGreaterThan(0);
+                assertThat(line.getWorkers()).isEqualTo(1);
+              });
       Stats running = client.stats();
       assertThat(running.getGridNodes()).isEqualTo(1);
       assertThat(running.getWorkersConnected()).isEqualTo(1);
@@ -47,13 +55,16 @@ class StatsIT {
       // and once everything ran
       slow.awaitResults(20, Duration.ofSeconds(30));
       bad.awaitResults(3, Duration.ofSeconds(30));
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        Stats done = client.stats();
-        assertThat(session(done, slow.id()).getTasksDone()).isEqualTo(20);
-        assertThat(session(done, bad.id()).getTasksFailed()).isEqualTo(3);
-        assertThat(done.getTasksWaiting() + done.getTasksRunning()).isZero();
-        assertThat(done.getWorkers(0).getTasksDone()).isGreaterThanOrEqualTo(20);
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Stats done = client.stats();
+                assertThat(session(done, slow.id()).getTasksDone()).isEqualTo(20);
+                assertThat(session(done, bad.id()).getTasksFailed()).isEqualTo(3);
+                assertThat(done.getTasksWaiting() + done.getTasksRunning()).isZero();
+                assertThat(done.getWorkers(0).getTasksDone()).isGreaterThanOrEqualTo(20);
+              });
     }
   }
 
@@ -65,6 +76,9 @@ class StatsIT {
   }
 
   private static SessionStats session(Stats stats, String id) {
-    return stats.getSessionsList().stream().filter(s -> s.getSessionId().equals(id)).findFirst().orElseThrow();
+    return stats.getSessionsList().stream()
+        .filter(s -> s.getSessionId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tasks that end without a result, through the Java client on a real grid: cancelled (by id, by
- * tag, all; before and while running, after done), stopped at their maximum running time (a
- * hanging handler), fast-aborted until out of retries. Every task ends in exactly one state.
+ * tag, all; before and while running, after done), stopped at their maximum running time (a hanging
+ * handler), fast-aborted until out of retries. Every task ends in exactly one state.
  */
 class TaskLimitsIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid(0);
@@ -31,18 +31,22 @@ class TaskLimitsIT {
   @BeforeAll
   static void startWorkers() {
     for (String id : List.of("a", "b")) {
-      grid.closeAfter(WorkerNode.start(
-          grid.ports().options(grid.name() + "-" + id).workDirectory(grid.workDir()).build(),
-          WorkerOptions.newBuilder().workerId(id).slots(1).apps(Set.of("sleep")).build()));
+      grid.closeAfter(
+          WorkerNode.start(
+              grid.ports().options(grid.name() + "-" + id).workDirectory(grid.workDir()).build(),
+              WorkerOptions.newBuilder().workerId(id).slots(1).apps(Set.of("sleep")).build()));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 2);
   }
 
   @Test
   void shouldCancelQueuedTasksByIdAndTagAndLetRunningAndDoneOnesEndOnce() throws Exception {
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    try (TaskSession session = client.openSession(
-        SessionOptions.forApp("sleep").maxInflightBatchesPerWorker(1).batchSize(1).build())) {
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp("sleep").maxInflightBatchesPerWorker(1).batchSize(1).build())) {
       // given: one quick task done, one long task running, 20 waiting (one worker slot each)
       session.submit("done", ms(1));
       session.flush();
@@ -53,7 +57,9 @@ class TaskLimitsIT {
         session.submit("q" + i, ms(10), i % 2 == 0 ? "even" : "odd");
       }
       session.flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() == 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() == 2);
 
       // when: cancel the done one, a running one, two waiting ones by id and the "even" ones by tag
       session.cancel(List.of("done", "running", "q1", "q3"), List.of("even"));
@@ -61,7 +67,8 @@ class TaskLimitsIT {
       List<TaskResult> ended = session.awaitResults(22, Duration.ofSeconds(30));
 
       // then: each task ends once; the running ones finish; the named waiting ones never run
-      Map<String, TaskResult> byId = ended.stream().collect(Collectors.toMap(TaskResult::taskId, Function.identity()));
+      Map<String, TaskResult> byId =
+          ended.stream().collect(Collectors.toMap(TaskResult::taskId, Function.identity()));
       assertThat(byId).hasSize(22).doesNotContainKey("done");
       assertThat(byId.get("running").succeeded()).isTrue();
       assertThat(byId.get("running-2").succeeded()).isTrue();
@@ -74,20 +81,27 @@ class TaskLimitsIT {
         }
       }
       // the scheduler counts a batch once its job's report arrives, a moment after the results
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(client.stats(session.id()).getTasksCancelled()).isGreaterThanOrEqualTo(12));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(client.stats(session.id()).getTasksCancelled())
+                      .isGreaterThanOrEqualTo(12));
     }
   }
 
   @Test
   void shouldCancelEverythingLeftInASession() throws Exception {
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    try (TaskSession session = client.openSession(SessionOptions.forApp("sleep").batchSize(1).build())) {
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp("sleep").batchSize(1).build())) {
       for (int i = 0; i < 50; i++) {
         session.submit("t" + i, ms(100));
       }
       session.flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() > 0);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() > 0);
 
       session.cancelAll();
       session.finishSending();
@@ -101,14 +115,16 @@ class TaskLimitsIT {
   @Test
   void shouldStopAHangingTaskAtItsMaximumRunningTime() throws Exception {
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    try (TaskSession session = client.openSession(
-        SessionOptions.forApp("sleep").maxTaskRunningTime(Duration.ofMillis(300)).build())) {
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp("sleep").maxTaskRunningTime(Duration.ofMillis(300)).build())) {
       session.submit("hangs", ms(600_000));
       session.submit("quick", ms(5));
       session.finishSending();
 
-      Map<String, TaskResult> byId = session.awaitResults(2, Duration.ofSeconds(30)).stream()
-          .collect(Collectors.toMap(TaskResult::taskId, Function.identity()));
+      Map<String, TaskResult> byId =
+          session.awaitResults(2, Duration.ofSeconds(30)).stream()
+              .collect(Collectors.toMap(TaskResult::taskId, Function.identity()));
 
       assertThat(byId.get("hangs").isDeadLetter()).isTrue();
       assertThat(byId.get("hangs").error()).startsWith("MAX_WALLTIME");
@@ -119,8 +135,13 @@ class TaskLimitsIT {
   @Test
   void shouldFastAbortABatchFarSlowerThanItsCategoryAndRetryItElsewhere() throws Exception {
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    try (TaskSession session = client.openSession(
-        SessionOptions.forApp("sleep").fastAbortMultiplier(3).maxRetries(1).batchSize(1).build())) {
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp("sleep")
+                .fastAbortMultiplier(3)
+                .maxRetries(1)
+                .batchSize(1)
+                .build())) {
       // given: 12 batches of 20 ms set the mean (sent one at a time, so the server stores each
       // as a batch of its own: under load it would merge them)
       for (int i = 0; i < 12; i++) {

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy to a local port. {@link #cut()} closes it and every connection through it
- * at once, as when the node behind it dies or the network to it fails.
+ * A loopback TCP proxy to a local port. {@link #cut()} closes it and every connection through it at
+ * once, as when the node behind it dies or the network to it fails.
  */
 final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -46,19 +46,23 @@ final class TcpProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[64 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          out.write(buffer, 0, n);
-        }
-      } catch (IOException closed) {
-        // the other side or cut() closed it
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "tcp-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[64 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                  out.write(buffer, 0, n);
+                }
+              } catch (IOException closed) {
+                // the other side or cut() closed it
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "tcp-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -23,12 +23,17 @@ class WorkerLossRetriesIT {
   void shouldFailATaskLostWithItsWorkerOnceMaxRetriesIsUsedUp() throws Exception {
     // given: max_retries 0, one worker, one long task
     WorkerNode doomed = startWorker("doomed");
-    await().atMost(Duration.ofSeconds(30)).until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 1);
     GridQueueClient client = new GridQueueClient(grid.newChannel());
-    try (TaskSession session = client.openSession(SessionOptions.forApp("sleep").maxRetries(0).build())) {
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp("sleep").maxRetries(0).build())) {
       session.submit("poison", "60000".getBytes(StandardCharsets.US_ASCII));
       session.flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.stats(session.id()).getSessions(0).getTasksRunning() == 1);
 
       // when: its worker leaves mid-task, and a healthy worker is there to take it again
       startWorker("healthy");
@@ -37,7 +42,8 @@ class WorkerLossRetriesIT {
       // then: the task ends with the reason instead of running again
       TaskResult result = session.awaitResults(1, Duration.ofSeconds(30)).get(0);
       assertThat(result.taskId()).isEqualTo("poison");
-      assertThat(result.error()).isEqualTo("task lost with its worker in each of 1 attempts (max_retries 0)");
+      assertThat(result.error())
+          .isEqualTo("task lost with its worker in each of 1 attempts (max_retries 0)");
       assertThat(result.attempts()).isEqualTo(1);
     }
   }

@@ -27,7 +27,9 @@ class WorkerSelectionIT {
   static void startWorkers() {
     startWorker("plain", Set.of());
     startWorker("gpu", Set.of("gpu"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 2);
   }
 
   @Test
@@ -38,7 +40,8 @@ class WorkerSelectionIT {
 
     // when
     try (TaskSession session =
-        client.openSession(SessionOptions.forApp("echo").tags(List.of("gpu")).batchSize(5).build())) {
+        client.openSession(
+            SessionOptions.forApp("echo").tags(List.of("gpu")).batchSize(5).build())) {
       for (int i = 0; i < 200; i++) {
         session.submit("t" + i, new byte[] {1});
       }
@@ -47,11 +50,14 @@ class WorkerSelectionIT {
     }
 
     // then
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      Stats stats = client.stats();
-      assertThat(worker(stats, "gpu").getTasksDone() - gpuBefore).isEqualTo(200);
-      assertThat(worker(stats, "plain").getTasksDone() - plainBefore).isZero();
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Stats stats = client.stats();
+              assertThat(worker(stats, "gpu").getTasksDone() - gpuBefore).isEqualTo(200);
+              assertThat(worker(stats, "plain").getTasksDone() - plainBefore).isZero();
+            });
   }
 
   @Test
@@ -90,10 +96,18 @@ class WorkerSelectionIT {
     grid.closeAfter(
         WorkerNode.start(
             grid.ports().options(grid.name() + "-" + id).workDirectory(grid.workDir()).build(),
-            WorkerOptions.newBuilder().workerId(id).slots(2).apps(Set.of("echo", "sleep")).tags(tags).build()));
+            WorkerOptions.newBuilder()
+                .workerId(id)
+                .slots(2)
+                .apps(Set.of("echo", "sleep"))
+                .tags(tags)
+                .build()));
   }
 
   private static WorkerStats worker(Stats stats, String id) {
-    return stats.getWorkersList().stream().filter(w -> w.getWorkerId().equals(id)).findFirst().orElseThrow();
+    return stats.getWorkersList().stream()
+        .filter(w -> w.getWorkerId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 }

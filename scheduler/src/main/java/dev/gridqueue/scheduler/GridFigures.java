@@ -24,8 +24,10 @@ public final class GridFigures implements Serializable {
   public final long tasksDeadLettered;
   public final long tasksCancelled;
   public final long tasksFittingNoWorker;
+
   /** Queued batches found only by the grid census (lost notices), since the scheduler started. */
   public final long batchesReconciled;
+
   public final ResourceAmounts total;
   public final ResourceAmounts committed;
   public final List<SessionFigures> sessions;

@@ -17,8 +17,10 @@ public final class SessionFigures implements Serializable {
   public final boolean preemptible;
   public final int minWorkers;
   public final int maxWorkers;
+
   /** Workers holding at least one of its batches. */
   public final int workers;
+
   public final long tasksWaiting;
   public final long tasksRunning;
   public final long tasksDone;

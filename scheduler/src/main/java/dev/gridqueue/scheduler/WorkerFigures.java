@@ -4,19 +4,26 @@ import dev.gridqueue.grid.store.ResourceAmounts;
 import java.io.Serializable;
 import java.util.List;
 
-/** One worker as the scheduler reports it. A plain class: it crosses JVMs through Ignite's binary marshaller. */
+/**
+ * One worker as the scheduler reports it. A plain class: it crosses JVMs through Ignite's binary
+ * marshaller.
+ */
 public final class WorkerFigures implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public final String workerId;
+
   /** {@code jvm} or {@code grpc}. */
   public final String kind;
+
   public final String host;
   public final int slots;
   public final List<String> appIds;
   public final List<String> tags;
+
   /** Batches it holds now (running or waiting in its queue). */
   public final int batchesHeld;
+
   public final long tasksDone;
   public final long tasksFailed;
   public final ResourceAmounts total;

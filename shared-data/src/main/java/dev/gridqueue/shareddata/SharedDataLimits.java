@@ -5,9 +5,11 @@ import java.time.Duration;
 /** Limits of the shared-data service. Immutable; {@link #newBuilder()} validates at once. */
 public final class SharedDataLimits {
   /** ALPCRUN.CH's default maximum TTL. */
-  public static final Duration DEFAULT_MAX_TTL = dev.gridqueue.client.ContractLimits.SHARED_DATA_MAX_TTL;
+  public static final Duration DEFAULT_MAX_TTL =
+      dev.gridqueue.client.ContractLimits.SHARED_DATA_MAX_TTL;
 
-  public static final int DEFAULT_MAX_PAYLOAD_BYTES = dev.gridqueue.client.ContractLimits.SHARED_DATA_MAX_PAYLOAD_BYTES;
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES =
+      dev.gridqueue.client.ContractLimits.SHARED_DATA_MAX_PAYLOAD_BYTES;
   static final int DEFAULT_CHUNK_BYTES = 1 << 20;
 
   private final Duration maxTtl;

@@ -12,8 +12,8 @@ import org.apache.ignite.cache.CachePeekMode;
 
 /**
  * Reads shared-data levels from the grid. On a worker node the cache it is given is a near cache,
- * so a level's chunks are fetched from the grid once and then read locally; {@link
- * #chunkFetches()} counts the chunks that were not local yet.
+ * so a level's chunks are fetched from the grid once and then read locally; {@link #chunkFetches()}
+ * counts the chunks that were not local yet.
  */
 public final class SharedDataReader {
   private final IgniteCache<String, Object> cache;

@@ -55,7 +55,8 @@ public final class SharedDataStore {
   public int set(String sessionId, Integer level, ByteString payload, Duration ttl) {
     int target = level == null ? 1 : level;
     if (target < 1) {
-      throw new InvalidRequestException("shared_data.update_level must be at least 1, got " + target);
+      throw new InvalidRequestException(
+          "shared_data.update_level must be at least 1, got " + target);
     }
     IgniteCache<String, Object> expiring = validated(sessionId, payload, ttl);
     write(expiring, sessionId, target, payload);
@@ -121,11 +122,15 @@ public final class SharedDataStore {
     }
   }
 
-  private IgniteCache<String, Object> validated(String sessionId, ByteString payload, Duration ttl) {
+  private IgniteCache<String, Object> validated(
+      String sessionId, ByteString payload, Duration ttl) {
     requireOpenSession(sessionId);
     if (payload.size() > limits.maxPayloadBytes()) {
       throw new InvalidRequestException(
-          "shared_data.payload is " + payload.size() + " bytes; the maximum is " + limits.maxPayloadBytes());
+          "shared_data.payload is "
+              + payload.size()
+              + " bytes; the maximum is "
+              + limits.maxPayloadBytes());
     }
     Duration effective = ttl == null || ttl.isZero() ? limits.maxTtl() : ttl;
     if (effective.isNegative()) {
@@ -133,14 +138,20 @@ public final class SharedDataStore {
     }
     if (effective.compareTo(limits.maxTtl()) > 0) {
       throw new InvalidRequestException(
-          "shared_data.ttl of " + effective.toSeconds() + " s exceeds the maximum of " + limits.maxTtl().toSeconds() + " s");
+          "shared_data.ttl of "
+              + effective.toSeconds()
+              + " s exceeds the maximum of "
+              + limits.maxTtl().toSeconds()
+              + " s");
     }
     return cache.withExpiryPolicy(
-        new CreatedExpiryPolicy(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, effective.toMillis())));
+        new CreatedExpiryPolicy(
+            new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, effective.toMillis())));
   }
 
   /** Writes the chunks, then the header that makes them readable; returns the generation. */
-  private String write(IgniteCache<String, Object> expiring, String sessionId, int level, ByteString payload) {
+  private String write(
+      IgniteCache<String, Object> expiring, String sessionId, int level, ByteString payload) {
     String generation = UUID.randomUUID().toString().substring(0, 8);
     int chunkBytes = limits.chunkBytes();
     int chunks = chunkCount(payload.size());
@@ -156,7 +167,9 @@ public final class SharedDataStore {
       }
     }
     expiring.putAll(batch);
-    expiring.put(SharedDataKeys.header(sessionId, level), new SharedDataHeader(level, payload.size(), chunks, generation));
+    expiring.put(
+        SharedDataKeys.header(sessionId, level),
+        new SharedDataHeader(level, payload.size(), chunks, generation));
     return generation;
   }
 

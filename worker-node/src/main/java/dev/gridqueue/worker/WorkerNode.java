@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stand-alone worker: an Ignite client node that advertises its apps and slots and runs the
- * batches the scheduler sends it. Closing it leaves the grid; the scheduler re-queues whatever
- * it was running.
+ * batches the scheduler sends it. Closing it leaves the grid; the scheduler re-queues whatever it
+ * was running.
  */
 public final class WorkerNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);

@@ -21,7 +21,8 @@ public final class WorkerOptions {
 
   private WorkerOptions(Builder b) {
     this.handlersDirectory = b.handlersDirectory;
-    this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID().toString().substring(0, 8);
+    this.workerId =
+        b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID().toString().substring(0, 8);
     this.slots = b.slots;
     this.apps = Set.copyOf(b.apps);
     this.tags = Set.copyOf(b.tags);
@@ -55,17 +56,16 @@ public final class WorkerOptions {
   }
 
   /**
-   * App ids served; empty means every app whose handler is on the classpath or in the
-   * {@linkplain #handlersDirectory() handlers directory}.
+   * App ids served; empty means every app whose handler is on the classpath or in the {@linkplain
+   * #handlersDirectory() handlers directory}.
    */
   public Set<String> apps() {
     return apps;
   }
 
   /**
-   * A directory whose {@code *.jar} files hold more task handlers, each jar loaded in its own
-   * class loader that sees only the handler API and the JDK; empty for the classpath's handlers
-   * alone.
+   * A directory whose {@code *.jar} files hold more task handlers, each jar loaded in its own class
+   * loader that sees only the handler API and the JDK; empty for the classpath's handlers alone.
    */
   public Optional<Path> handlersDirectory() {
     return Optional.ofNullable(handlersDirectory);
@@ -103,7 +103,9 @@ public final class WorkerOptions {
       if (cores != null && cores < 1) {
         throw new IllegalArgumentException("cores must be at least 1, got " + cores);
       }
-      if (memoryMb != null && memoryMb < 0 || diskMb != null && diskMb < 0 || gpus != null && gpus < 0) {
+      if (memoryMb != null && memoryMb < 0
+          || diskMb != null && diskMb < 0
+          || gpus != null && gpus < 0) {
         throw new IllegalArgumentException("memory, disk and gpus must not be negative");
       }
       this.cores = cores;

@@ -35,8 +35,8 @@ public final class WorkerRuntime {
 
   /**
    * Job threads beyond the slots: batches reading their tasks or writing their results wait on
-   * these, so the slots stay busy running tasks (with two server nodes, a batch's reads and
-   * writes cross JVMs and take milliseconds).
+   * these, so the slots stay busy running tasks (with two server nodes, a batch's reads and writes
+   * cross JVMs and take milliseconds).
    */
   static final int IO_JOB_THREADS = 32;
 
@@ -50,14 +50,15 @@ public final class WorkerRuntime {
   }
 
   /**
-   * A runtime with the handlers found on the classpath and in the options' handlers directory,
-   * for the options' apps.
+   * A runtime with the handlers found on the classpath and in the options' handlers directory, for
+   * the options' apps.
    *
    * @throws HandlerLoadException if the handlers cannot be set up (the message says why)
    */
   public static WorkerRuntime create(WorkerOptions options) {
     HandlerRegistry handlers =
-        HandlerRegistry.load(options.apps(), WorkerRuntime.class.getClassLoader(), options.handlersDirectory());
+        HandlerRegistry.load(
+            options.apps(), WorkerRuntime.class.getClassLoader(), options.handlersDirectory());
     LOG.info("worker {} task handlers: {}", options.workerId(), handlers.describeOrigins());
     return new WorkerRuntime(options, handlers);
   }
@@ -65,13 +66,17 @@ public final class WorkerRuntime {
   /** Node attributes that advertise this worker; set them on the node before it starts. */
   public Map<String, Object> nodeAttributes() {
     return WorkerDescriptor.attributes(
-        options.workerId(), options.slots(), handlers.appIds(), options.tags(), options.resources());
+        options.workerId(),
+        options.slots(),
+        handlers.appIds(),
+        options.tags(),
+        options.resources());
   }
 
   /**
-   * Makes this runtime the one that runs batches dispatched to {@code ignite}'s node. A worker
-   * that is a client node reads shared data and cancellations through near caches; a worker
-   * inside a grid server reads the server's own partitions.
+   * Makes this runtime the one that runs batches dispatched to {@code ignite}'s node. A worker that
+   * is a client node reads shared data and cancellations through near caches; a worker inside a
+   * grid server reads the server's own partitions.
    */
   public void installOn(Ignite ignite) {
     boolean clientNode = Boolean.TRUE.equals(ignite.configuration().isClientMode());
@@ -88,10 +93,14 @@ public final class WorkerRuntime {
             ? ignite.getOrCreateNearCache(CacheNames.CANCELLATIONS, new NearCacheConfiguration<>())
             : ignite.cache(CacheNames.CANCELLATIONS);
     UnboundSessions unbound = new UnboundSessions(options.workerId());
-    ignite.message().localListen(GridTopics.WORKER_INSTRUCTIONS, (nodeId, msg) -> {
-      unbound.onInstruction((WorkerInstruction) msg);
-      return true;
-    });
+    ignite
+        .message()
+        .localListen(
+            GridTopics.WORKER_INSTRUCTIONS,
+            (nodeId, msg) -> {
+              unbound.onInstruction((WorkerInstruction) msg);
+              return true;
+            });
     BatchExecutors.install(
         ignite,
         WorkerDescriptor.KIND_JVM,

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The raw-gRPC baseline: the same Queue service shape answered without a grid. CreateSession
- * returns an id; ClientStream turns every task batch straight into a result batch of the same
- * shape (id, payload, related_id). Measured with the same client as the grid, so the ratio
- * grid/baseline is the cost of the grid alone.
+ * returns an id; ClientStream turns every task batch straight into a result batch of the same shape
+ * (id, payload, related_id). Measured with the same client as the grid, so the ratio grid/baseline
+ * is the cost of the grid alone.
  */
 final class EchoBaselineServer implements AutoCloseable {
   private final Server server;
@@ -63,10 +63,15 @@ final class EchoBaselineServer implements AutoCloseable {
       return new StreamObserver<>() {
         @Override
         public void onNext(Batch tasks) {
-          Batch.Builder results = Batch.newBuilder().setId(tasks.getId()).setSessionId(tasks.getSessionId());
+          Batch.Builder results =
+              Batch.newBuilder().setId(tasks.getId()).setSessionId(tasks.getSessionId());
           for (Message task : tasks.getMessagesList()) {
             results.addMessages(
-                Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setPayload(task.getPayload()).setAttempts(1));
+                Message.newBuilder()
+                    .setId(task.getId())
+                    .setRelatedId(task.getId())
+                    .setPayload(task.getPayload())
+                    .setAttempts(1));
           }
           response.onNext(results.build());
         }

@@ -21,7 +21,8 @@ final class LatencyProbe {
   long[] measure(int warmup, int samples) throws Exception {
     byte[] payload = new byte[100];
     long[] nanos = new long[samples];
-    try (TaskSession session = client.openSession(SessionOptions.forApp(appId).batchSize(1).build())) {
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp(appId).batchSize(1).build())) {
       for (int i = 0; i < warmup + samples; i++) {
         long start = System.nanoTime();
         session.submit(Integer.toString(i), payload);

@@ -22,57 +22,91 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gridqueue bench}: end-to-end figures for no-op ("echo") tasks through the real gRPC
- * path, beside a raw-gRPC echo baseline measured with the same client in the same run.
+ * {@code gridqueue bench}: end-to-end figures for no-op ("echo") tasks through the real gRPC path,
+ * beside a raw-gRPC echo baseline measured with the same client in the same run.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end load driver: tasks/s, latency, scaling, memory.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "End-to-end load driver: tasks/s, latency, scaling, memory.")
 public final class LoadDriver implements Callable<Integer> {
-  @Option(names = "--target", description = "HOST:PORT of a running grid; default: an embedded grid in this JVM.")
+  @Option(
+      names = "--target",
+      description = "HOST:PORT of a running grid; default: an embedded grid in this JVM.")
   String target;
 
   @Option(
       names = "--scenarios",
       split = ",",
-      description = "Any of: throughput, latency, payload, memory, scaling, servers (default: all but servers).")
+      description =
+          "Any of: throughput, latency, payload, memory, scaling, servers (default: all but servers).")
   Set<String> scenarios = Set.of("throughput", "latency", "payload", "memory", "scaling");
 
   @Option(
       names = "--servers",
       split = ",",
-      description = "Grid server processes (backups 1) for the servers scenario, one grid per count (default: ${DEFAULT-VALUE}).")
+      description =
+          "Grid server processes (backups 1) for the servers scenario, one grid per count (default: ${DEFAULT-VALUE}).")
   List<Integer> serverCounts = List.of(1, 2, 3);
 
-  @Option(names = "--clients", description = "Clients of the servers scenario, spread over the servers (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--clients",
+      description =
+          "Clients of the servers scenario, spread over the servers (default: ${DEFAULT-VALUE}).")
   int clients = 3;
 
-  @Option(names = "--server-workers", description = "Worker processes (2 slots each) of the servers scenario (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--server-workers",
+      description =
+          "Worker processes (2 slots each) of the servers scenario (default: ${DEFAULT-VALUE}).")
   int serverWorkers = 2;
 
-  @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-sizes",
+      split = ",",
+      description = "Batch sizes (default: ${DEFAULT-VALUE}).")
   List<Integer> batchSizes = List.of(1, 10, 100, 1000);
 
-  @Option(names = "--runs", description = "Runs per figure; the median is reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      description = "Runs per figure; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs = 3;
 
-  @Option(names = "--warmup", description = "Warm-up seconds before each measured run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      description = "Warm-up seconds before each measured run (default: ${DEFAULT-VALUE}).")
   int warmupSeconds = 2;
 
-  @Option(names = "--measure", description = "Measured seconds per run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--measure",
+      description = "Measured seconds per run (default: ${DEFAULT-VALUE}).")
   int measureSeconds = 5;
 
-  @Option(names = "--jit-warmup", description = "Seconds of load before anything is measured (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--jit-warmup",
+      description = "Seconds of load before anything is measured (default: ${DEFAULT-VALUE}).")
   int jitWarmupSeconds = 20;
 
-  @Option(names = "--queued-tasks", description = "Tasks queued for the memory figure (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--queued-tasks",
+      description = "Tasks queued for the memory figure (default: ${DEFAULT-VALUE}).")
   long queuedTasks = 1_000_000;
 
-  @Option(names = "--workers", split = ",", description = "Worker process counts for scaling (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workers",
+      split = ",",
+      description = "Worker process counts for scaling (default: ${DEFAULT-VALUE}).")
   List<Integer> workerCounts = List.of(1, 2, 4, 8);
 
-  @Option(names = "--local-slots", description = "Slots of the embedded grid's local worker (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--local-slots",
+      description = "Slots of the embedded grid's local worker (default: ${DEFAULT-VALUE}).")
   int localSlots = 2;
 
-  @Option(names = "--max-inflight", description = "Session attribute max_inflight_batches_per_worker (default: the server's, 10).")
+  @Option(
+      names = "--max-inflight",
+      description =
+          "Session attribute max_inflight_batches_per_worker (default: the server's, 10).")
   Integer maxInflight;
 
   private final Report report = new Report();
@@ -95,8 +129,16 @@ public final class LoadDriver implements Callable<Integer> {
 
   private void runScenarios() throws Exception {
     if (scenarios.contains("servers")) {
-      new ServersScenario(serverCounts, clients, serverWorkers, batchSizes, runs, warmup(), measure(),
-              Duration.ofSeconds(jitWarmupSeconds), report)
+      new ServersScenario(
+              serverCounts,
+              clients,
+              serverWorkers,
+              batchSizes,
+              runs,
+              warmup(),
+              measure(),
+              Duration.ofSeconds(jitWarmupSeconds),
+              report)
           .run();
       if (scenarios.size() == 1) {
         return;
@@ -127,19 +169,26 @@ public final class LoadDriver implements Callable<Integer> {
     }
   }
 
-  private void measureGrid(GridServer grid, ManagedChannel gridChannel, ManagedChannel baselineChannel) throws Exception {
+  private void measureGrid(
+      GridServer grid, ManagedChannel gridChannel, ManagedChannel baselineChannel)
+      throws Exception {
     GridQueueClient gridClient = new GridQueueClient(gridChannel);
     GridQueueClient baselineClient = new GridQueueClient(baselineChannel);
     ThroughputProbe gridProbe = new ThroughputProbe(gridClient, "echo", maxInflight);
     ThroughputProbe baselineProbe = new ThroughputProbe(baselineClient, "echo", maxInflight);
     progress("JIT warm-up: %d s of batches of 100 on the grid and the baseline", jitWarmupSeconds);
     gridProbe.measure(100, 100, Duration.ofSeconds(jitWarmupSeconds / 2), Duration.ofSeconds(1));
-    baselineProbe.measure(100, 100, Duration.ofSeconds(jitWarmupSeconds / 2), Duration.ofSeconds(1));
+    baselineProbe.measure(
+        100, 100, Duration.ofSeconds(jitWarmupSeconds / 2), Duration.ofSeconds(1));
 
     if (scenarios.contains("throughput")) {
       for (int batch : batchSizes) {
-        double ours = median(() -> gridProbe.measure(batch, 100, warmup(), measure()), "grid batch " + batch);
-        double raw = median(() -> baselineProbe.measure(batch, 100, warmup(), measure()), "baseline batch " + batch);
+        double ours =
+            median(() -> gridProbe.measure(batch, 100, warmup(), measure()), "grid batch " + batch);
+        double raw =
+            median(
+                () -> baselineProbe.measure(batch, 100, warmup(), measure()),
+                "baseline batch " + batch);
         report.throughput(batch, 100, ours, raw);
       }
     }
@@ -153,8 +202,14 @@ public final class LoadDriver implements Callable<Integer> {
     if (scenarios.contains("payload")) {
       for (int payload : List.of(100, 10 * 1024, 1024 * 1024)) {
         int batch = Math.max(1, Math.min(100, (4 << 20) / payload));
-        double ours = median(() -> gridProbe.measure(batch, payload, warmup(), measure()), "grid payload " + payload);
-        double raw = median(() -> baselineProbe.measure(batch, payload, warmup(), measure()), "baseline payload " + payload);
+        double ours =
+            median(
+                () -> gridProbe.measure(batch, payload, warmup(), measure()),
+                "grid payload " + payload);
+        double raw =
+            median(
+                () -> baselineProbe.measure(batch, payload, warmup(), measure()),
+                "baseline payload " + payload);
         report.payload(payload, batch, ours, raw);
       }
     }
@@ -177,7 +232,12 @@ public final class LoadDriver implements Callable<Integer> {
           }
           Thread.sleep(100);
         }
-        double rate = median(() -> probe.measure(100, 100, Duration.ofSeconds(Math.max(5, warmupSeconds)), measure()), "workers " + count);
+        double rate =
+            median(
+                () ->
+                    probe.measure(
+                        100, 100, Duration.ofSeconds(Math.max(5, warmupSeconds)), measure()),
+                "workers " + count);
         report.scaling(count, rate);
       }
       while (!grid.ignite().cluster().forClients().nodes().isEmpty()) {
@@ -194,7 +254,12 @@ public final class LoadDriver implements Callable<Integer> {
     LocalGridPorts ports = LocalGridPorts.allocate();
     GridServerOptions.Builder options =
         GridServerOptions.newBuilder()
-            .grid(ports.options("bench-" + System.nanoTime()).workDirectory(work).dataRegionMaxBytes(2L << 30).build())
+            .grid(
+                ports
+                    .options("bench-" + System.nanoTime())
+                    .workDirectory(work)
+                    .dataRegionMaxBytes(2L << 30)
+                    .build())
             .grpcHost("127.0.0.1")
             .grpcPort(0);
     if (slots > 0) {
@@ -224,7 +289,11 @@ public final class LoadDriver implements Callable<Integer> {
   }
 
   private static ManagedChannel channel(String host, int port) {
-    return NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().maxInboundMessageSize(dev.gridqueue.client.ContractLimits.MAX_MESSAGE_BYTES).build();
+    return NettyChannelBuilder.forAddress(host, port)
+        .usePlaintext()
+        .directExecutor()
+        .maxInboundMessageSize(dev.gridqueue.client.ContractLimits.MAX_MESSAGE_BYTES)
+        .build();
   }
 
   private static void progress(String format, Object... args) {

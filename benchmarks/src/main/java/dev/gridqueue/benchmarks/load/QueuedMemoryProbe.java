@@ -4,14 +4,14 @@ import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.store.StoredBatch;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import dev.gridqueue.grid.store.StoredBatch;
+import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.query.QueryCursor;
 import org.apache.ignite.cache.query.ScanQuery;
-import org.apache.ignite.DataRegionMetrics;
 
 /**
  * Memory held per queued task: submits tasks to a grid with no worker, so every task stays queued,
@@ -19,7 +19,8 @@ import org.apache.ignite.DataRegionMetrics;
  * scheduler share the JVM, so the heap figure is an upper bound for the grid node alone.
  */
 final class QueuedMemoryProbe {
-  record Result(long tasks, int batchSize, long heapBytes, long offHeapBytes, double submitSeconds) {
+  record Result(
+      long tasks, int batchSize, long heapBytes, long offHeapBytes, double submitSeconds) {
     double heapPerTask() {
       return (double) heapBytes / tasks;
     }
@@ -42,13 +43,15 @@ final class QueuedMemoryProbe {
     long offHeapBefore = offHeapUsed();
     byte[] payload = new byte[payloadBytes];
     long start = System.nanoTime();
-    TaskSession session = client.openSession(SessionOptions.forApp("echo").batchSize(batchSize).build());
+    TaskSession session =
+        client.openSession(SessionOptions.forApp("echo").batchSize(batchSize).build());
     for (long i = 0; i < tasks; i++) {
       session.submit(Long.toString(i), payload);
     }
     session.flush();
     while (storedTasks() < tasks) {
-      Thread.sleep(200); // accepted asynchronously (and coalesced): wait until the grid holds every task
+      Thread.sleep(
+          200); // accepted asynchronously (and coalesced): wait until the grid holds every task
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long heap = usedHeapAfterGc() - heapBefore;
@@ -60,7 +63,8 @@ final class QueuedMemoryProbe {
   private long storedTasks() {
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     long total = 0;
-    try (QueryCursor<Integer> counts = batches.query(new ScanQuery<String, StoredBatch>(), e -> e.getValue().taskCount())) {
+    try (QueryCursor<Integer> counts =
+        batches.query(new ScanQuery<String, StoredBatch>(), e -> e.getValue().taskCount())) {
       for (int count : counts) {
         total += count;
       }

@@ -15,10 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Throughput and latency of grids of 1, 2, 3... server processes (backups 1, no local worker),
- * the same worker processes each time, and clients spread over the servers: what a grid of
- * several servers costs, measured in one run. Each client runs a closed-loop session; the grid's
- * rate is their sum.
+ * Throughput and latency of grids of 1, 2, 3... server processes (backups 1, no local worker), the
+ * same worker processes each time, and clients spread over the servers: what a grid of several
+ * servers costs, measured in one run. Each client runs a closed-loop session; the grid's rate is
+ * their sum.
  */
 final class ServersScenario {
   private final List<Integer> serverCounts;
@@ -56,9 +56,14 @@ final class ServersScenario {
     Map<Integer, Double> oneServer = new HashMap<>();
     for (int servers : serverCounts) {
       Path dir = Files.createTempDirectory("gridqueue-bench-servers-" + servers + "-");
-      progress("servers: %d server process(es), %d worker process(es), %d clients; logs in %s", servers, workers, clients, dir);
+      progress(
+          "servers: %d server process(es), %d worker process(es), %d clients; logs in %s",
+          servers, workers, clients, dir);
       LocalGrid.Options options =
-          LocalGrid.Options.servers(servers).withoutLocalWorkers().withWorkers(workers, 2).withApps("echo")
+          LocalGrid.Options.servers(servers)
+              .withoutLocalWorkers()
+              .withWorkers(workers, 2)
+              .withApps("echo")
               .withJavaOpts("-Xms512m -Xmx1g -XX:+UseParallelGC");
       try (LocalGrid grid = LocalGrid.start(dir, options)) {
         List<GridQueueClient> connected = new ArrayList<>();
@@ -74,7 +79,8 @@ final class ServersScenario {
             double[] rates = new double[runs];
             for (int r = 0; r < runs; r++) {
               rates[r] = rate(connected, batch, warmup, measure);
-              progress("  %d servers batch %d run %d: %,.0f tasks/s", servers, batch, r + 1, rates[r]);
+              progress(
+                  "  %d servers batch %d run %d: %,.0f tasks/s", servers, batch, r + 1, rates[r]);
             }
             Arrays.sort(rates);
             double median = rates[runs / 2];
@@ -89,12 +95,16 @@ final class ServersScenario {
   }
 
   /** Tasks/s of every client's closed loop at once, summed. */
-  private double rate(List<GridQueueClient> connected, int batch, Duration warm, Duration measured) throws Exception {
+  private double rate(List<GridQueueClient> connected, int batch, Duration warm, Duration measured)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(connected.size());
     try {
       List<Future<Double>> rates = new ArrayList<>();
       for (GridQueueClient client : connected) {
-        rates.add(pool.submit(() -> new ThroughputProbe(client, "echo", null).measure(batch, 100, warm, measured)));
+        rates.add(
+            pool.submit(
+                () ->
+                    new ThroughputProbe(client, "echo", null).measure(batch, 100, warm, measured)));
       }
       double sum = 0;
       for (Future<Double> f : rates) {

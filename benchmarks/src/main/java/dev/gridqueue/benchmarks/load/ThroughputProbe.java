@@ -27,7 +27,8 @@ final class ThroughputProbe {
   }
 
   /** Tasks per second for tasks of {@code payloadBytes} sent in batches of {@code batchSize}. */
-  double measure(int batchSize, int payloadBytes, Duration warmup, Duration measured) throws Exception {
+  double measure(int batchSize, int payloadBytes, Duration warmup, Duration measured)
+      throws Exception {
     int window = Math.max(batchSize * 64, 2_000);
     byte[] payload = new byte[payloadBytes];
     Semaphore outstanding = new Semaphore(window);

@@ -11,19 +11,25 @@ import java.util.List;
 final class WorkerProcesses implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
 
-  static WorkerProcesses start(int count, String seedAddress, Path workDir, int slots) throws IOException {
+  static WorkerProcesses start(int count, String seedAddress, Path workDir, int slots)
+      throws IOException {
     WorkerProcesses workers = new WorkerProcesses();
     for (int i = 0; i < count; i++) {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(igniteJvmFlags());
-      command.addAll(List.of("-Xms128m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4"));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gridqueue.cli.Main", "worker"));
-      command.addAll(List.of("--grid", seedAddress, "--slots", Integer.toString(slots), "--apps", "echo"));
+      command.addAll(
+          List.of("-Xms128m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4"));
+      command.addAll(
+          List.of(
+              "-cp", System.getProperty("java.class.path"), "dev.gridqueue.cli.Main", "worker"));
+      command.addAll(
+          List.of("--grid", seedAddress, "--slots", Integer.toString(slots), "--apps", "echo"));
       command.addAll(List.of("--work-dir", workDir.toString(), "--worker-id", "bench-worker-" + i));
       File log = workDir.resolve("bench-worker-" + i + ".log").toFile();
       log.getParentFile().mkdirs();
-      workers.processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start());
+      workers.processes.add(
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start());
     }
     return workers;
   }
@@ -32,10 +38,15 @@ final class WorkerProcesses implements AutoCloseable {
   static List<String> igniteJvmFlags() {
     List<String> flags =
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(a -> a.startsWith("--add-opens") || a.startsWith("-DIGNITE") || a.startsWith("-Djava.net"))
+            .filter(
+                a ->
+                    a.startsWith("--add-opens")
+                        || a.startsWith("-DIGNITE")
+                        || a.startsWith("-Djava.net"))
             .toList();
     if (flags.stream().noneMatch(a -> a.startsWith("--add-opens"))) {
-      throw new IllegalStateException("start the load driver with the Ignite JVM flags (./gridqueue bench does)");
+      throw new IllegalStateException(
+          "start the load driver with the Ignite JVM flags (./gridqueue bench does)");
     }
     return flags;
   }

@@ -102,12 +102,17 @@ public final class MicroBenchmarks {
   static List<String> igniteJvmFlags() throws IOException {
     try (InputStream in = MicroBenchmarks.class.getResourceAsStream(FLAGS_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + FLAGS_RESOURCE + " missing from the classpath");
+        throw new IllegalStateException(
+            "resource " + FLAGS_RESOURCE + " missing from the classpath");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
       if (text.isEmpty() || text.contains("${")) {
         throw new IllegalStateException(
-            "resource " + FLAGS_RESOURCE + " was not filtered by Maven: expected the Ignite JVM flags, got '" + text + "'");
+            "resource "
+                + FLAGS_RESOURCE
+                + " was not filtered by Maven: expected the Ignite JVM flags, got '"
+                + text
+                + "'");
       }
       return Arrays.asList(text.split("\\s+"));
     }

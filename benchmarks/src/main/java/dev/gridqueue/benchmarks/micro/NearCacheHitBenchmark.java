@@ -32,14 +32,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * service answers UNIMPLEMENTED), so this measures the mechanism, not gridqueue code; the design
  * targets are a near-cache hit ≤ 20 µs and a first fetch of 10 MB ≤ 50 ms.
  *
- * <p>One server node and one client node in this JVM, joined over loopback. The value is a
- * {@code byte[]} of {@code valueBytes} bytes (1 KB or 10 MB).
+ * <p>One server node and one client node in this JVM, joined over loopback. The value is a {@code
+ * byte[]} of {@code valueBytes} bytes (1 KB or 10 MB).
  *
  * <ul>
  *   <li>{@code nearHit}: {@code get} through a near cache already holding the value (cache with
- *       Ignite's defaults). A hit returns the near cache's own {@code byte[]}, not a copy, even with
- *       the default {@code copyOnRead = true} (checked: two hits return the same array), so its
- *       cost does not grow with the value size, and callers must never modify the array.
+ *       Ignite's defaults). A hit returns the near cache's own {@code byte[]}, not a copy, even
+ *       with the default {@code copyOnRead = true} (checked: two hits return the same array), so
+ *       its cost does not grow with the value size, and callers must never modify the array.
  *   <li>{@code plainGet}: {@code get} on the client without a near cache: every call fetches the
  *       value from the server node, i.e. what a worker's first fetch costs.
  * </ul>
@@ -47,7 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class NearCacheHitBenchmark {
@@ -89,10 +91,12 @@ public class NearCacheHitBenchmark {
       plain = client.cache(PLAIN);
       byte[] first = near.get(key);
       if (first == null || first.length != valueBytes) {
-        throw new IllegalStateException("value of " + valueBytes + " bytes not readable via the near cache");
+        throw new IllegalStateException(
+            "value of " + valueBytes + " bytes not readable via the near cache");
       }
       if (near.localPeek(key, CachePeekMode.NEAR) == null) {
-        throw new IllegalStateException("value not held by the client's near cache after the first get");
+        throw new IllegalStateException(
+            "value not held by the client's near cache after the first get");
       }
       if (plain.localPeek(key, CachePeekMode.NEAR) != null) {
         throw new IllegalStateException("plain cache unexpectedly has a near cache");

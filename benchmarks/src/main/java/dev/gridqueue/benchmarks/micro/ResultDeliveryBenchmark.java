@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ResultDeliveryBenchmark {
@@ -67,7 +69,8 @@ public class ResultDeliveryBenchmark {
     HandlerRegistry handlers = HandlerRegistry.load(Set.of(), getClass().getClassLoader());
     appId = EchoHandler.APP_ID;
     if (handlers.forApp(appId).isEmpty()) {
-      throw new IllegalStateException("no echo handler on the classpath; found " + handlers.appIds());
+      throw new IllegalStateException(
+          "no echo handler on the classpath; found " + handlers.appIds());
     }
     runner = new BatchRunner(handlers);
   }

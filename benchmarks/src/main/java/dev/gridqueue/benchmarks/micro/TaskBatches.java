@@ -12,11 +12,13 @@ final class TaskBatches {
   /** A batch of {@code tasks} tasks of {@code payloadBytes} bytes each, the same for a seed. */
   static Batch of(String sessionId, int tasks, int payloadBytes, long seed) {
     Random random = new Random(seed);
-    Batch.Builder batch = Batch.newBuilder().setId("batch-" + seed).setSessionId(sessionId).setPriority(5);
+    Batch.Builder batch =
+        Batch.newBuilder().setId("batch-" + seed).setSessionId(sessionId).setPriority(5);
     for (int i = 0; i < tasks; i++) {
       byte[] payload = new byte[payloadBytes];
       random.nextBytes(payload);
-      batch.addMessages(Message.newBuilder().setId("task-" + i).setPayload(ByteString.copyFrom(payload)));
+      batch.addMessages(
+          Message.newBuilder().setId("task-" + i).setPayload(ByteString.copyFrom(payload)));
     }
     return batch.build();
   }
@@ -24,7 +26,10 @@ final class TaskBatches {
   /** The results a worker writes back for {@code tasks}: one result per task, same payload. */
   static Batch resultsOf(Batch tasks) {
     Batch.Builder results =
-        Batch.newBuilder().setId(tasks.getId()).setSessionId(tasks.getSessionId()).setPriority(tasks.getPriority());
+        Batch.newBuilder()
+            .setId(tasks.getId())
+            .setSessionId(tasks.getSessionId())
+            .setPriority(tasks.getPriority());
     for (Message task : tasks.getMessagesList()) {
       results.addMessages(
           Message.newBuilder()

@@ -26,16 +26,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cost of one assignment decision of {@link SchedulerState} in steady state.
  *
  * <p>Setup queues {@code queued} batches plus enough to fill every worker, spread round-robin over
- * {@code sessions} sessions of equal priority (10 batches in flight per worker, the default
- * {@code max_inflight_batches_per_worker}), and runs {@code assign()} until all workers are full.
- * Each invocation then does what the scheduling loop does when one batch completes: {@code
- * finished} for the oldest in-flight batch (one worker gets one free slot), {@code enqueue} of one
- * new batch (the queue stays at {@code queued}), and {@code assign()}, which makes exactly one
- * assignment. The figure is the time of that triple, i.e. per decision.
+ * {@code sessions} sessions of equal priority (10 batches in flight per worker, the default {@code
+ * max_inflight_batches_per_worker}), and runs {@code assign()} until all workers are full. Each
+ * invocation then does what the scheduling loop does when one batch completes: {@code finished} for
+ * the oldest in-flight batch (one worker gets one free slot), {@code enqueue} of one new batch (the
+ * queue stays at {@code queued}), and {@code assign()}, which makes exactly one assignment. The
+ * figure is the time of that triple, i.e. per decision.
  *
- * <p>Every batch declares one core and every worker offers 10, so batches of all sessions pack
- * onto any worker (the resource-fit path); with several sessions the fair-share targets are
- * recomputed every 10 ms as in production.
+ * <p>Every batch declares one core and every worker offers 10, so batches of all sessions pack onto
+ * any worker (the resource-fit path); with several sessions the fair-share targets are recomputed
+ * every 10 ms as in production.
  *
  * <p>The finished batch's key is reused for the new batch (with a new sequence number) so the
  * figure holds no key-string building; the key is free again once finished. Lives in the
@@ -44,14 +44,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class SchedulerDecisionBenchmark {
   private static final String APP = "echo";
   private static final int MAX_INFLIGHT_PER_WORKER = 10;
+
   /** The finished job reports no figures: counting is not what is measured. */
-  private static final SchedulerState.Outcome NOTHING_COUNTED = new SchedulerState.Outcome(0, 0, 0, 0);
+  private static final SchedulerState.Outcome NOTHING_COUNTED =
+      new SchedulerState.Outcome(0, 0, 0, 0);
 
   @Param({"1000", "100000", "1000000"})
   int queued;
@@ -85,15 +89,24 @@ public class SchedulerDecisionBenchmark {
     for (int w = 0; w < workers; w++) {
       state.addWorker(
           new WorkerDescriptor(
-              "worker-" + w, new UUID(0, w), MAX_INFLIGHT_PER_WORKER, Set.of(APP), Set.of(),
-              new ResourceAmounts(MAX_INFLIGHT_PER_WORKER, 0, 0, 0), "localhost", WorkerDescriptor.KIND_JVM));
+              "worker-" + w,
+              new UUID(0, w),
+              MAX_INFLIGHT_PER_WORKER,
+              Set.of(APP),
+              Set.of(),
+              new ResourceAmounts(MAX_INFLIGHT_PER_WORKER, 0, 0, 0),
+              "localhost",
+              WorkerDescriptor.KIND_JVM));
     }
     long total = (long) queued + (long) workers * MAX_INFLIGHT_PER_WORKER;
     for (long i = 0; i < total; i++) {
       state.enqueue(new QueuedBatchRef("batch-" + i, nextSessionId(), 0, sequence++, 0));
     }
     running.addAll(state.assign());
-    check(running.size() == workers * MAX_INFLIGHT_PER_WORKER, "in-flight after fill", running.size());
+    check(
+        running.size() == workers * MAX_INFLIGHT_PER_WORKER,
+        "in-flight after fill",
+        running.size());
     check(state.queuedCount() == queued, "queued after fill", state.queuedCount());
   }
 

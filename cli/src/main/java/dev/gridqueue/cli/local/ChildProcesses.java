@@ -35,10 +35,12 @@ public final class ChildProcesses implements AutoCloseable {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(igniteJvmFlags());
       command.addAll(List.of(javaOpts.split(" ")));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gridqueue.cli.Main"));
+      command.addAll(
+          List.of("-cp", System.getProperty("java.class.path"), "dev.gridqueue.cli.Main"));
     }
     command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
     pb.environment().put("GRIDQUEUE_NO_BUILD", "1");
     pb.environment().put("JAVA_OPTS", javaOpts);
     Process p = pb.start();
@@ -65,10 +67,12 @@ public final class ChildProcesses implements AutoCloseable {
     while (!logOf(name).contains(text)) {
       Process p = processes.get(name);
       if (p != null && !p.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + log(name));
+        throw new IllegalStateException(
+            name + " exited with " + p.exitValue() + "; see " + log(name));
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + " did not log '" + text + "' within " + timeout + "; see " + log(name));
+        throw new IllegalStateException(
+            name + " did not log '" + text + "' within " + timeout + "; see " + log(name));
       }
       Thread.sleep(100);
     }
@@ -101,7 +105,11 @@ public final class ChildProcesses implements AutoCloseable {
   /** The flags this JVM was started with that Ignite needs (--add-opens and -D settings). */
   private static List<String> igniteJvmFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-DIGNITE") || a.startsWith("-Djava.net"))
+        .filter(
+            a ->
+                a.startsWith("--add-opens")
+                    || a.startsWith("-DIGNITE")
+                    || a.startsWith("-Djava.net"))
         .toList();
   }
 }

@@ -27,38 +27,105 @@ public final class LocalGrid implements AutoCloseable {
       String apps,
       long failureDetectionMillis,
       String javaOpts) {
-    /** {@code servers} servers with backups 1, each with a local worker of 2 slots; no worker processes. */
+    /**
+     * {@code servers} servers with backups 1, each with a local worker of 2 slots; no worker
+     * processes.
+     */
     public static Options servers(int servers) {
-      return new Options(servers, 1, true, 2, 0, 2, null, 10_000, "-Xms64m -Xmx384m -XX:+UseSerialGC");
+      return new Options(
+          servers, 1, true, 2, 0, 2, null, 10_000, "-Xms64m -Xmx384m -XX:+UseSerialGC");
     }
 
     public Options withWorkers(int count, int slots) {
-      return new Options(servers, backups, localWorkers, localWorkerSlots, count, slots, apps, failureDetectionMillis, javaOpts);
+      return new Options(
+          servers,
+          backups,
+          localWorkers,
+          localWorkerSlots,
+          count,
+          slots,
+          apps,
+          failureDetectionMillis,
+          javaOpts);
     }
 
     public Options withoutLocalWorkers() {
-      return new Options(servers, backups, false, localWorkerSlots, workers, workerSlots, apps, failureDetectionMillis, javaOpts);
+      return new Options(
+          servers,
+          backups,
+          false,
+          localWorkerSlots,
+          workers,
+          workerSlots,
+          apps,
+          failureDetectionMillis,
+          javaOpts);
     }
 
     public Options withLocalWorkerSlots(int slots) {
-      return new Options(servers, backups, localWorkers, slots, workers, workerSlots, apps, failureDetectionMillis, javaOpts);
+      return new Options(
+          servers,
+          backups,
+          localWorkers,
+          slots,
+          workers,
+          workerSlots,
+          apps,
+          failureDetectionMillis,
+          javaOpts);
     }
 
     /** Workers serve only these apps (comma separated); null: every handler they have. */
     public Options withApps(String apps) {
-      return new Options(servers, backups, localWorkers, localWorkerSlots, workers, workerSlots, apps, failureDetectionMillis, javaOpts);
+      return new Options(
+          servers,
+          backups,
+          localWorkers,
+          localWorkerSlots,
+          workers,
+          workerSlots,
+          apps,
+          failureDetectionMillis,
+          javaOpts);
     }
 
     public Options withBackups(int backups) {
-      return new Options(servers, backups, localWorkers, localWorkerSlots, workers, workerSlots, apps, failureDetectionMillis, javaOpts);
+      return new Options(
+          servers,
+          backups,
+          localWorkers,
+          localWorkerSlots,
+          workers,
+          workerSlots,
+          apps,
+          failureDetectionMillis,
+          javaOpts);
     }
 
     public Options withFailureDetection(long millis) {
-      return new Options(servers, backups, localWorkers, localWorkerSlots, workers, workerSlots, apps, millis, javaOpts);
+      return new Options(
+          servers,
+          backups,
+          localWorkers,
+          localWorkerSlots,
+          workers,
+          workerSlots,
+          apps,
+          millis,
+          javaOpts);
     }
 
     public Options withJavaOpts(String javaOpts) {
-      return new Options(servers, backups, localWorkers, localWorkerSlots, workers, workerSlots, apps, failureDetectionMillis, javaOpts);
+      return new Options(
+          servers,
+          backups,
+          localWorkers,
+          localWorkerSlots,
+          workers,
+          workerSlots,
+          apps,
+          failureDetectionMillis,
+          javaOpts);
     }
   }
 
@@ -91,14 +158,35 @@ public final class LocalGrid implements AutoCloseable {
   private void startAll() throws Exception {
     for (int i = 0; i < options.servers(); i++) {
       int grpcPort = FreePorts.any();
-      List<String> args = new ArrayList<>(List.of("server", "--port", Integer.toString(grpcPort),
-          "--grpc-host", "127.0.0.1", "--discovery-port", Integer.toString(ports.discoveryPort()),
-          "--grid", ports.seedAddress(), "--communication-port", Integer.toString(FreePorts.findRange(100)),
-          "--backups", Integer.toString(options.backups()),
-          "--failure-detection-ms", Long.toString(options.failureDetectionMillis()),
-          "--work-dir", dir.resolve("ignite").toString(), "--data-region-mb", "256"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "server",
+                  "--port",
+                  Integer.toString(grpcPort),
+                  "--grpc-host",
+                  "127.0.0.1",
+                  "--discovery-port",
+                  Integer.toString(ports.discoveryPort()),
+                  "--grid",
+                  ports.seedAddress(),
+                  "--communication-port",
+                  Integer.toString(FreePorts.findRange(100)),
+                  "--backups",
+                  Integer.toString(options.backups()),
+                  "--failure-detection-ms",
+                  Long.toString(options.failureDetectionMillis()),
+                  "--work-dir",
+                  dir.resolve("ignite").toString(),
+                  "--data-region-mb",
+                  "256"));
       if (options.localWorkers()) {
-        args.addAll(List.of("--slots", Integer.toString(options.localWorkerSlots()), "--worker-id", "server-" + i + "-worker"));
+        args.addAll(
+            List.of(
+                "--slots",
+                Integer.toString(options.localWorkerSlots()),
+                "--worker-id",
+                "server-" + i + "-worker"));
         if (options.apps() != null) {
           args.addAll(List.of("--apps", options.apps()));
         }
@@ -131,11 +219,22 @@ public final class LocalGrid implements AutoCloseable {
       name = "worker-" + (++workerCounter);
       liveWorkers.add(name);
     }
-    List<String> args = new ArrayList<>(List.of("worker", "--grid", ports.seedAddress(),
-        "--communication-port", Integer.toString(FreePorts.findRange(100)),
-        "--failure-detection-ms", Long.toString(options.failureDetectionMillis()),
-        "--work-dir", dir.resolve("ignite").toString(), "--slots", Integer.toString(options.workerSlots()),
-        "--worker-id", name + "-" + ProcessHandle.current().pid()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "worker",
+                "--grid",
+                ports.seedAddress(),
+                "--communication-port",
+                Integer.toString(FreePorts.findRange(100)),
+                "--failure-detection-ms",
+                Long.toString(options.failureDetectionMillis()),
+                "--work-dir",
+                dir.resolve("ignite").toString(),
+                "--slots",
+                Integer.toString(options.workerSlots()),
+                "--worker-id",
+                name + "-" + ProcessHandle.current().pid()));
     if (options.apps() != null) {
       args.addAll(List.of("--apps", options.apps()));
     }

@@ -36,17 +36,24 @@ public final class SessionRun {
 
     /** One line for a report. */
     public String describe() {
-      StringBuilder s = new StringBuilder(String.format(
-          "session %s via %s: %,d of %,d tasks ended (%,d results, %,d dead letters, %,d duplicates)",
-          sessionId, address, ended(), submitted, results, deadLetters, duplicates));
+      StringBuilder s =
+          new StringBuilder(
+              String.format(
+                  "session %s via %s: %,d of %,d tasks ended (%,d results, %,d dead letters, %,d duplicates)",
+                  sessionId, address, ended(), submitted, results, deadLetters, duplicates));
       if (failure != null) {
         s.append("; failed: ").append(failure);
       }
       if (gridView != null) {
-        s.append(String.format(
-            "; the grid holds %,d queued, %,d done, %,d dead-letter batches; scheduler: %,d waiting, %,d running, %,d done",
-            gridView.getGridBatchesQueued(), gridView.getGridBatchesDone(), gridView.getGridDeadLetterEntries(),
-            gridView.getTasksWaiting(), gridView.getTasksRunning(), gridView.getTasksDone()));
+        s.append(
+            String.format(
+                "; the grid holds %,d queued, %,d done, %,d dead-letter batches; scheduler: %,d waiting, %,d running, %,d done",
+                gridView.getGridBatchesQueued(),
+                gridView.getGridBatchesDone(),
+                gridView.getGridDeadLetterEntries(),
+                gridView.getTasksWaiting(),
+                gridView.getTasksRunning(),
+                gridView.getTasksDone()));
       }
       return s.toString();
     }
@@ -56,7 +63,13 @@ public final class SessionRun {
 
   /** Runs one session of {@code app} on {@code client} (connected to {@code address}). */
   public static Outcome run(
-      GridQueueClient client, String address, String app, int tasks, int batchSize, byte[] payload, Duration stall)
+      GridQueueClient client,
+      String address,
+      String app,
+      int tasks,
+      int batchSize,
+      byte[] payload,
+      Duration stall)
       throws InterruptedException {
     BitSet ended = new BitSet(tasks);
     int results = 0;
@@ -64,7 +77,8 @@ public final class SessionRun {
     int duplicates = 0;
     String failure = null;
     SessionStats gridView = null;
-    TaskSession session = client.openSession(SessionOptions.forApp(app).batchSize(batchSize).build());
+    TaskSession session =
+        client.openSession(SessionOptions.forApp(app).batchSize(batchSize).build());
     try {
       for (int i = 0; i < tasks; i++) {
         session.submit("t" + i, payload);
@@ -100,13 +114,16 @@ public final class SessionRun {
         failure = "closing: " + e.getMessage();
       }
     }
-    return new Outcome(session.id(), address, tasks, results, deadLetters, duplicates, failure, gridView);
+    return new Outcome(
+        session.id(), address, tasks, results, deadLetters, duplicates, failure, gridView);
   }
 
   private static SessionStats gridView(GridQueueClient client, String sessionId) {
     try {
       Stats stats = client.stats(sessionId);
-      return stats.getSessionsList().stream().filter(s -> s.getSessionId().equals(sessionId)).findFirst()
+      return stats.getSessionsList().stream()
+          .filter(s -> s.getSessionId().equals(sessionId))
+          .findFirst()
           .orElse(SessionStats.newBuilder().setSessionId(sessionId).build());
     } catch (GridQueueException e) {
       return null;

@@ -11,8 +11,8 @@ import io.grpc.stub.MetadataUtils;
 /**
  * One attachment of a session to a grid node: its task stream ({@code ClientStream}) and its
  * dead-letter stream there. It only opens, writes and cancels them, and hands what they report to
- * its {@link Listener}; what that means for the session is the listener's business. A session
- * makes a new attachment for every node it attaches to and never reuses one.
+ * its {@link Listener}; what that means for the session is the listener's business. A session makes
+ * a new attachment for every node it attaches to and never reuses one.
  */
 public final class Attachment {
   /** Result batches requested ahead: gRPC's one-at-a-time default caps small-batch throughput. */
@@ -56,12 +56,20 @@ public final class Attachment {
     this.listener = listener;
   }
 
-  /** Opens both streams; the task stream names the session up front with the {@code sessionid} header. */
+  /**
+   * Opens both streams; the task stream names the session up front with the {@code sessionid}
+   * header.
+   */
   public void open() {
     Metadata headers = new Metadata();
     headers.put(SESSION_HEADER, sessionId);
-    endpoint.async().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).clientStream(new Results());
-    endpoint.async().clientStreamDeadLetters(Session.newBuilder().setId(sessionId).build(), new DeadLetters());
+    endpoint
+        .async()
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .clientStream(new Results());
+    endpoint
+        .async()
+        .clientStreamDeadLetters(Session.newBuilder().setId(sessionId).build(), new DeadLetters());
   }
 
   public Endpoint endpoint() {
@@ -143,7 +151,8 @@ public final class Attachment {
     public void onNext(Batch results) {
       answered = true;
       listener.onResults(Attachment.this, results);
-      requests.request(1); // the caller's inbox is unbounded: how fast it reads is the caller's business
+      requests.request(
+          1); // the caller's inbox is unbounded: how fast it reads is the caller's business
     }
 
     @Override

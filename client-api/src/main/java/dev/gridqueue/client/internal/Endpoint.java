@@ -7,7 +7,10 @@ import io.grpc.Channel;
 
 /** One grid node's stubs. */
 public record Endpoint(
-    String name, QueueGrpc.QueueBlockingStub blocking, QueueGrpc.QueueStub async, CacheGrpc.CacheBlockingStub cache) {
+    String name,
+    QueueGrpc.QueueBlockingStub blocking,
+    QueueGrpc.QueueStub async,
+    CacheGrpc.CacheBlockingStub cache) {
 
   /** The stubs of the node behind {@code channel}, named after its authority. */
   public static Endpoint of(Channel channel) {

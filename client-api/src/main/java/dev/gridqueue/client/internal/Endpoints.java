@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The grid nodes a client knows, in order, and the one it talks to now. Calls and sessions move
- * on to the next node when the current one is unreachable; every caller moves on from the same
- * node at most once, so several sessions losing the node together skip one address, not several.
+ * The grid nodes a client knows, in order, and the one it talks to now. Calls and sessions move on
+ * to the next node when the current one is unreachable; every caller moves on from the same node at
+ * most once, so several sessions losing the node together skip one address, not several.
  */
 public final class Endpoints {
   private final List<Endpoint> endpoints;
@@ -47,7 +47,9 @@ public final class Endpoints {
     return endpoints.size();
   }
 
-  /** Runs an idempotent unary call, trying the next node while the one tried answers UNAVAILABLE. */
+  /**
+   * Runs an idempotent unary call, trying the next node while the one tried answers UNAVAILABLE.
+   */
   public <T> T call(Function<Endpoint, T> rpc) {
     StatusRuntimeException last = null;
     for (int i = 0; i < endpoints.size(); i++) {

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Where ended tasks wait for the caller, in the order they ended, followed by the session's end.
- * Unbounded, so a transport thread never waits for the caller. The caller's timeouts are real
- * time: they are waits on this queue, not on the session's failover clock.
+ * Unbounded, so a transport thread never waits for the caller. The caller's timeouts are real time:
+ * they are waits on this queue, not on the session's failover clock.
  */
 public final class Inbox {
   private static final Object END = new Object();
@@ -48,18 +48,21 @@ public final class Inbox {
   }
 
   /** Waits for {@code count} ended tasks. */
-  public List<TaskResult> awaitResults(int count, Duration timeout) throws InterruptedException, TimeoutException {
+  public List<TaskResult> awaitResults(int count, Duration timeout)
+      throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<TaskResult> results = new ArrayList<>(count);
     while (results.size() < count) {
       long left = deadline - System.nanoTime();
       Object next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
       if (next == null) {
-        throw new TimeoutException("got " + results.size() + " of " + count + " results in " + timeout);
+        throw new TimeoutException(
+            "got " + results.size() + " of " + count + " results in " + timeout);
       }
       TaskResult r = unwrap(next);
       if (r == null) {
-        throw new IllegalStateException("stream ended after " + results.size() + " of " + count + " results");
+        throw new IllegalStateException(
+            "stream ended after " + results.size() + " of " + count + " results");
       }
       results.add(r);
     }

@@ -6,11 +6,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What the send side and the failover side of a session share, under one lock: the current
- * {@link Attachment}, the {@link Failover} state, whether the caller finished sending or closed
- * the session, and the condition a sender waits on until the stream takes a message. Every write
- * to a task stream happens under this lock, so batches never interleave. The lock is reentrant:
- * with a direct executor, gRPC may call back into the session from inside a write.
+ * What the send side and the failover side of a session share, under one lock: the current {@link
+ * Attachment}, the {@link Failover} state, whether the caller finished sending or closed the
+ * session, and the condition a sender waits on until the stream takes a message. Every write to a
+ * task stream happens under this lock, so batches never interleave. The lock is reentrant: with a
+ * direct executor, gRPC may call back into the session from inside a write.
  */
 public final class SessionState {
   private final ReentrantLock lock = new ReentrantLock();

@@ -11,14 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a session attached and decides when it ends. It listens to the current {@link
- * Attachment}: hands results and dead letters to the receiver and their delivery ids to the
- * sender to acknowledge; when the streams break with a transport failure it drives the {@link
- * Failover} state machine, attaching to the next node after the back-off and sending every
- * unfinished task again as fast as the new stream takes them (no thread waits for it); any other
- * failure ends the session with its status. It ends the session normally once the server completed
- * the task stream and every task ended, and with {@code DATA_LOSS} if some never end within the
- * give-up time after that.
+ * Keeps a session attached and decides when it ends. It listens to the current {@link Attachment}:
+ * hands results and dead letters to the receiver and their delivery ids to the sender to
+ * acknowledge; when the streams break with a transport failure it drives the {@link Failover} state
+ * machine, attaching to the next node after the back-off and sending every unfinished task again as
+ * fast as the new stream takes them (no thread waits for it); any other failure ends the session
+ * with its status. It ends the session normally once the server completed the task stream and every
+ * task ended, and with {@code DATA_LOSS} if some never end within the give-up time after that.
  */
 public final class StreamSupervisor implements Attachment.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSupervisor.class);
@@ -32,7 +31,11 @@ public final class StreamSupervisor implements Attachment.Listener {
   private final ScheduledExecutorService timer;
   private final String sessionId;
   private final AtomicLong failovers = new AtomicLong();
-  /** The unfinished tasks still to send again; set while re-attaching on an open attachment. Lock held. */
+
+  /**
+   * The unfinished tasks still to send again; set while re-attaching on an open attachment. Lock
+   * held.
+   */
   private TaskSender.Resend resending;
 
   public StreamSupervisor(
@@ -146,12 +149,17 @@ public final class StreamSupervisor implements Attachment.Listener {
     }
   }
 
-  /** A stream of {@code attachment} failed: re-attach if the transport failed, else end the session. */
+  /**
+   * A stream of {@code attachment} failed: re-attach if the transport failed, else end the session.
+   */
   private void broke(Attachment attachment, Status status) {
     state.lock();
     try {
       Failover failover = state.failover();
-      if (attachment != state.attachment() || attachment.broken() || failover.isOver() || state.closedByClient()) {
+      if (attachment != state.attachment()
+          || attachment.broken()
+          || failover.isOver()
+          || state.closedByClient()) {
         return;
       }
       attachment.markBroken();
@@ -162,8 +170,12 @@ public final class StreamSupervisor implements Attachment.Listener {
       long delay = failover.broke(status, attachment.answered());
       resending = null;
       attachment.cancel("re-attaching elsewhere");
-      LOG.info("stream of session {} to {} broke ({}); re-attaching in {} ms", sessionId,
-          attachment.endpoint().name(), status.getCode(), delay);
+      LOG.info(
+          "stream of session {} to {} broke ({}); re-attaching in {} ms",
+          sessionId,
+          attachment.endpoint().name(),
+          status.getCode(),
+          delay);
       schedule(this::reattach, delay);
       state.signalAll();
     } finally {
@@ -180,13 +192,21 @@ public final class StreamSupervisor implements Attachment.Listener {
         return;
       }
       if (failover.shouldGiveUp()) {
-        finish(new GridQueueException(Status.UNAVAILABLE.withDescription(
-            "gave up re-attaching session " + sessionId + ": none of the " + endpoints.count()
-                + " grid node addresses answered for " + failover.giveUpAfter().toSeconds() + " s; last error: "
-                + failover.lastError())));
+        finish(
+            new GridQueueException(
+                Status.UNAVAILABLE.withDescription(
+                    "gave up re-attaching session "
+                        + sessionId
+                        + ": none of the "
+                        + endpoints.count()
+                        + " grid node addresses answered for "
+                        + failover.giveUpAfter().toSeconds()
+                        + " s; last error: "
+                        + failover.lastError())));
         return;
       }
-      Attachment next = new Attachment(endpoints.next(state.attachment().endpoint()), sessionId, this);
+      Attachment next =
+          new Attachment(endpoints.next(state.attachment().endpoint()), sessionId, this);
       state.attach(next);
       failovers.incrementAndGet();
       resending = sender.resend();
@@ -217,7 +237,10 @@ public final class StreamSupervisor implements Attachment.Listener {
       sender.halfClose(attachment);
     }
     state.failover().reattached();
-    LOG.info("session {} re-attached to {}; sent {} tasks again", sessionId, attachment.endpoint().name(),
+    LOG.info(
+        "session {} re-attached to {}; sent {} tasks again",
+        sessionId,
+        attachment.endpoint().name(),
         resend.tasksSent());
     state.signalAll();
   }
@@ -248,9 +271,13 @@ public final class StreamSupervisor implements Attachment.Listener {
     state.lock();
     try {
       if (!state.failover().isOver() && state.attachment() == watched && !unfinished.isEmpty()) {
-        finish(new GridQueueException(Status.DATA_LOSS.withDescription(
-            unfinished.size() + " tasks ended neither with a result nor a dead letter within "
-                + state.failover().giveUpAfter().toSeconds() + " s of the stream's end")));
+        finish(
+            new GridQueueException(
+                Status.DATA_LOSS.withDescription(
+                    unfinished.size()
+                        + " tasks ended neither with a result nor a dead letter within "
+                        + state.failover().giveUpAfter().toSeconds()
+                        + " s of the stream's end")));
       }
     } finally {
       state.unlock();

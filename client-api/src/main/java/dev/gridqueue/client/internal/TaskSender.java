@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The send side of a session: collects submitted tasks into batches of the session's batch size,
  * writes a batch when it is full or flushed, waiting while the stream is not ready (gRPC flow
- * control, so a fast producer cannot exhaust memory on either side), and records every task sent
- * as unfinished. Acknowledgements ride on task batches, or go alone at most every {@link
+ * control, so a fast producer cannot exhaust memory on either side), and records every task sent as
+ * unfinished. Acknowledgements ride on task batches, or go alone at most every {@link
  * Acknowledgements#ACK_DELAY_MILLIS} ms. After a failover it builds the batches that send the
  * unfinished tasks again. State guarded by the {@link SessionState} lock.
  */
@@ -48,7 +48,12 @@ public final class TaskSender {
 
   /** Queues one task; writes the batch when it is full. */
   public void submit(String taskId, byte[] payload, String tag) {
-    Message task = Message.newBuilder().setId(taskId).setPayload(ByteString.copyFrom(payload)).setTag(tag).build();
+    Message task =
+        Message.newBuilder()
+            .setId(taskId)
+            .setPayload(ByteString.copyFrom(payload))
+            .setTag(tag)
+            .build();
     state.lock();
     try {
       pending.add(task);
@@ -73,8 +78,9 @@ public final class TaskSender {
   }
 
   /**
-   * Tasks queued from now on read shared-data {@code level} ({@link UnfinishedTasks#NO_SHARED_DATA}:
-   * none). The queued tasks are written first, so no batch mixes levels.
+   * Tasks queued from now on read shared-data {@code level} ({@link
+   * UnfinishedTasks#NO_SHARED_DATA}: none). The queued tasks are written first, so no batch mixes
+   * levels.
    */
   public void useSharedData(int level) {
     state.lock();
@@ -109,7 +115,9 @@ public final class TaskSender {
     }
   }
 
-  /** Sends the waiting acknowledgements and half-closes {@code attachment}'s task stream. Lock held. */
+  /**
+   * Sends the waiting acknowledgements and half-closes {@code attachment}'s task stream. Lock held.
+   */
   public void halfClose(Attachment attachment) {
     sendAcks(attachment);
     attachment.halfClose();
@@ -171,7 +179,8 @@ public final class TaskSender {
   }
 
   private Batch.Builder newBatch(int level) {
-    Batch.Builder batch = Batch.newBuilder().setId(Integer.toString(++batchCounter)).setSessionId(sessionId);
+    Batch.Builder batch =
+        Batch.newBuilder().setId(Integer.toString(++batchCounter)).setSessionId(sessionId);
     if (level != UnfinishedTasks.NO_SHARED_DATA) {
       batch.setUseSharedData(true).setRequiredSharedDataUpdateLevel(level);
     }

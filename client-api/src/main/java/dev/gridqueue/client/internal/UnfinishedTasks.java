@@ -21,7 +21,10 @@ public final class UnfinishedTasks {
 
   private final Map<String, Sent> byId = new ConcurrentHashMap<>();
 
-  /** {@code task} was sent in a batch reading shared-data {@code level} ({@link #NO_SHARED_DATA}: none). */
+  /**
+   * {@code task} was sent in a batch reading shared-data {@code level} ({@link #NO_SHARED_DATA}:
+   * none).
+   */
   public void sent(Message task, int level) {
     byId.put(task.getId(), new Sent(task, level));
   }

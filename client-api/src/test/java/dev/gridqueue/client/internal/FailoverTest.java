@@ -95,7 +95,8 @@ class FailoverTest {
     assertThat(failover.state()).isEqualTo(Failover.State.FINISHED);
     assertThat(failover.isOver()).isTrue();
     assertThatThrownBy(failover::failed).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> failover.broke(Status.UNAVAILABLE, true)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> failover.broke(Status.UNAVAILABLE, true))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -118,7 +119,10 @@ class FailoverTest {
     boolean failOverOwnCancel = Failover.isTransportFailure(status, true);
 
     // then
-    assertThat(failOver).isEqualTo(code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED);
-    assertThat(failOverOwnCancel).as("a cancel of this client's own").isEqualTo(code == Status.Code.UNAVAILABLE);
+    assertThat(failOver)
+        .isEqualTo(code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED);
+    assertThat(failOverOwnCancel)
+        .as("a cancel of this client's own")
+        .isEqualTo(code == Status.Code.UNAVAILABLE);
   }
 }

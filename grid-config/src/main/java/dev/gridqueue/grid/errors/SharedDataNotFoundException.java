@@ -5,6 +5,9 @@ public final class SharedDataNotFoundException extends RequestRejectedException 
   private static final long serialVersionUID = 1L;
 
   public SharedDataNotFoundException(String sessionId, Integer level) {
-    super("shared data not found for session " + sessionId + (level == null ? "" : " (level " + level + ")"));
+    super(
+        "shared data not found for session "
+            + sessionId
+            + (level == null ? "" : " (level " + level + ")"));
   }
 }

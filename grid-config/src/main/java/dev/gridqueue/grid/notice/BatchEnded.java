@@ -20,13 +20,20 @@ public final class BatchEnded implements Serializable {
   private final String key;
   private final String sessionId;
   private final BatchState state;
+
   /** The written value; null in a census notice. */
   private final StoredBatch batch;
+
   private final boolean forwarded;
   private final boolean fromCensus;
 
   private BatchEnded(
-      String key, String sessionId, BatchState state, StoredBatch batch, boolean forwarded, boolean fromCensus) {
+      String key,
+      String sessionId,
+      BatchState state,
+      StoredBatch batch,
+      boolean forwarded,
+      boolean fromCensus) {
     this.key = key;
     this.sessionId = sessionId;
     this.state = state;

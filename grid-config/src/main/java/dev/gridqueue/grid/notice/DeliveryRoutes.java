@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a session's results and dead letters go: the grid node its stream of that kind is
- * attached to (the replicated stream-attachments cache), and the {@link BatchEnded} notices sent
- * there. Used by every writer of results: workers, the grid nodes of polyglot workers, the
- * scheduler when it gives up on a batch.
+ * Where a session's results and dead letters go: the grid node its stream of that kind is attached
+ * to (the replicated stream-attachments cache), and the {@link BatchEnded} notices sent there. Used
+ * by every writer of results: workers, the grid nodes of polyglot workers, the scheduler when it
+ * gives up on a batch.
  */
 public final class DeliveryRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryRoutes.class);
@@ -44,8 +44,8 @@ public final class DeliveryRoutes {
   }
 
   /**
-   * Tells the node serving the session that {@code batch} was written under {@code key}: the
-   * hinted node if it is in the grid (the node the scheduler saw the session's stream on when it
+   * Tells the node serving the session that {@code batch} was written under {@code key}: the hinted
+   * node if it is in the grid (the node the scheduler saw the session's stream on when it
    * dispatched the batch), else the node attached now. Nothing is sent if no stream is attached:
    * the batch waits in the grid for the next stream's scan.
    */
@@ -66,7 +66,8 @@ public final class DeliveryRoutes {
       ignite.message(ignite.cluster().forNodeId(node)).send(GridTopics.BATCH_ENDED, notice);
       return true;
     } catch (IgniteException e) {
-      LOG.debug("notice of batch {} not sent to node {} (gone?): {}", notice.key(), node, e.toString());
+      LOG.debug(
+          "notice of batch {} not sent to node {} (gone?): {}", notice.key(), node, e.toString());
       return false;
     }
   }

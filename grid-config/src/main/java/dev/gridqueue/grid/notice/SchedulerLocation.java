@@ -7,9 +7,9 @@ import org.apache.ignite.IgniteCache;
 
 /**
  * Which grid node runs the scheduler, in the replicated scheduler cache. A starting scheduler
- * claims the location after it listens for {@link BatchesQueued} and before it scans the grid
- * for queued batches; a node that stored batches reads it afterwards. So every stored batch is
- * either announced to a scheduler that listens or stored before that scheduler's scan.
+ * claims the location after it listens for {@link BatchesQueued} and before it scans the grid for
+ * queued batches; a node that stored batches reads it afterwards. So every stored batch is either
+ * announced to a scheduler that listens or stored before that scheduler's scan.
  */
 public final class SchedulerLocation {
   private static final String KEY = "location";

@@ -19,7 +19,12 @@ public final class WorkerInstruction implements Serializable {
   private final boolean returnUnstarted;
 
   public WorkerInstruction(
-      String workerId, boolean bind, String sessionId, String appId, long generation, boolean returnUnstarted) {
+      String workerId,
+      boolean bind,
+      String sessionId,
+      String appId,
+      long generation,
+      boolean returnUnstarted) {
     this.workerId = workerId;
     this.bind = bind;
     this.sessionId = sessionId;

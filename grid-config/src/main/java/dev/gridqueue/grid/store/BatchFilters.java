@@ -1,10 +1,8 @@
 package dev.gridqueue.grid.store;
 
-import dev.gridqueue.grid.store.QueuedBatchRef;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.EventType;
 import org.apache.ignite.cache.CacheEntryEventSerializableFilter;
-import org.apache.ignite.lang.IgniteAsyncCallback;
 import org.apache.ignite.lang.IgniteBiPredicate;
 import org.apache.ignite.lang.IgniteClosure;
 
@@ -26,7 +24,8 @@ public final class BatchFilters {
   }
 
   /** Sessions that were closed. */
-  public static final class SessionGone implements CacheEntryEventSerializableFilter<String, SessionRecord> {
+  public static final class SessionGone
+      implements CacheEntryEventSerializableFilter<String, SessionRecord> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -77,5 +76,4 @@ public final class BatchFilters {
       return BatchKeys.belongsTo(key, sessionId);
     }
   }
-
 }

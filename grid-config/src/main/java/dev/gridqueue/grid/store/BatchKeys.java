@@ -6,7 +6,11 @@ package dev.gridqueue.grid.store;
  */
 public final class BatchKeys {
   private static final char SEPARATOR = '/';
-  /** Marks the key of a batch's dead-letter entry (and of a session's dead-letter stream attachment). */
+
+  /**
+   * Marks the key of a batch's dead-letter entry (and of a session's dead-letter stream
+   * attachment).
+   */
   public static final String DEAD_LETTERS_SUFFIX = "#dead";
 
   private BatchKeys() {}

@@ -4,8 +4,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What a session's client cancelled: task ids, task tags, or everything. Immutable; grows only
- * (a cancelled task is never run again).
+ * What a session's client cancelled: task ids, task tags, or everything. Immutable; grows only (a
+ * cancelled task is never run again).
  */
 public final class CancelSet {
   public static final CancelSet EMPTY = new CancelSet(Set.of(), Set.of(), false);

@@ -1,6 +1,5 @@
 package dev.gridqueue.grid.store;
 
-import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.io.Serializable;
 import java.util.Set;
@@ -8,8 +7,8 @@ import java.util.UUID;
 
 /**
  * A registered polyglot worker, as kept in {@link RemoteWorkerHub#CACHE}: the scheduler learns of
- * it from there (and finds it again when the scheduler moves). {@code nodeId} is the grid node
- * its WorkerUpdate stream is attached to.
+ * it from there (and finds it again when the scheduler moves). {@code nodeId} is the grid node its
+ * WorkerUpdate stream is attached to.
  */
 public final class RemoteWorkerRecord implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,7 +22,13 @@ public final class RemoteWorkerRecord implements Serializable {
   private final String host;
 
   public RemoteWorkerRecord(
-      String workerId, UUID nodeId, int slots, Set<String> apps, Set<String> tags, ResourceAmounts resources, String host) {
+      String workerId,
+      UUID nodeId,
+      int slots,
+      Set<String> apps,
+      Set<String> tags,
+      ResourceAmounts resources,
+      String host) {
     this.workerId = workerId;
     this.nodeId = nodeId;
     this.slots = slots;

@@ -3,8 +3,8 @@ package dev.gridqueue.grid.store;
 import java.io.Serializable;
 
 /**
- * Cores, memory, disk and gpus (Work Queue's names): what a batch needs or a worker offers. A
- * field at 0 means none of that resource. Immutable.
+ * Cores, memory, disk and gpus (Work Queue's names): what a batch needs or a worker offers. A field
+ * at 0 means none of that resource. Immutable.
  */
 public final class ResourceAmounts implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -49,7 +49,10 @@ public final class ResourceAmounts implements Serializable {
 
   /** Whether {@code need} fits in this amount. */
   public boolean covers(ResourceAmounts need) {
-    return need.cores <= cores && need.memoryMb <= memoryMb && need.diskMb <= diskMb && need.gpus <= gpus;
+    return need.cores <= cores
+        && need.memoryMb <= memoryMb
+        && need.diskMb <= diskMb
+        && need.gpus <= gpus;
   }
 
   public ResourceAmounts plus(ResourceAmounts other) {
@@ -68,7 +71,10 @@ public final class ResourceAmounts implements Serializable {
   @Override
   public boolean equals(Object o) {
     return o instanceof ResourceAmounts r
-        && r.cores == cores && r.memoryMb == memoryMb && r.diskMb == diskMb && r.gpus == gpus;
+        && r.cores == cores
+        && r.memoryMb == memoryMb
+        && r.diskMb == diskMb
+        && r.gpus == gpus;
   }
 
   @Override

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What scheduling needs of a session's attributes, decoded once by the grid node that created
- * the session and stored with it: a worker must carry every one of {@code tags} and not run on a
- * {@code blockedHosts} host; at least {@code minWorkers} (when it has work) and at most {@code
- * maxWorkers} (0: no cap) workers are bound to it; a batch lost with its worker runs at most
- * {@code 1 + maxRetries} times; {@code taskResources} (null: none declared) and {@code categories}
- * give what a batch needs when it declares nothing itself; {@code maxTaskRunningNanos} and {@code
+ * What scheduling needs of a session's attributes, decoded once by the grid node that created the
+ * session and stored with it: a worker must carry every one of {@code tags} and not run on a {@code
+ * blockedHosts} host; at least {@code minWorkers} (when it has work) and at most {@code maxWorkers}
+ * (0: no cap) workers are bound to it; a batch lost with its worker runs at most {@code 1 +
+ * maxRetries} times; {@code taskResources} (null: none declared) and {@code categories} give what a
+ * batch needs when it declares nothing itself; {@code maxTaskRunningNanos} and {@code
  * fastAbortMultiplier} (0: off) bound run times. A plain class: it crosses JVMs through Ignite's
  * binary marshaller.
  */
@@ -71,7 +71,10 @@ public final class SessionPolicy implements Serializable {
     return maxRetries;
   }
 
-  /** Resources every task of the session needs unless its batch or category says otherwise; null: none. */
+  /**
+   * Resources every task of the session needs unless its batch or category says otherwise; null:
+   * none.
+   */
   public ResourceAmounts taskResources() {
     return taskResources;
   }

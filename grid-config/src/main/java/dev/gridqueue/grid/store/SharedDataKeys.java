@@ -3,8 +3,7 @@ package dev.gridqueue.grid.store;
 /**
  * Keys of the shared-data cache. {@code <session>} holds the latest level (an Integer), {@code
  * <session>/<level>} a {@link SharedDataHeader}, {@code <session>/<level>/<generation>/<chunk>} a
- * byte[] chunk.
- * The session prefix lets a session's entries be found by key alone.
+ * byte[] chunk. The session prefix lets a session's entries be found by key alone.
  */
 public final class SharedDataKeys {
   private SharedDataKeys() {}

@@ -3,13 +3,13 @@ package dev.gridqueue.grid.store;
 import java.util.Objects;
 
 /**
- * What the batches cache holds for one accepted batch, from acceptance to delivery. {@code
- * payload} is the serialized {@code gridqueue.v1.Batch}: the tasks while queued, the results once
- * done. Kept as bytes so the grid never re-encodes task data on the way through.
+ * What the batches cache holds for one accepted batch, from acceptance to delivery. {@code payload}
+ * is the serialized {@code gridqueue.v1.Batch}: the tasks while queued, the results once done. Kept
+ * as bytes so the grid never re-encodes task data on the way through.
  *
  * <p>Under load the frontend coalesces several small client batches into one stored batch; {@link
- * #clientBatches()} then says which client batch each run of tasks came from, so results go back
- * to the client batch by batch.
+ * #clientBatches()} then says which client batch each run of tasks came from, so results go back to
+ * the client batch by batch.
  */
 public final class StoredBatch {
   private final String sessionId;
@@ -20,12 +20,16 @@ public final class StoredBatch {
   private final byte[] payload;
   private final ClientBatches clientBatches;
   private final int taskCount;
+
   /** Resources the batch declared itself (null: none; its category or session may say). */
   private ResourceAmounts need;
+
   /** Work Queue-style category, or null. */
   private String category;
+
   /** The batch's own max_retries; -1: the session's. */
   private int maxRetries = -1;
+
   /** When it became DONE or DEAD (epoch millis, the writer's clock); 0 while queued. */
   private long endedAtMillis;
 
@@ -33,11 +37,12 @@ public final class StoredBatch {
   private static final int SEQUENCE_COUNTER_BITS = 20;
 
   /**
-   * A batch's acceptance order: the accepting node's clock first, so FIFO holds roughly across
-   * grid nodes, then its counter.
+   * A batch's acceptance order: the accepting node's clock first, so FIFO holds roughly across grid
+   * nodes, then its counter.
    */
   public static long sequence(long acceptedAtMillis, long counter) {
-    return (acceptedAtMillis << SEQUENCE_COUNTER_BITS) | (counter & ((1L << SEQUENCE_COUNTER_BITS) - 1));
+    return (acceptedAtMillis << SEQUENCE_COUNTER_BITS)
+        | (counter & ((1L << SEQUENCE_COUNTER_BITS) - 1));
   }
 
   /** The acceptance time a {@link #sequence(long, long)} holds. */
@@ -66,8 +71,14 @@ public final class StoredBatch {
 
   /** A batch just accepted from a client; {@code clientBatches} null if it is one client batch. */
   public static StoredBatch queued(
-      String sessionId, long sequence, int priority, byte[] tasks, ClientBatches clientBatches, int taskCount) {
-    return new StoredBatch(sessionId, sequence, priority, BatchState.QUEUED, 0, tasks, clientBatches, taskCount);
+      String sessionId,
+      long sequence,
+      int priority,
+      byte[] tasks,
+      ClientBatches clientBatches,
+      int taskCount) {
+    return new StoredBatch(
+        sessionId, sequence, priority, BatchState.QUEUED, 0, tasks, clientBatches, taskCount);
   }
 
   /** A batch just accepted from a client, made of one client batch (task count unknown: 0). */
@@ -78,7 +89,8 @@ public final class StoredBatch {
   /** This batch with the resources and category it declared (null: none). */
   public StoredBatch withPlacement(ResourceAmounts need, String category) {
     StoredBatch copy =
-        new StoredBatch(sessionId, sequence, priority, state, attempts, payload, clientBatches, taskCount);
+        new StoredBatch(
+            sessionId, sequence, priority, state, attempts, payload, clientBatches, taskCount);
     copy.need = need == null || need.isNone() ? null : need;
     copy.category = category == null || category.isEmpty() ? null : category;
     copy.maxRetries = maxRetries;
@@ -117,19 +129,34 @@ public final class StoredBatch {
     return done(attempts, results, clientBatches, nowMillis);
   }
 
-  /** This batch, done, with results for only some of its tasks (the others went to dead letters). */
-  public StoredBatch done(int attempts, byte[] results, ClientBatches resultBatches, long nowMillis) {
+  /**
+   * This batch, done, with results for only some of its tasks (the others went to dead letters).
+   */
+  public StoredBatch done(
+      int attempts, byte[] results, ClientBatches resultBatches, long nowMillis) {
     StoredBatch done =
-        new StoredBatch(sessionId, sequence, priority, BatchState.DONE, attempts, results, resultBatches, taskCount)
+        new StoredBatch(
+                sessionId,
+                sequence,
+                priority,
+                BatchState.DONE,
+                attempts,
+                results,
+                resultBatches,
+                taskCount)
             .withPlacement(need, category);
     done.endedAtMillis = nowMillis;
     return done;
   }
 
-  /** The dead-letter entry of this batch, written at {@code nowMillis}: {@code deadTasks} tasks without a result. */
+  /**
+   * The dead-letter entry of this batch, written at {@code nowMillis}: {@code deadTasks} tasks
+   * without a result.
+   */
   public StoredBatch deadLetters(int attempts, byte[] deadBatch, int deadTasks, long nowMillis) {
     StoredBatch dead =
-        new StoredBatch(sessionId, sequence, priority, BatchState.DEAD, attempts, deadBatch, null, deadTasks);
+        new StoredBatch(
+            sessionId, sequence, priority, BatchState.DEAD, attempts, deadBatch, null, deadTasks);
     dead.endedAtMillis = nowMillis;
     return dead;
   }
@@ -148,7 +175,10 @@ public final class StoredBatch {
     return sessionId;
   }
 
-  /** Acceptance order within the grid: FIFO among batches of equal priority (see {@link #sequence(long, long)}). */
+  /**
+   * Acceptance order within the grid: FIFO among batches of equal priority (see {@link
+   * #sequence(long, long)}).
+   */
   public long sequence() {
     return sequence;
   }

@@ -2,8 +2,8 @@ package dev.gridqueue.grid.store;
 
 /**
  * Keys of the stream-attachments cache: per session, which grid node holds its result stream and
- * which its dead-letter stream. A done batch's results are routed to the node attached for
- * {@link #resultsOf}; its dead letters to the node attached for {@link #deadLettersOf}.
+ * which its dead-letter stream. A done batch's results are routed to the node attached for {@link
+ * #resultsOf}; its dead letters to the node attached for {@link #deadLettersOf}.
  */
 public final class StreamAttachments {
   private StreamAttachments() {}
@@ -18,7 +18,9 @@ public final class StreamAttachments {
     return sessionId + BatchKeys.DEAD_LETTERS_SUFFIX;
   }
 
-  /** The key that routes a batch of the session in {@code state}; null for states never delivered. */
+  /**
+   * The key that routes a batch of the session in {@code state}; null for states never delivered.
+   */
   public static String routing(String sessionId, BatchState state) {
     return switch (state) {
       case DONE -> resultsOf(sessionId);

@@ -3,13 +3,14 @@ package dev.gridqueue.grid.store;
 import java.io.Serializable;
 
 /**
- * Tasks ended, by how, for the grid or one session: what the scheduler checkpoints in the
- * scheduler cache (keys {@link #GRID} and {@link #ofSession}) so its figures outlive its node. A
- * plain class, not a record: Ignite's binary marshaller cannot fill a record's fields.
+ * Tasks ended, by how, for the grid or one session: what the scheduler checkpoints in the scheduler
+ * cache (keys {@link #GRID} and {@link #ofSession}) so its figures outlive its node. A plain class,
+ * not a record: Ignite's binary marshaller cannot fill a record's fields.
  */
 public final class TaskCounters implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final TaskCounters ZERO = new TaskCounters(0, 0, 0, 0);
+
   /** Key of the grid's counters (every session, closed ones too). */
   public static final String GRID = "counters";
 
@@ -49,16 +50,29 @@ public final class TaskCounters implements Serializable {
   @Override
   public boolean equals(Object o) {
     return o instanceof TaskCounters c
-        && c.done == done && c.failed == failed && c.deadLettered == deadLettered && c.cancelled == cancelled;
+        && c.done == done
+        && c.failed == failed
+        && c.deadLettered == deadLettered
+        && c.cancelled == cancelled;
   }
 
   @Override
   public String toString() {
-    return "done=" + done + " failed=" + failed + " dead-lettered=" + deadLettered + " cancelled=" + cancelled;
+    return "done="
+        + done
+        + " failed="
+        + failed
+        + " dead-lettered="
+        + deadLettered
+        + " cancelled="
+        + cancelled;
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(done) * 31 + Long.hashCode(failed) * 17 + Long.hashCode(deadLettered) * 7 + Long.hashCode(cancelled);
+    return Long.hashCode(done) * 31
+        + Long.hashCode(failed) * 17
+        + Long.hashCode(deadLettered) * 7
+        + Long.hashCode(cancelled);
   }
 }

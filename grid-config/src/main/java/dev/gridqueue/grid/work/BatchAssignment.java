@@ -8,8 +8,8 @@ import java.util.UUID;
  * attempt} on worker {@code workerId}. {@code bindGeneration} identifies the worker's binding to
  * the session (an UNBIND of that generation returns the batch if it has not started); {@code
  * maxTaskNanos} and {@code abortAfterNanos} (0: none) bound a task's and the batch's run; {@code
- * deliverTo} is the grid node serving the session's client when it was dispatched (null: none).
- * A plain class: it crosses JVMs through Ignite's binary marshaller.
+ * deliverTo} is the grid node serving the session's client when it was dispatched (null: none). A
+ * plain class: it crosses JVMs through Ignite's binary marshaller.
  */
 public final class BatchAssignment implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -6,15 +6,18 @@ import org.apache.ignite.Ignite;
 
 /**
  * The batch executors of one grid node, by worker kind ({@link WorkerDescriptor#KIND_JVM}, {@link
- * WorkerDescriptor#KIND_GRPC}), kept in the node's local map. A job may arrive a moment before
- * the node installed its executor: {@link #of} waits for it.
+ * WorkerDescriptor#KIND_GRPC}), kept in the node's local map. A job may arrive a moment before the
+ * node installed its executor: {@link #of} waits for it.
  */
 public final class BatchExecutors {
   private static final String NODE_LOCAL_KEY = "gridqueue.batch-executor.";
 
   private BatchExecutors() {}
 
-  /** Makes {@code executor} the one that runs batches of workers of {@code kind} on {@code ignite}'s node. */
+  /**
+   * Makes {@code executor} the one that runs batches of workers of {@code kind} on {@code ignite}'s
+   * node.
+   */
   public static void install(Ignite ignite, String kind, BatchExecutor executor) {
     slot(ignite, kind).complete(executor);
   }

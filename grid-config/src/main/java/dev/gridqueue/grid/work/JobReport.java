@@ -4,17 +4,18 @@ import java.io.Serializable;
 
 /**
  * What became of a dispatched batch, as its executor reports it to the scheduler: whether it ran
- * and stored results, and how its tasks ended. A plain class, not a record: it crosses JVMs
- * through Ignite's binary marshaller, which cannot fill a record's fields (they would arrive as
- * zeros).
+ * and stored results, and how its tasks ended. A plain class, not a record: it crosses JVMs through
+ * Ignite's binary marshaller, which cannot fill a record's fields (they would arrive as zeros).
  */
 public final class JobReport implements Serializable {
   private static final long serialVersionUID = 2L;
 
   /** Not run: already done, delivered, or its session closed. */
   public static final JobReport SKIPPED = new JobReport(false, 0, 0, 0, 0, false, false);
+
   /** Not started: the worker was unbound from the session; queue it again. */
   public static final JobReport RETURNED = new JobReport(false, 0, 0, 0, 0, true, false);
+
   /** Stopped for running past its fast-abort limit; to run on another worker. */
   public static final JobReport FAST_ABORTED = new JobReport(false, 0, 0, 0, 0, false, true);
 
@@ -27,7 +28,13 @@ public final class JobReport implements Serializable {
   private final boolean fastAborted;
 
   private JobReport(
-      boolean ran, int tasks, int failed, int cancelled, long runNanos, boolean returned, boolean fastAborted) {
+      boolean ran,
+      int tasks,
+      int failed,
+      int cancelled,
+      long runNanos,
+      boolean returned,
+      boolean fastAborted) {
     this.ran = ran;
     this.tasks = tasks;
     this.failed = failed;

@@ -14,10 +14,10 @@ import org.apache.ignite.IgniteCache;
 import org.apache.ignite.lang.IgniteFuture;
 
 /**
- * Writes a run's outcome back to the grid: results of tasks that succeeded replace the queued
- * batch (state DONE, for the result stream); tasks that ended with an error go to the batch's
- * dead-letter entry (state DEAD, for the dead-letter stream), written first so a crash between the
- * two writes re-runs the batch rather than losing its dead letters.
+ * Writes a run's outcome back to the grid: results of tasks that succeeded replace the queued batch
+ * (state DONE, for the result stream); tasks that ended with an error go to the batch's dead-letter
+ * entry (state DEAD, for the dead-letter stream), written first so a crash between the two writes
+ * re-runs the batch rather than losing its dead letters.
  */
 public final class ResultWriter {
   private final IgniteCache<String, StoredBatch> batches;
@@ -27,7 +27,8 @@ public final class ResultWriter {
     this(batches, System::currentTimeMillis);
   }
 
-  public ResultWriter(IgniteCache<String, StoredBatch> batches, java.util.function.LongSupplier wallClock) {
+  public ResultWriter(
+      IgniteCache<String, StoredBatch> batches, java.util.function.LongSupplier wallClock) {
     this.batches = batches;
     this.wallClock = wallClock;
   }
@@ -58,7 +59,8 @@ public final class ResultWriter {
    * As {@link #write}, without holding a thread while the grid's copies are written: the worker's
    * slots are for running tasks, not for waiting on the network.
    */
-  public CompletableFuture<Written> writeAsync(String key, StoredBatch queued, int attempt, RunOutcome outcome) {
+  public CompletableFuture<Written> writeAsync(
+      String key, StoredBatch queued, int attempt, RunOutcome outcome) {
     long now = wallClock.getAsLong();
     List<Message> ok = new ArrayList<>(outcome.tasks());
     List<Message> dead = new ArrayList<>();
@@ -72,7 +74,10 @@ public final class ResultWriter {
             .setPriority(outcome.priority())
             .addAllMessages(ok)
             .build();
-    ClientBatches resultRuns = dead.isEmpty() ? queued.clientBatches() : survivors(queued.clientBatches(), outcome.results());
+    ClientBatches resultRuns =
+        dead.isEmpty()
+            ? queued.clientBatches()
+            : survivors(queued.clientBatches(), outcome.results());
     StoredBatch done = queued.done(attempt, results.toByteArray(), resultRuns, now);
     if (dead.isEmpty()) {
       return completable(batches.replaceAsync(key, done))
@@ -82,31 +87,47 @@ public final class ResultWriter {
     // losing them.
     String deadKey = BatchKeys.deadLetters(key);
     Batch deadBatch =
-        Batch.newBuilder().setId(outcome.batchId()).setSessionId(queued.sessionId()).setDead(true).addAllMessages(dead).build();
+        Batch.newBuilder()
+            .setId(outcome.batchId())
+            .setSessionId(queued.sessionId())
+            .setDead(true)
+            .addAllMessages(dead)
+            .build();
     StoredBatch deadEntry = queued.deadLetters(attempt, deadBatch.toByteArray(), dead.size(), now);
     return completable(batches.putIfAbsentAsync(deadKey, deadEntry))
-        .thenCompose(created -> completable(batches.replaceAsync(key, done))
-            .thenCompose(replaced -> {
-              if (replaced) {
-                // an earlier run wrote the dead letters if this one did not: they are on their way
-                return CompletableFuture.completedFuture(new Written(key, done, created ? deadKey : null, created ? deadEntry : null));
-              }
-              if (!created) {
-                return CompletableFuture.completedFuture(null);
-              }
-              return completable(batches.removeAsync(deadKey)).thenApply(removed -> null);
-            }));
+        .thenCompose(
+            created ->
+                completable(batches.replaceAsync(key, done))
+                    .thenCompose(
+                        replaced -> {
+                          if (replaced) {
+                            // an earlier run wrote the dead letters if this one did not: they are
+                            // on their way
+                            return CompletableFuture.completedFuture(
+                                new Written(
+                                    key,
+                                    done,
+                                    created ? deadKey : null,
+                                    created ? deadEntry : null));
+                          }
+                          if (!created) {
+                            return CompletableFuture.completedFuture(null);
+                          }
+                          return completable(batches.removeAsync(deadKey))
+                              .thenApply(removed -> null);
+                        }));
   }
 
   private static <T> CompletableFuture<T> completable(IgniteFuture<T> future) {
     CompletableFuture<T> done = new CompletableFuture<>();
-    future.listen(f -> {
-      try {
-        done.complete(f.get());
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    });
+    future.listen(
+        f -> {
+          try {
+            done.complete(f.get());
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+          }
+        });
     return done;
   }
 
@@ -129,9 +150,18 @@ public final class ResultWriter {
     List<Message> results = new ArrayList<>(tasks.getMessagesCount());
     for (Message task : tasks.getMessagesList()) {
       results.add(
-          Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempts).setError(reason).build());
+          Message.newBuilder()
+              .setId(task.getId())
+              .setRelatedId(task.getId())
+              .setAttempts(attempts)
+              .setError(reason)
+              .build());
     }
-    return write(key, queued, attempts, new RunOutcome(tasks.getId(), tasks.getPriority(), results, results.size(), 0, 0));
+    return write(
+        key,
+        queued,
+        attempts,
+        new RunOutcome(tasks.getId(), tasks.getPriority(), results, results.size(), 0, 0));
   }
 
   /** The client batches of the results that remain once failed tasks are taken out. */

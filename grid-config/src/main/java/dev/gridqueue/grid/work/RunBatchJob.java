@@ -38,7 +38,8 @@ public final class RunBatchJob implements IgniteCallable<JobReport> {
     CompletableFuture<JobReport> report = running;
     if (report == null) {
       // The node may be a moment away from installing its executor when the first job arrives.
-      BatchExecutor executor = BatchExecutors.of(ignite, workerKind).get(EXECUTOR_WAIT_SECONDS, TimeUnit.SECONDS);
+      BatchExecutor executor =
+          BatchExecutors.of(ignite, workerKind).get(EXECUTOR_WAIT_SECONDS, TimeUnit.SECONDS);
       report = executor.execute(assignment);
       if (!report.isDone()) {
         running = report;

@@ -4,6 +4,7 @@ package dev.gridqueue.grid.work;
 public final class TaskErrors {
   /** A task stopped for running past the session's {@code max_task_running_time}. */
   public static final String MAX_WALLTIME = "MAX_WALLTIME";
+
   /** A task the client cancelled before it started. */
   public static final String CANCELLED = "cancelled";
 

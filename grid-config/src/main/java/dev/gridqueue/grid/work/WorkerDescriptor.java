@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 import org.apache.ignite.cluster.ClusterNode;
 
 /**
- * A worker as the scheduler sees it: the grid node it runs on (for a polyglot gRPC worker: the
- * grid node its stream is attached to), what it serves and what it offers. JVM workers advertise
- * it through Ignite node attributes, read back with {@link #of(ClusterNode)}.
+ * A worker as the scheduler sees it: the grid node it runs on (for a polyglot gRPC worker: the grid
+ * node its stream is attached to), what it serves and what it offers. JVM workers advertise it
+ * through Ignite node attributes, read back with {@link #of(ClusterNode)}.
  */
 public final class WorkerDescriptor {
   static final String ATTR_WORKER_ID = "gridqueue.worker.id";
@@ -24,6 +24,7 @@ public final class WorkerDescriptor {
 
   /** A worker node (Ignite client JVM, or the local worker inside a grid server). */
   public static final String KIND_JVM = "jvm";
+
   /** A polyglot worker on the WorkerUpdate / WorkerStream gRPC protocol. */
   public static final String KIND_GRPC = "grpc";
 
@@ -37,8 +38,17 @@ public final class WorkerDescriptor {
   private final String kind;
 
   /** A JVM worker offering one core per slot and nothing else (tests). */
-  public WorkerDescriptor(String workerId, UUID nodeId, int slots, Set<String> apps, Set<String> tags) {
-    this(workerId, nodeId, slots, apps, tags, new ResourceAmounts(slots, 0, 0, 0), "localhost", KIND_JVM);
+  public WorkerDescriptor(
+      String workerId, UUID nodeId, int slots, Set<String> apps, Set<String> tags) {
+    this(
+        workerId,
+        nodeId,
+        slots,
+        apps,
+        tags,
+        new ResourceAmounts(slots, 0, 0, 0),
+        "localhost",
+        KIND_JVM);
   }
 
   public WorkerDescriptor(

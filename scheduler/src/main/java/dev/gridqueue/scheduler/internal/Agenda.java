@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the next decision must look at, so that it costs O(what changed) and not O(grid): the
- * stale workers (added, released something, or unsaturated when new work arrived), which are the
- * only ones placement examines, and whether targets are stale (sessions or workers came or went,
- * or a session's work started or ended). The ledger and bindings mark; placement and the policy
- * round take.
+ * What the next decision must look at, so that it costs O(what changed) and not O(grid): the stale
+ * workers (added, released something, or unsaturated when new work arrived), which are the only
+ * ones placement examines, and whether targets are stale (sessions or workers came or went, or a
+ * session's work started or ended). The ledger and bindings mark; placement and the policy round
+ * take.
  */
 final class Agenda {
   private final Set<WorkerLoad> stale = new LinkedHashSet<>();

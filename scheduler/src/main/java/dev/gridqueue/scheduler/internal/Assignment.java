@@ -3,8 +3,8 @@ package dev.gridqueue.scheduler.internal;
 import java.util.UUID;
 
 /**
- * A decision of the scheduler: run batch {@code batchKey} on worker {@code workerId} (a worker
- * of {@code workerKind} on node {@code nodeId}). {@code bindGeneration} identifies the worker's
+ * A decision of the scheduler: run batch {@code batchKey} on worker {@code workerId} (a worker of
+ * {@code workerKind} on node {@code nodeId}). {@code bindGeneration} identifies the worker's
  * binding to the session: an UNBIND of that generation returns the batch if it has not started.
  * {@code maxTaskNanos} and {@code abortAfterNanos} (0: none) bound a task's and the batch's run.
  */

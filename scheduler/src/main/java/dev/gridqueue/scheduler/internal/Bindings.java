@@ -8,11 +8,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The life of a worker's binding to a session, from its first batch of the session to its last:
- * bound when placement gives it one, drained when taken back, ended as soon as it holds nothing
- * and waits for nothing. Every change keeps the session's bound counts (active, total, incoming)
- * equal to what the workers' bindings say, marks what the next decision must look at, and is
- * reported to {@link Instructions}. Reads the ledger's sessions and workers (its live maps, which
- * it never changes); changes only bindings and those counts.
+ * bound when placement gives it one, drained when taken back, ended as soon as it holds nothing and
+ * waits for nothing. Every change keeps the session's bound counts (active, total, incoming) equal
+ * to what the workers' bindings say, marks what the next decision must look at, and is reported to
+ * {@link Instructions}. Reads the ledger's sessions and workers (its live maps, which it never
+ * changes); changes only bindings and those counts.
  */
 final class Bindings {
   private final Map<String, SessionQueue> sessions;
@@ -20,6 +20,7 @@ final class Bindings {
   private final Agenda agenda;
   private final Instructions instructions;
   private final LongSupplier clock;
+
   /** Binding generations; start from the wall clock so a new scheduler never reuses old ones. */
   private long generations = System.currentTimeMillis() << 16;
 
@@ -68,8 +69,8 @@ final class Bindings {
   }
 
   /**
-   * Fast abort blocklisted the worker for the session: unless already draining, it takes no more
-   * of the session's batches and hands back those not started.
+   * Fast abort blocklisted the worker for the session: unless already draining, it takes no more of
+   * the session's batches and hands back those not started.
    */
   void drainBlocklisted(WorkerLoad w, SessionQueue s) {
     Binding b = w == null ? null : w.binding(s.id());
@@ -118,8 +119,8 @@ final class Bindings {
 
   /**
    * The session closed (already out of the sessions): a worker holding nothing of it is freed now,
-   * one still running its batches drains (they return and end the binding); workers drained for
-   * it are no longer awaited.
+   * one still running its batches drains (they return and end the binding); workers drained for it
+   * are no longer awaited.
    */
   void sessionClosed(String sessionId) {
     for (WorkerLoad w : workers.values()) {
@@ -154,7 +155,8 @@ final class Bindings {
         agenda.policyDirty();
       }
       if (s.info.maxWorkers() > 0 && s.queuedBatches() > 0) {
-        agenda.markUnsaturated(workers.values(), sessions); // under its cap again: other workers may take it now
+        agenda.markUnsaturated(
+            workers.values(), sessions); // under its cap again: other workers may take it now
       }
     }
     if (b.beneficiary() != null) {

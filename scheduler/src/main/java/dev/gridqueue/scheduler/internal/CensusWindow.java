@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * The batches that ended while a grid census ran. The census reads the grid while the scheduler
- * goes on, so it may list as queued a batch that has ended since; comparing, the {@link
- * Reconciler} must not take such a batch for one the scheduler never heard of and queue it again.
- * Remembers nothing while no census runs.
+ * goes on, so it may list as queued a batch that has ended since; comparing, the {@link Reconciler}
+ * must not take such a batch for one the scheduler never heard of and queue it again. Remembers
+ * nothing while no census runs.
  */
 final class CensusWindow {
   /** Null when no census runs. */

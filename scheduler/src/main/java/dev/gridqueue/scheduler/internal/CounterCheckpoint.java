@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the scheduler's task counters in the replicated scheduler cache, so that a scheduler
- * that takes over (its node died) carries on from them instead of from 0. Every {@link
- * #PERIOD_MILLIS} ms the changed counters are written; a move loses that much counting, and that
- * of the batches running at the move (their reports went to the scheduler that died).
- * Counters of closed sessions leave the cache.
+ * Keeps the scheduler's task counters in the replicated scheduler cache, so that a scheduler that
+ * takes over (its node died) carries on from them instead of from 0. Every {@link #PERIOD_MILLIS}
+ * ms the changed counters are written; a move loses that much counting, and that of the batches
+ * running at the move (their reports went to the scheduler that died). Counters of closed sessions
+ * leave the cache.
  */
 final class CounterCheckpoint {
   static final long PERIOD_MILLIS = 1_000;
@@ -27,6 +27,7 @@ final class CounterCheckpoint {
   private final IgniteCache<String, TaskCounters> cache;
   private final SchedulingLoop loop;
   private final ScheduledExecutorService timer;
+
   /** What the cache holds, as last written. */
   private Map<String, TaskCounters> written = new HashMap<>();
 
@@ -67,11 +68,12 @@ final class CounterCheckpoint {
       now.put(TaskCounters.GRID, grid);
       sessions.forEach((id, c) -> now.put(TaskCounters.ofSession(id), c));
       Map<String, TaskCounters> changed = new HashMap<>();
-      now.forEach((k, c) -> {
-        if (!c.equals(written.get(k))) {
-          changed.put(k, c);
-        }
-      });
+      now.forEach(
+          (k, c) -> {
+            if (!c.equals(written.get(k))) {
+              changed.put(k, c);
+            }
+          });
       Set<String> gone = new HashSet<>(written.keySet());
       gone.removeAll(now.keySet());
       try {
@@ -83,7 +85,10 @@ final class CounterCheckpoint {
         }
         written = now;
       } catch (RuntimeException e) {
-        LOG.warn("checkpointing the task counters failed (tried again in {} ms): {}", PERIOD_MILLIS, e.toString());
+        LOG.warn(
+            "checkpointing the task counters failed (tried again in {} ms): {}",
+            PERIOD_MILLIS,
+            e.toString());
       }
     }
   }

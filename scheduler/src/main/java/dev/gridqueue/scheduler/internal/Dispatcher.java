@@ -55,11 +55,15 @@ final class Dispatcher implements SchedulingLoop.Decisions {
               a.abortAfterNanos(),
               // Where the results go: the scheduler reads its own copy, the worker need not ask.
               routes.attachedNodeLocally(a.sessionId(), BatchState.DONE));
-      compute.callAsync(new RunBatchJob(assignment, a.workerKind())).listen(done -> onJobEnd(a, done::get));
+      compute
+          .callAsync(new RunBatchJob(assignment, a.workerKind()))
+          .listen(done -> onJobEnd(a, done::get));
     } catch (RuntimeException e) {
-      onJobEnd(a, () -> {
-        throw e;
-      });
+      onJobEnd(
+          a,
+          () -> {
+            throw e;
+          });
     }
   }
 
@@ -73,21 +77,32 @@ final class Dispatcher implements SchedulingLoop.Decisions {
       if (report.returned()) {
         loop.post(state -> state.returnedUnstarted(a.batchKey(), a.workerId()));
       } else if (report.fastAborted()) {
-        LOG.info("batch {} fast-aborted on worker {}; retried elsewhere", a.batchKey(), a.workerId());
-        loop.post(state -> state.requeue(a.batchKey(), a.workerId(), SchedulerState.Loss.FAST_ABORTED, "fast abort"));
+        LOG.info(
+            "batch {} fast-aborted on worker {}; retried elsewhere", a.batchKey(), a.workerId());
+        loop.post(
+            state ->
+                state.requeue(
+                    a.batchKey(), a.workerId(), SchedulerState.Loss.FAST_ABORTED, "fast abort"));
       } else {
         SchedulerState.Outcome outcome =
-            new SchedulerState.Outcome(report.tasks(), report.failed(), report.cancelled(), report.runNanos());
+            new SchedulerState.Outcome(
+                report.tasks(), report.failed(), report.cancelled(), report.runNanos());
         loop.post(state -> state.finished(a.batchKey(), a.workerId(), outcome));
       }
     } catch (Exception e) {
       if (!workerWentAway(e)) {
         LOG.warn("batch {} failed on worker {}: {}", a.batchKey(), a.workerId(), e.toString());
-        loop.post(state -> state.requeue(a.batchKey(), a.workerId(), SchedulerState.Loss.JOB_FAILED, e.toString()));
+        loop.post(
+            state ->
+                state.requeue(
+                    a.batchKey(), a.workerId(), SchedulerState.Loss.JOB_FAILED, e.toString()));
         return;
       }
       LOG.info("worker {} left while running batch {}; re-queued", a.workerId(), a.batchKey());
-      loop.post(state -> state.requeue(a.batchKey(), a.workerId(), SchedulerState.Loss.WORKER_LOST, "its worker left"));
+      loop.post(
+          state ->
+              state.requeue(
+                  a.batchKey(), a.workerId(), SchedulerState.Loss.WORKER_LOST, "its worker left"));
     }
   }
 
@@ -113,7 +128,8 @@ final class Dispatcher implements SchedulingLoop.Decisions {
       return;
     }
     try {
-      ignite.message(ignite.cluster().forNodeId(instruction.nodeId()))
+      ignite
+          .message(ignite.cluster().forNodeId(instruction.nodeId()))
           .send(
               GridTopics.WORKER_INSTRUCTIONS,
               new WorkerInstruction(
@@ -124,7 +140,10 @@ final class Dispatcher implements SchedulingLoop.Decisions {
                   instruction.generation(),
                   instruction.returnUnstarted()));
     } catch (RuntimeException e) {
-      LOG.debug("instruction to worker {} not sent (node gone?): {}", instruction.workerId(), e.toString());
+      LOG.debug(
+          "instruction to worker {} not sent (node gone?): {}",
+          instruction.workerId(),
+          e.toString());
     }
   }
 
@@ -133,19 +152,21 @@ final class Dispatcher implements SchedulingLoop.Decisions {
   public void deadLetter(SchedulerState.GivenUp givenUp) {
     LOG.warn("giving up on batch {}: {}", givenUp.batchKey(), givenUp.reason());
     // Off the loop: the writes wait for the grid's copies.
-    ignite.scheduler().runLocal(
-        () -> {
-          try {
-            ResultWriter.Written written =
-                new ResultWriter(ignite.cache(CacheNames.BATCHES))
-                    .writeGivenUp(givenUp.batchKey(), givenUp.attempts(), givenUp.reason());
-            if (written != null) {
-              written.announce(routes, null);
-            }
-          } catch (RuntimeException e) {
-            LOG.error("could not dead-letter batch {}", givenUp.batchKey(), e);
-          }
-        });
+    ignite
+        .scheduler()
+        .runLocal(
+            () -> {
+              try {
+                ResultWriter.Written written =
+                    new ResultWriter(ignite.cache(CacheNames.BATCHES))
+                        .writeGivenUp(givenUp.batchKey(), givenUp.attempts(), givenUp.reason());
+                if (written != null) {
+                  written.announce(routes, null);
+                }
+              } catch (RuntimeException e) {
+                LOG.error("could not dead-letter batch {}", givenUp.batchKey(), e);
+              }
+            });
   }
 
   @FunctionalInterface

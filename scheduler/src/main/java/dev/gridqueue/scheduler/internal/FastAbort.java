@@ -12,13 +12,14 @@ import java.util.Set;
  * a worker that had to stop {@link #STRIKES} of a session's batches is blocklisted for the session.
  *
  * <p>Its memory is per session ({@link History}, held by the {@link SessionQueue} so it goes with
- * the session); only this class changes it. Everything else only asks {@link
- * History#blocklists}. What happens to the aborted batch (retried elsewhere, attempts) is {@link
- * RetryRules}'; taking the worker away is the ledger's.
+ * the session); only this class changes it. Everything else only asks {@link History#blocklists}.
+ * What happens to the aborted batch (retried elsewhere, attempts) is {@link RetryRules}'; taking
+ * the worker away is the ledger's.
  */
 final class FastAbort {
   /** Finished batches of a category before fast abort judges run times. */
   static final int MIN_SAMPLES = 10;
+
   /** Fast aborts after which a worker is blocklisted for the session. */
   static final int STRIKES = 3;
 
@@ -47,8 +48,8 @@ final class FastAbort {
   }
 
   /**
-   * A batch of the session ran for {@code runNanos}; remembered only when fast abort is on and
-   * the worker measured the run (0: not measured, e.g. found already done).
+   * A batch of the session ran for {@code runNanos}; remembered only when fast abort is on and the
+   * worker measured the run (0: not measured, e.g. found already done).
    */
   static void ran(SessionQueue s, QueuedEntry entry, long runNanos) {
     if (runNanos > 0 && s.info.fastAbortMultiplier() > 0) {
@@ -58,7 +59,9 @@ final class FastAbort {
     }
   }
 
-  /** How long the batch may run before its worker stops it; 0: no limit (off, or too few samples). */
+  /**
+   * How long the batch may run before its worker stops it; 0: no limit (off, or too few samples).
+   */
   static long abortAfterNanos(SessionQueue s, QueuedEntry entry) {
     if (s.info.fastAbortMultiplier() <= 0) {
       return 0;
@@ -71,8 +74,8 @@ final class FastAbort {
   }
 
   /**
-   * The worker had to stop a batch of the session: one more strike. Returns true when this
-   * strike blocklists it (once; later strikes return false).
+   * The worker had to stop a batch of the session: one more strike. Returns true when this strike
+   * blocklists it (once; later strikes return false).
    */
   static boolean strike(SessionQueue s, String workerId) {
     int strikes = s.fastAbort.strikes.merge(workerId, 1, Integer::sum);

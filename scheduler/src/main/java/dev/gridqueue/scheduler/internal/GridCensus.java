@@ -26,19 +26,20 @@ import org.apache.ignite.lang.IgniteCallable;
 import org.apache.ignite.resources.IgniteInstanceResource;
 
 /**
- * One server node's count of the batches it holds as primary, run on every server node at once
- * by the scheduler's {@link Reconciler}. Values are read as binary objects, field by field: the
- * tasks and results are never decoded.
+ * One server node's count of the batches it holds as primary, run on every server node at once by
+ * the scheduler's {@link Reconciler}. Values are read as binary objects, field by field: the tasks
+ * and results are never decoded.
  *
- * <p>A batch is <em>settled</em> once it was accepted (queued) or written (done, dead) before
- * the census' cutoff: its notice, if it was ever going to arrive, has arrived. The census
- * counts settled queued batches per session, so the scheduler can compare them with what it
- * knows; for sessions the scheduler names, it lists them. For settled done batches and dead
- * letters of sessions with a stream attached, it sends that stream's node a census notice (see
- * {@link BatchEnded#waiting}): the stream delivers any it does not have.
+ * <p>A batch is <em>settled</em> once it was accepted (queued) or written (done, dead) before the
+ * census' cutoff: its notice, if it was ever going to arrive, has arrived. The census counts
+ * settled queued batches per session, so the scheduler can compare them with what it knows; for
+ * sessions the scheduler names, it lists them. For settled done batches and dead letters of
+ * sessions with a stream attached, it sends that stream's node a census notice (see {@link
+ * BatchEnded#waiting}): the stream delivers any it does not have.
  */
 final class GridCensus implements IgniteCallable<GridCensus.Part> {
   private static final long serialVersionUID = 1L;
+
   /** Census notices one node sends per round at most (the next round sends the rest). */
   static final int MAX_WAITING_NOTICES = 10_000;
 
@@ -47,7 +48,10 @@ final class GridCensus implements IgniteCallable<GridCensus.Part> {
 
   @IgniteInstanceResource private transient Ignite ignite;
 
-  /** Settled means accepted or written before {@code cutoffMillis}; lists the queued batches of {@code listQueuedOf}. */
+  /**
+   * Settled means accepted or written before {@code cutoffMillis}; lists the queued batches of
+   * {@code listQueuedOf}.
+   */
   GridCensus(long cutoffMillis, Set<String> listQueuedOf) {
     this.cutoffMillis = cutoffMillis;
     this.listQueuedOf = Set.copyOf(listQueuedOf);
@@ -105,10 +109,13 @@ final class GridCensus implements IgniteCallable<GridCensus.Part> {
             part.listed.add(QueuedBatchRef.of(key, batch.deserialize()));
           }
         }
-      } else if (batch.<Long>field("endedAtMillis") < cutoffMillis && part.waitingNotices < MAX_WAITING_NOTICES) {
+      } else if (batch.<Long>field("endedAtMillis") < cutoffMillis
+          && part.waitingNotices < MAX_WAITING_NOTICES) {
         UUID node = routes.attachedNodeLocally(session, state);
         if (node != null) {
-          waiting.computeIfAbsent(node, n -> new ArrayList<>()).add(BatchEnded.waiting(key, session, state));
+          waiting
+              .computeIfAbsent(node, n -> new ArrayList<>())
+              .add(BatchEnded.waiting(key, session, state));
           part.waitingNotices++;
         }
       }
@@ -116,7 +123,9 @@ final class GridCensus implements IgniteCallable<GridCensus.Part> {
     waiting.forEach(
         (node, notices) -> {
           try {
-            ignite.message(ignite.cluster().forNodeId(node)).send(GridTopics.BATCH_ENDED, (Collection<?>) notices);
+            ignite
+                .message(ignite.cluster().forNodeId(node))
+                .send(GridTopics.BATCH_ENDED, (Collection<?>) notices);
           } catch (IgniteException gone) {
             // the node left; its streams re-attach elsewhere and scan
           }
@@ -139,7 +148,8 @@ final class GridCensus implements IgniteCallable<GridCensus.Part> {
     static Census of(Collection<Part> parts) {
       Census census = new Census();
       for (Part p : parts) {
-        p.sessions.forEach((s, c) -> census.sessions.computeIfAbsent(s, x -> new SessionCount()).add(c));
+        p.sessions.forEach(
+            (s, c) -> census.sessions.computeIfAbsent(s, x -> new SessionCount()).add(c));
         census.listed.addAll(p.listed);
         census.waitingNotices += p.waitingNotices;
       }

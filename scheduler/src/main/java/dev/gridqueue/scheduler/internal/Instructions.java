@@ -56,6 +56,13 @@ final class Instructions {
       boolean bind, WorkerLoad w, Binding b, SessionQueue session, boolean returnUnstarted) {
     String appId = session == null ? "" : session.info.appId();
     return new Instruction(
-        bind, w.id(), w.descriptor.kind(), w.descriptor.nodeId(), b.sessionId, appId, b.generation, returnUnstarted);
+        bind,
+        w.id(),
+        w.descriptor.kind(),
+        w.descriptor.nodeId(),
+        b.sessionId,
+        appId,
+        b.generation,
+        returnUnstarted);
   }
 }

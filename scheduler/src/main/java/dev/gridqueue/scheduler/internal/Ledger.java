@@ -17,12 +17,12 @@ import java.util.function.LongSupplier;
 
 /**
  * The policy's working memory: sessions with their queues, workers, and every batch queued or
- * running. Its methods are the only way to change it, and each keeps the books balanced: a batch
- * is queued in exactly one session queue (and indexed by key) or runs on exactly one worker, with
- * its tasks counted as waiting or running accordingly. Bindings are kept by {@link Bindings} and
- * what the next decision must look at by {@link Agenda}, both of which it tells of every change.
- * Rules live in the parts that call it: which batch goes where ({@link Placement}), targets
- * ({@link Targets}), what to take back ({@link Preemption}), retries ({@link RetryRules}).
+ * running. Its methods are the only way to change it, and each keeps the books balanced: a batch is
+ * queued in exactly one session queue (and indexed by key) or runs on exactly one worker, with its
+ * tasks counted as waiting or running accordingly. Bindings are kept by {@link Bindings} and what
+ * the next decision must look at by {@link Agenda}, both of which it tells of every change. Rules
+ * live in the parts that call it: which batch goes where ({@link Placement}), targets ({@link
+ * Targets}), what to take back ({@link Preemption}), retries ({@link RetryRules}).
  */
 final class Ledger {
   private final Map<String, SessionQueue> sessions = new LinkedHashMap<>();
@@ -34,10 +34,13 @@ final class Ledger {
   private final LongSupplier clock;
   private final Agenda agenda;
   private final Bindings bindings;
+
   /** Placements so far: a session's last turn orders sessions served least recently first. */
   private long turn;
 
-  /** A running batch: the entry as dispatched (attempt counted), its worker and binding generation. */
+  /**
+   * A running batch: the entry as dispatched (attempt counted), its worker and binding generation.
+   */
   record InFlight(QueuedEntry entry, String workerId, long generation, long dispatchedAtNanos) {}
 
   Ledger(LongSupplier clock, Agenda agenda, Instructions instructions) {
@@ -63,9 +66,9 @@ final class Ledger {
   }
 
   /**
-   * The sessions in the order they came, for the parts that read them on every decision: the
-   * live collection, not a read-only wrapper (whose iterator costs an allocation and a call the
-   * JIT cannot inline there). Callers only read it.
+   * The sessions in the order they came, for the parts that read them on every decision: the live
+   * collection, not a read-only wrapper (whose iterator costs an allocation and a call the JIT
+   * cannot inline there). Callers only read it.
    */
   Collection<SessionQueue> allSessions() {
     return sessions.values();
@@ -104,13 +107,16 @@ final class Ledger {
     return inFlight.size();
   }
 
-  /** Queues a new batch of a known session; its need is resolved from the session's declarations. */
+  /**
+   * Queues a new batch of a known session; its need is resolved from the session's declarations.
+   */
   void enqueue(QueuedBatchRef ref) {
     SessionQueue session = sessions.get(ref.sessionId);
     if (session == null) {
       throw new IllegalStateException("enqueue for unknown session " + ref.sessionId);
     }
-    QueuedEntry entry = new QueuedEntry(ref, session.info.needOf(ref.need, ref.category), 0, 0, null);
+    QueuedEntry entry =
+        new QueuedEntry(ref, session.info.needOf(ref.need, ref.category), 0, 0, null);
     queued.put(ref.key, entry);
     addQueued(session, entry);
   }
@@ -180,11 +186,14 @@ final class Ledger {
 
   List<WorkerLoad> workersOn(UUID nodeId) {
     List<WorkerLoad> on = new ArrayList<>();
-    workers.values().forEach(w -> {
-      if (w.descriptor.nodeId().equals(nodeId)) {
-        on.add(w);
-      }
-    });
+    workers
+        .values()
+        .forEach(
+            w -> {
+              if (w.descriptor.nodeId().equals(nodeId)) {
+                on.add(w);
+              }
+            });
     return on;
   }
 
@@ -200,15 +209,21 @@ final class Ledger {
 
   /**
    * Runs the head of {@code q} on the worker, binding the worker to the session if it was not;
-   * returns it as dispatched (one more attempt). A session left with nothing queued keeps only
-   * the bindings that still hold batches.
+   * returns it as dispatched (one more attempt). A session left with nothing queued keeps only the
+   * bindings that still hold batches.
    */
   InFlight place(WorkerLoad worker, SessionQueue s, NeedQueue q) {
     QueuedEntry entry = s.takeToRun(q, ++turn);
     queued.remove(entry.ref().key);
     Binding binding = bindings.bind(worker, s);
     worker.hold(entry.ref().key, entry.need(), binding);
-    QueuedEntry running = new QueuedEntry(entry.ref(), entry.need(), entry.attempts() + 1, entry.jobFailures(), entry.avoidWorker());
+    QueuedEntry running =
+        new QueuedEntry(
+            entry.ref(),
+            entry.need(),
+            entry.attempts() + 1,
+            entry.jobFailures(),
+            entry.avoidWorker());
     InFlight placed = new InFlight(running, worker.id(), binding.generation, clock.getAsLong());
     inFlight.put(entry.ref().key, placed);
     if (s.queuedBatches() == 0) {
@@ -219,8 +234,8 @@ final class Ledger {
 
   /**
    * Takes a running batch back from {@code workerId} (it ended, or comes back to be queued again);
-   * null if that worker does not run it (a late report: the batch moved on). The binding ends if
-   * it holds nothing more and waits for nothing.
+   * null if that worker does not run it (a late report: the batch moved on). The binding ends if it
+   * holds nothing more and waits for nothing.
    */
   InFlight takeBack(String key, String workerId) {
     InFlight running = inFlight.get(key);

@@ -134,7 +134,8 @@ final class Placement {
     if (need == null) {
       return !worker.boundToOtherThan(s.id()) && worker.committed().isNone();
     }
-    return worker.wholeWorkerSession() == null && worker.descriptor.resources().covers(worker.committed().plus(need));
+    return worker.wholeWorkerSession() == null
+        && worker.descriptor.resources().covers(worker.committed().plus(need));
   }
 
   /** Whether the worker offers enough, when empty, for one of the session's queued batches. */
@@ -148,15 +149,17 @@ final class Placement {
   }
 
   /**
-   * A worker no new batch can join now: held whole by a session at its in-flight limit, or with
-   * all its cores and gpus committed (a batch needing neither is placed at its next release).
+   * A worker no new batch can join now: held whole by a session at its in-flight limit, or with all
+   * its cores and gpus committed (a batch needing neither is placed at its next release).
    */
   static boolean saturated(WorkerLoad w, Map<String, SessionQueue> sessions) {
     String whole = w.wholeWorkerSession();
     if (whole == null) {
       ResourceAmounts total = w.descriptor.resources();
       ResourceAmounts committed = w.committed();
-      return !committed.isNone() && committed.cores() >= total.cores() && committed.gpus() >= total.gpus();
+      return !committed.isNone()
+          && committed.cores() >= total.cores()
+          && committed.gpus() >= total.gpus();
     }
     Binding b = w.binding(whole);
     SessionQueue s = sessions.get(whole);

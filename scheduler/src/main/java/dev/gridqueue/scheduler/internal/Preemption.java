@@ -51,7 +51,9 @@ final class Preemption {
     Binding bestBinding = null;
     SessionQueue bestVictim = null;
     for (WorkerLoad w : ledger.allWorkers()) {
-      if (!Placement.canServe(w, claimant) || w.isBoundTo(claimant.id()) || !Placement.couldEverFit(w, claimant)) {
+      if (!Placement.canServe(w, claimant)
+          || w.isBoundTo(claimant.id())
+          || !Placement.couldEverFit(w, claimant)) {
         continue;
       }
       for (Binding b : w.bindings()) {
@@ -59,7 +61,8 @@ final class Preemption {
         if (b.draining() || victim == null || victim.boundActive() <= victim.target()) {
           continue;
         }
-        if (mayTake(claimant, victim, b, belowMin, now) && (bestVictim == null || worseVictim(victim, bestVictim))) {
+        if (mayTake(claimant, victim, b, belowMin, now)
+            && (bestVictim == null || worseVictim(victim, bestVictim))) {
           bestWorker = w;
           bestBinding = b;
           bestVictim = victim;
@@ -74,7 +77,8 @@ final class Preemption {
   }
 
   /** Whether {@code claimant} may take the worker of {@code victim}'s binding {@code b}. */
-  private boolean mayTake(SessionQueue claimant, SessionQueue victim, Binding b, boolean belowMin, long now) {
+  private boolean mayTake(
+      SessionQueue claimant, SessionQueue victim, Binding b, boolean belowMin, long now) {
     int vp = victim.info.priority();
     int cp = claimant.info.priority();
     if (vp < cp) {

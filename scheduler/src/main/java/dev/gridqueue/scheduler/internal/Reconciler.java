@@ -17,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the scheduler's view of queued batches converge with the grid's, whatever notices were
- * lost (a grid node died with them, a scheduler moved): every round it takes a {@link
- * GridCensus} and compares, per session, the settled queued batches the grid holds with those
- * the scheduler knows. A session with more in the grid is named in the next round, whose census
- * lists its settled queued batches; those the scheduler does not know are queued, with a WARN
- * naming them. In a healthy grid a round finds nothing. The census also re-announces settled
- * results and dead letters to the streams of their sessions (see {@code ResultFeed}).
+ * Makes the scheduler's view of queued batches converge with the grid's, whatever notices were lost
+ * (a grid node died with them, a scheduler moved): every round it takes a {@link GridCensus} and
+ * compares, per session, the settled queued batches the grid holds with those the scheduler knows.
+ * A session with more in the grid is named in the next round, whose census lists its settled queued
+ * batches; those the scheduler does not know are queued, with a WARN naming them. In a healthy grid
+ * a round finds nothing. The census also re-announces settled results and dead letters to the
+ * streams of their sessions (see {@code ResultFeed}).
  *
  * <p>Rounds are {@link #MIN_PERIOD_MILLIS} apart, or {@link #COST_FACTOR} times the last census'
  * duration if that is longer, so the census never takes more than a twentieth of the grid's time.
@@ -31,22 +31,31 @@ import org.slf4j.LoggerFactory;
 final class Reconciler {
   /** A batch accepted (or ended) this long ago has been announced, if it ever will be. */
   static final long SETTLE_MILLIS = 3_000;
+
   static final long MIN_PERIOD_MILLIS = 2_000;
   static final long COST_FACTOR = 20;
+
   /** Keys named in one WARN at most. */
   private static final int KEYS_LOGGED = 10;
+
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
   private final Ignite ignite;
   private final SchedulingLoop loop;
   private final ScheduledExecutorService timer;
   private final LongSupplier wallClock;
+
   /** Queues a batch the scheduler did not know (finding its session first); runs on the loop. */
   private final BiConsumer<SchedulerState, QueuedBatchRef> enqueue;
+
   private final AtomicLong recovered = new AtomicLong();
   private volatile GridCensus.Census latest;
-  /** Sessions whose settled queued batches the next census lists (touched by one round at a time). */
+
+  /**
+   * Sessions whose settled queued batches the next census lists (touched by one round at a time).
+   */
   private Set<String> suspects = Set.of();
+
   private volatile boolean stopped;
 
   Reconciler(
@@ -92,7 +101,8 @@ final class Reconciler {
           ignite.compute(ignite.cluster().forServers()).broadcast(new GridCensus(cutoff, suspects));
       GridCensus.Census census = GridCensus.Census.of(parts);
       latest = census;
-      java.util.concurrent.CompletableFuture<Set<String>> next = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<Set<String>> next =
+          new java.util.concurrent.CompletableFuture<>();
       loop.post(state -> next.complete(compare(state, census, cutoff)));
       suspects = next.get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -104,11 +114,16 @@ final class Reconciler {
     }
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     if (!stopped) {
-      timer.schedule(this::round, Math.max(MIN_PERIOD_MILLIS, COST_FACTOR * tookMillis), TimeUnit.MILLISECONDS);
+      timer.schedule(
+          this::round,
+          Math.max(MIN_PERIOD_MILLIS, COST_FACTOR * tookMillis),
+          TimeUnit.MILLISECONDS);
     }
   }
 
-  /** Runs on the loop: queues what the scheduler missed, returns the sessions to list next round. */
+  /**
+   * Runs on the loop: queues what the scheduler missed, returns the sessions to list next round.
+   */
   private Set<String> compare(SchedulerState state, GridCensus.Census census, long cutoff) {
     List<String> found = new ArrayList<>();
     for (QueuedBatchRef ref : census.listed) {

@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What becomes of a batch whose job did not complete: run again, or given up (its tasks become
- * dead letters with the reason). A batch runs at most 1 + max_retries times when its worker is
- * lost or it is fast-aborted (the batch's own max_retries, else its session's), and fails after
- * {@link #MAX_JOB_FAILURES} failing jobs whatever the cause. A fast-aborted batch avoids that
- * worker next time ({@link FastAbort} counts the strike). A batch handed back unstarted was not an
- * attempt. Its state is the list of batches given up on, until the loop takes them.
+ * What becomes of a batch whose job did not complete: run again, or given up (its tasks become dead
+ * letters with the reason). A batch runs at most 1 + max_retries times when its worker is lost or
+ * it is fast-aborted (the batch's own max_retries, else its session's), and fails after {@link
+ * #MAX_JOB_FAILURES} failing jobs whatever the cause. A fast-aborted batch avoids that worker next
+ * time ({@link FastAbort} counts the strike). A batch handed back unstarted was not an attempt. Its
+ * state is the list of batches given up on, until the loop takes them.
  */
 final class RetryRules {
   /** Failed jobs (not worker losses or fast aborts) after which a batch is given up on. */
@@ -66,8 +66,8 @@ final class RetryRules {
   }
 
   /**
-   * Why the batch is not run again after {@code loss}; null: it is. {@code owner} is its
-   * session, null if closed (then the default max_retries applies).
+   * Why the batch is not run again after {@code loss}; null: it is. {@code owner} is its session,
+   * null if closed (then the default max_retries applies).
    */
   static String giveUpReason(QueuedEntry e, SessionQueue owner, Loss loss, String detail) {
     int failures = failuresAfter(e, loss);
@@ -76,18 +76,28 @@ final class RetryRules {
     }
     int maxRetries = maxRetries(e, owner);
     if (loss != Loss.JOB_FAILED && e.attempts() > maxRetries) {
-      return (loss == Loss.FAST_ABORTED ? "task fast-aborted (too slow)" : "task lost with its worker")
-          + " in each of " + e.attempts() + " attempts (max_retries " + maxRetries + ")";
+      return (loss == Loss.FAST_ABORTED
+              ? "task fast-aborted (too slow)"
+              : "task lost with its worker")
+          + " in each of "
+          + e.attempts()
+          + " attempts (max_retries "
+          + maxRetries
+          + ")";
     }
     return null;
   }
 
-  /** The batch as it is queued again after {@code loss}, avoiding {@code avoidWorker} (null: none). */
+  /**
+   * The batch as it is queued again after {@code loss}, avoiding {@code avoidWorker} (null: none).
+   */
   static QueuedEntry retry(QueuedEntry e, Loss loss, String avoidWorker) {
     return new QueuedEntry(e.ref(), e.need(), e.attempts(), failuresAfter(e, loss), avoidWorker);
   }
 
-  /** The batch as it is queued again after its worker handed it back unstarted: no attempt spent. */
+  /**
+   * The batch as it is queued again after its worker handed it back unstarted: no attempt spent.
+   */
   static QueuedEntry returnedUnstarted(QueuedEntry e) {
     return new QueuedEntry(e.ref(), e.need(), e.attempts() - 1, e.jobFailures(), e.avoidWorker());
   }

@@ -1,28 +1,23 @@
 package dev.gridqueue.scheduler.internal;
 
-import dev.gridqueue.grid.store.QueuedBatchRef;
-import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.grid.CacheNames;
-import dev.gridqueue.scheduler.GridFigures;
-import dev.gridqueue.scheduler.SchedulerStats;
-import dev.gridqueue.grid.store.BatchFilters;
-import dev.gridqueue.grid.store.RemoteWorkerRecord;
 import dev.gridqueue.grid.notice.BatchesQueued;
 import dev.gridqueue.grid.notice.GridTopics;
 import dev.gridqueue.grid.notice.SchedulerLocation;
+import dev.gridqueue.grid.store.BatchFilters;
 import dev.gridqueue.grid.store.QueuedBatchRef;
-import dev.gridqueue.grid.store.TaskCounters;
-import org.apache.ignite.lang.IgniteBiPredicate;
+import dev.gridqueue.grid.store.RemoteWorkerRecord;
 import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.grid.store.StoredBatch;
-import dev.gridqueue.grid.store.RemoteWorkerRecord;
+import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.grid.work.WorkerDescriptor;
+import dev.gridqueue.scheduler.GridFigures;
+import dev.gridqueue.scheduler.SchedulerStats;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.ignite.cache.query.ContinuousQuery;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,12 +26,14 @@ import javax.cache.Cache;
 import javax.cache.configuration.FactoryBuilder;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.query.ContinuousQuery;
 import org.apache.ignite.cache.query.ContinuousQueryWithTransformer;
 import org.apache.ignite.cache.query.QueryCursor;
 import org.apache.ignite.cache.query.ScanQuery;
 import org.apache.ignite.events.DiscoveryEvent;
 import org.apache.ignite.events.Event;
 import org.apache.ignite.events.EventType;
+import org.apache.ignite.lang.IgniteBiPredicate;
 import org.apache.ignite.lang.IgnitePredicate;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.services.Service;
@@ -44,10 +41,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler: an Ignite cluster singleton. It keeps no state of its own that the caches do
- * not hold, so when its node dies Ignite starts it on another server node, which rebuilds the
- * queue from the batches cache (batches that were running are queued again: execution is
- * at-least-once, delivery deduplicated by the frontend).
+ * The scheduler: an Ignite cluster singleton. It keeps no state of its own that the caches do not
+ * hold, so when its node dies Ignite starts it on another server node, which rebuilds the queue
+ * from the batches cache (batches that were running are queued again: execution is at-least-once,
+ * delivery deduplicated by the frontend).
  */
 public final class SchedulerService implements Service, SchedulerStats {
   public static final String NAME = "gridqueue-scheduler";
@@ -92,7 +89,8 @@ public final class SchedulerService implements Service, SchedulerStats {
     watchRemoteWorkers();
     watchSessions();
     watchBatches();
-    reconciler = new Reconciler(ignite, loop, rescans, System::currentTimeMillis, this::enqueueWithSession);
+    reconciler =
+        new Reconciler(ignite, loop, rescans, System::currentTimeMillis, this::enqueueWithSession);
     reconciler.start();
     counters.start();
     LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
@@ -114,7 +112,8 @@ public final class SchedulerService implements Service, SchedulerStats {
       try {
         cursor.close();
       } catch (RuntimeException e) {
-        LOG.debug("closing a scheduler query while the node stops", e); // the node takes it down anyway
+        LOG.debug(
+            "closing a scheduler query while the node stops", e); // the node takes it down anyway
       }
     }
   }
@@ -125,7 +124,8 @@ public final class SchedulerService implements Service, SchedulerStats {
     Reconciler r = reconciler;
     GridCensus.Census census = r == null ? null : r.latest();
     long reconciled = r == null ? 0 : r.recovered();
-    loop.post(state -> answer.complete(new StatsSnapshot(state, census).build(sessionId, reconciled)));
+    loop.post(
+        state -> answer.complete(new StatsSnapshot(state, census).build(sessionId, reconciled)));
     try {
       return answer.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -141,7 +141,8 @@ public final class SchedulerService implements Service, SchedulerStats {
         event -> {
           DiscoveryEvent discovery = (DiscoveryEvent) event;
           if (event.type() == EventType.EVT_NODE_JOINED) {
-            WorkerDescriptor.of(discovery.eventNode()).ifPresent(w -> loop.post(s -> s.addWorker(w)));
+            WorkerDescriptor.of(discovery.eventNode())
+                .ifPresent(w -> loop.post(s -> s.addWorker(w)));
           } else {
             dispatcher.forgetNode(discovery.eventNode().id());
             loop.post(s -> s.removeWorkersOn(discovery.eventNode().id()));
@@ -152,7 +153,10 @@ public final class SchedulerService implements Service, SchedulerStats {
           return true;
         };
     ignite.events().localListen(topologyListener, TOPOLOGY_EVENTS);
-    ignite.cluster().nodes().forEach(n -> WorkerDescriptor.of(n).ifPresent(w -> loop.post(s -> s.addWorker(w))));
+    ignite
+        .cluster()
+        .nodes()
+        .forEach(n -> WorkerDescriptor.of(n).ifPresent(w -> loop.post(s -> s.addWorker(w))));
   }
 
   /**
@@ -162,18 +166,22 @@ public final class SchedulerService implements Service, SchedulerStats {
   private void watchRemoteWorkers() {
     IgniteCache<String, RemoteWorkerRecord> registry = ignite.cache(CacheNames.REMOTE_WORKERS);
     ContinuousQuery<String, RemoteWorkerRecord> changes = new ContinuousQuery<>();
-    changes.setLocalListener(events -> events.forEach(e -> {
-      if (e.getEventType() == javax.cache.event.EventType.REMOVED) {
-        loop.post(s -> s.removeWorker(e.getKey(), "the polyglot worker left"));
-      } else {
-        WorkerDescriptor w = e.getValue().descriptor();
-        loop.post(s -> s.addWorker(w));
-      }
-    }));
+    changes.setLocalListener(
+        events ->
+            events.forEach(
+                e -> {
+                  if (e.getEventType() == javax.cache.event.EventType.REMOVED) {
+                    loop.post(s -> s.removeWorker(e.getKey(), "the polyglot worker left"));
+                  } else {
+                    WorkerDescriptor w = e.getValue().descriptor();
+                    loop.post(s -> s.addWorker(w));
+                  }
+                }));
     cursors.add(registry.query(changes));
     Set<UUID> live = new HashSet<>();
     ignite.cluster().nodes().forEach(n -> live.add(n.id()));
-    try (QueryCursor<Cache.Entry<String, RemoteWorkerRecord>> existing = registry.query(new ScanQuery<>())) {
+    try (QueryCursor<Cache.Entry<String, RemoteWorkerRecord>> existing =
+        registry.query(new ScanQuery<>())) {
       for (Cache.Entry<String, RemoteWorkerRecord> e : existing) {
         if (live.contains(e.getValue().nodeId())) {
           WorkerDescriptor w = e.getValue().descriptor();
@@ -187,22 +195,26 @@ public final class SchedulerService implements Service, SchedulerStats {
 
   /** Drops the registry entries of polyglot workers attached to a node that left. */
   private void forgetRemoteWorkersOn(UUID nodeId) {
-    rescans.execute(() -> {
-      IgniteCache<String, RemoteWorkerRecord> registry = ignite.cache(CacheNames.REMOTE_WORKERS);
-      try (QueryCursor<Cache.Entry<String, RemoteWorkerRecord>> all = registry.query(new ScanQuery<>())) {
-        for (Cache.Entry<String, RemoteWorkerRecord> e : all) {
-          if (e.getValue().nodeId().equals(nodeId)) {
-            registry.removeAsync(e.getKey());
+    rescans.execute(
+        () -> {
+          IgniteCache<String, RemoteWorkerRecord> registry =
+              ignite.cache(CacheNames.REMOTE_WORKERS);
+          try (QueryCursor<Cache.Entry<String, RemoteWorkerRecord>> all =
+              registry.query(new ScanQuery<>())) {
+            for (Cache.Entry<String, RemoteWorkerRecord> e : all) {
+              if (e.getValue().nodeId().equals(nodeId)) {
+                registry.removeAsync(e.getKey());
+              }
+            }
+          } catch (RuntimeException e) {
+            LOG.debug("could not clean polyglot workers of node {}: {}", nodeId, e.toString());
           }
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("could not clean polyglot workers of node {}: {}", nodeId, e.toString());
-      }
-    });
+        });
   }
 
   private void watchSessions() {
-    ContinuousQueryWithTransformer<String, SessionRecord, String> closed = new ContinuousQueryWithTransformer<>();
+    ContinuousQueryWithTransformer<String, SessionRecord, String> closed =
+        new ContinuousQueryWithTransformer<>();
     closed.setRemoteFilterFactory(FactoryBuilder.factoryOf(new BatchFilters.SessionGone()));
     closed.setRemoteTransformerFactory(FactoryBuilder.factoryOf(new BatchFilters.SessionKey()));
     closed.setLocalListener(ids -> ids.forEach(id -> loop.post(s -> s.removeSession(id))));
@@ -250,7 +262,8 @@ public final class SchedulerService implements Service, SchedulerStats {
   /** Queues the batch, adding its session first if new. Runs on the loop. */
   private void enqueueWithSession(SchedulerState state, QueuedBatchRef ref) {
     if (!state.knowsSession(ref.sessionId)) {
-      SessionRecord session = sessions().localPeek(ref.sessionId); // replicated: every server holds it
+      SessionRecord session =
+          sessions().localPeek(ref.sessionId); // replicated: every server holds it
       if (session == null) {
         return; // closed while the batch was on its way; close removes the batch too
       }

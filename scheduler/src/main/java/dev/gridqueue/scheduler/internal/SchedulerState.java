@@ -40,7 +40,9 @@ final class SchedulerState {
 
   /** Why a running batch came back. */
   enum Loss {
-    /** Its worker left the grid (crash, hang, shutdown): counts against the session's max_retries. */
+    /**
+     * Its worker left the grid (crash, hang, shutdown): counts against the session's max_retries.
+     */
     WORKER_LOST,
     /** The job failed on a live worker (not a task error): counts against MAX_JOB_FAILURES. */
     JOB_FAILED,
@@ -101,7 +103,9 @@ final class SchedulerState {
     return ledger.isQueued(key) || ledger.isRunning(key) || census.sawEnd(key);
   }
 
-  /** A grid census starts: batches ending from now on are remembered until {@link #censusEnded()}. */
+  /**
+   * A grid census starts: batches ending from now on are remembered until {@link #censusEnded()}.
+   */
   void censusStarted() {
     census.open();
   }
@@ -137,7 +141,8 @@ final class SchedulerState {
     if (worker == null) {
       return;
     }
-    new ArrayList<>(worker.heldKeys()).forEach(key -> requeue(key, workerId, Loss.WORKER_LOST, reason));
+    new ArrayList<>(worker.heldKeys())
+        .forEach(key -> requeue(key, workerId, Loss.WORKER_LOST, reason));
     ledger.removeWorker(worker);
   }
 
@@ -155,12 +160,17 @@ final class SchedulerState {
     }
   }
 
-  /** The worker handed the batch back unstarted (it was unbound): queued again, no attempt spent. */
+  /**
+   * The worker handed the batch back unstarted (it was unbound): queued again, no attempt spent.
+   */
   void returnedUnstarted(String key, String workerId) {
     retries.returnedUnstarted(key, workerId);
   }
 
-  /** The batch's job did not complete on the worker: queued again, or given up on ({@link RetryRules}). */
+  /**
+   * The batch's job did not complete on the worker: queued again, or given up on ({@link
+   * RetryRules}).
+   */
   void requeue(String key, String workerId, Loss loss, String detail) {
     retries.requeue(key, workerId, loss, detail);
   }
@@ -178,9 +188,9 @@ final class SchedulerState {
   }
 
   /**
-   * Assigns queued batches to workers with room until no more fit, then takes workers from
-   * sessions above their target for sessions below theirs. Targets are recomputed when something
-   * changed them, or every {@link #POLICY_INTERVAL_NANOS} (time alone ends a quantum).
+   * Assigns queued batches to workers with room until no more fit, then takes workers from sessions
+   * above their target for sessions below theirs. Targets are recomputed when something changed
+   * them, or every {@link #POLICY_INTERVAL_NANOS} (time alone ends a quantum).
    */
   List<Assignment> assign() {
     if (ledger.sessions().isEmpty()) {

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One thread that owns the {@link SchedulerState}: it applies events (batches queued, jobs
- * finished, workers joined or left) in arrival order, then hands the resulting assignments to
- * the dispatcher. Draining every pending event before assigning batches the work per decision.
+ * finished, workers joined or left) in arrival order, then hands the resulting assignments to the
+ * dispatcher. Draining every pending event before assigning batches the work per decision.
  */
 final class SchedulingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulingLoop.class);

@@ -34,7 +34,9 @@ record SessionInfo(
     return new Builder(sessionId, appId);
   }
 
-  /** What a batch needs: its own declaration, else its category's, else the session's; null: none. */
+  /**
+   * What a batch needs: its own declaration, else its category's, else the session's; null: none.
+   */
   ResourceAmounts needOf(ResourceAmounts declared, String category) {
     if (declared != null && !declared.isNone()) {
       return declared;
@@ -141,8 +143,20 @@ record SessionInfo(
 
     SessionInfo build() {
       return new SessionInfo(
-          sessionId, appId, priority, maxInflight, tags, minWorkers, maxWorkers, preemptible, maxRetries,
-          taskResources, categories, 0, fastAbortMultiplier, blockedHosts);
+          sessionId,
+          appId,
+          priority,
+          maxInflight,
+          tags,
+          minWorkers,
+          maxWorkers,
+          preemptible,
+          maxRetries,
+          taskResources,
+          categories,
+          0,
+          fastAbortMultiplier,
+          blockedHosts);
     }
   }
 }

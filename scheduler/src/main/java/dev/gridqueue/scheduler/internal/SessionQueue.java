@@ -11,10 +11,10 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * One session as the policy tracks it: its queued batches (one queue per distinct need, so a
- * batch waiting for a GPU worker does not hold back the others), how many workers it is bound to
- * and expects, its target, and its figures. Only its own methods change it, so the counts always
- * match the queues; each method names the part that calls it.
+ * One session as the policy tracks it: its queued batches (one queue per distinct need, so a batch
+ * waiting for a GPU worker does not hold back the others), how many workers it is bound to and
+ * expects, its target, and its figures. Only its own methods change it, so the counts always match
+ * the queues; each method names the part that calls it.
  *
  * <p>What fast abort and the task counters remember about the session lives here too ({@link
  * #fastAbort}, {@link #tasks}): it goes when the session goes, costs no lookup, and only those
@@ -22,10 +22,16 @@ import java.util.function.Consumer;
  */
 final class SessionQueue {
   static final Comparator<QueuedEntry> BATCH_ORDER =
-      Comparator.<QueuedEntry>comparingInt(e -> -e.ref().priority).thenComparingLong(e -> e.ref().sequence);
+      Comparator.<QueuedEntry>comparingInt(e -> -e.ref().priority)
+          .thenComparingLong(e -> e.ref().sequence);
 
   /** A queued (or re-queued) batch: attempts so far, and a worker it must avoid (fast abort). */
-  record QueuedEntry(QueuedBatchRef ref, ResourceAmounts need, int attempts, int jobFailures, String avoidWorker) {}
+  record QueuedEntry(
+      QueuedBatchRef ref,
+      ResourceAmounts need,
+      int attempts,
+      int jobFailures,
+      String avoidWorker) {}
 
   /** Batches of one need, in batch priority then FIFO order. */
   static final class NeedQueue {
@@ -53,22 +59,30 @@ final class SessionQueue {
   }
 
   final SessionInfo info;
+
   /** Run times, strikes and blocklist; only {@link FastAbort} changes them. */
   final FastAbort.History fastAbort = new FastAbort.History();
+
   /** Done, failed and dead-lettered tasks; only {@link TaskTally} counts into them. */
   final TaskTally.Counts tasks = new TaskTally.Counts();
+
   /** Keyed by need; the null need (whole worker) under {@link #WHOLE_WORKER}. */
   private final Map<Object, NeedQueue> queues = new LinkedHashMap<>();
+
   private int queuedBatches;
   private long lastTurn;
   private long tasksWaiting;
   private long tasksRunning;
+
   /** Workers bound and not draining. */
   private int boundActive;
+
   /** Workers bound, draining ones included (what max_workers caps). */
   private int boundTotal;
+
   /** Workers being drained for this session. */
   private int incoming;
+
   /** Workers the policy wants this session to have now. */
   private int target = Integer.MAX_VALUE;
 
@@ -128,12 +142,16 @@ final class SessionQueue {
     boundTotal++;
   }
 
-  /** One of its workers is being drained ({@link Bindings}): still bound (max_workers), not active. */
+  /**
+   * One of its workers is being drained ({@link Bindings}): still bound (max_workers), not active.
+   */
   void draining() {
     boundActive--;
   }
 
-  /** A binding ended ({@link Bindings}); {@code wasDraining}: already counted off the active ones. */
+  /**
+   * A binding ended ({@link Bindings}); {@code wasDraining}: already counted off the active ones.
+   */
   void unbound(boolean wasDraining) {
     boundTotal--;
     if (!wasDraining) {
@@ -156,7 +174,9 @@ final class SessionQueue {
     target = workers;
   }
 
-  /** Workers the session could use now: bound ones plus one per queued batch, within max_workers. */
+  /**
+   * Workers the session could use now: bound ones plus one per queued batch, within max_workers.
+   */
   int demand() {
     long d = (long) boundActive + queuedBatches;
     if (info.maxWorkers() > 0) {

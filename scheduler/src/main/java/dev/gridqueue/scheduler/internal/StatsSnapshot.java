@@ -12,6 +12,7 @@ import java.util.TreeSet;
 /** Builds the scheduler's {@link GridFigures} from its state and the grid's latest census. */
 final class StatsSnapshot {
   private final SchedulerState state;
+
   /** The latest grid census, or null before the first. */
   private final GridCensus.Census census;
 
@@ -21,8 +22,8 @@ final class StatsSnapshot {
   }
 
   /**
-   * Tasks of the session waiting: what the scheduler has queued, or what the grid holds beyond
-   * the running ones if that is more (a batch the scheduler was never told about still shows).
+   * Tasks of the session waiting: what the scheduler has queued, or what the grid holds beyond the
+   * running ones if that is more (a batch the scheduler was never told about still shows).
    */
   private long waiting(SessionQueue s) {
     if (census == null) {
@@ -69,7 +70,8 @@ final class StatsSnapshot {
       runningTotal += s.tasksRunning();
       unfitTotal += unfit;
       if (onlySession == null || onlySession.equals(s.info.sessionId())) {
-        GridCensus.SessionCount inGrid = census == null ? new GridCensus.SessionCount() : census.of(s.info.sessionId());
+        GridCensus.SessionCount inGrid =
+            census == null ? new GridCensus.SessionCount() : census.of(s.info.sessionId());
         sessions.add(
             new SessionFigures(
                 s.info.sessionId(),
@@ -92,8 +94,22 @@ final class StatsSnapshot {
     }
     int connected = state.workers().size();
     return new GridFigures(
-        connected, busy, connected - busy, slots, waitingTotal, runningTotal, totals.done(), totals.failed(),
-        totals.deadLettered(), totals.cancelled(), unfitTotal, batchesReconciled, total, committed, sessions, workers);
+        connected,
+        busy,
+        connected - busy,
+        slots,
+        waitingTotal,
+        runningTotal,
+        totals.done(),
+        totals.failed(),
+        totals.deadLettered(),
+        totals.cancelled(),
+        unfitTotal,
+        batchesReconciled,
+        total,
+        committed,
+        sessions,
+        workers);
   }
 
   /** Waiting tasks whose need no connected worker that serves the session could ever offer. */

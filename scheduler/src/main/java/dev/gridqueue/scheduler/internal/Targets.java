@@ -13,13 +13,14 @@ import java.util.List;
  * SessionQueue#demand}: within {@code max_workers}, and no more than the workers eligible for it).
  * A session without work has target 0.
  *
- * <p>Targets are goals, not placements: placement serves sessions below target first, and
- * {@link Preemption} takes workers back for them. Its only output is each session's target.
+ * <p>Targets are goals, not placements: placement serves sessions below target first, and {@link
+ * Preemption} takes workers back for them. Its only output is each session's target.
  */
 final class Targets {
   /** Higher priority first; among equals, the session served least recently. */
   static final Comparator<SessionQueue> PRIORITY_ORDER =
-      Comparator.comparingInt((SessionQueue s) -> -s.info.priority()).thenComparingLong(SessionQueue::lastTurn);
+      Comparator.comparingInt((SessionQueue s) -> -s.info.priority())
+          .thenComparingLong(SessionQueue::lastTurn);
 
   private Targets() {}
 

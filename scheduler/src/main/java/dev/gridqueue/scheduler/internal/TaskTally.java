@@ -37,8 +37,8 @@ final class TaskTally {
 
   /**
    * A batch ended as its job reported. Failed and cancelled tasks end as dead letters; a worker
-   * counts what ran on it (cancelled tasks did not). {@code session} or {@code worker} is null
-   * when it is gone: the grid still counts.
+   * counts what ran on it (cancelled tasks did not). {@code session} or {@code worker} is null when
+   * it is gone: the grid still counts.
    */
   void finished(SessionQueue session, WorkerLoad worker, SchedulerState.Outcome outcome) {
     int ok = outcome.tasks() - outcome.failed() - outcome.cancelled();

@@ -19,12 +19,16 @@ import java.util.Set;
  */
 final class WorkerLoad {
   final WorkerDescriptor descriptor;
+
   /** Its task figures; only {@link TaskTally} counts into them. */
   final TaskTally.Counts tasks = new TaskTally.Counts();
+
   /** Held batch key to what it commits (null: the whole worker). */
   private final Map<String, Held> held = new HashMap<>();
+
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
-  private final Collection<Binding> bindingsView = Collections.unmodifiableCollection(bindings.values());
+  private final Collection<Binding> bindingsView =
+      Collections.unmodifiableCollection(bindings.values());
   private ResourceAmounts committed = ResourceAmounts.NONE;
 
   private record Held(String sessionId, ResourceAmounts need) {}
@@ -36,8 +40,10 @@ final class WorkerLoad {
     final long boundAtNanos;
     private int held;
     private int wholeWorkerHeld;
+
     /** Being taken away (UNBIND sent): no new batches; ends when the last one returns. */
     private boolean draining;
+
     /** The session the worker is drained for; null when not draining, or drained for none. */
     private String beneficiary;
 

@@ -68,7 +68,8 @@ class FastAbortTest {
     boolean fourth = FastAbort.strike(s, "w1");
 
     // then
-    assertThat(new boolean[] {first, second, other, third, fourth}).containsExactly(false, false, false, true, false);
+    assertThat(new boolean[] {first, second, other, third, fourth})
+        .containsExactly(false, false, false, true, false);
     assertThat(s.fastAbort.blocklists("w1")).isTrue();
     assertThat(s.fastAbort.blocklists("w2")).isFalse();
   }

@@ -8,13 +8,15 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Conveniences for the scheduler's unit tests, kept out of production code: short outcomes,
- * figures without a census, and the sessions, workers and batches the tests build.
+ * Conveniences for the scheduler's unit tests, kept out of production code: short outcomes, figures
+ * without a census, and the sessions, workers and batches the tests build.
  */
 final class Fixtures {
   private Fixtures() {}
 
-  /** A job report that counts nothing (a batch found already done, or whose figures don't matter). */
+  /**
+   * A job report that counts nothing (a batch found already done, or whose figures don't matter).
+   */
   static SchedulerState.Outcome nothingCounted() {
     return new SchedulerState.Outcome(0, 0, 0, 0);
   }
@@ -39,21 +41,43 @@ final class Fixtures {
   }
 
   /** A JVM worker serving {@code app} on host "localhost". */
-  static WorkerDescriptor jvmWorker(String id, String app, ResourceAmounts resources, String... tags) {
+  static WorkerDescriptor jvmWorker(
+      String id, String app, ResourceAmounts resources, String... tags) {
     return new WorkerDescriptor(
-        id, UUID.randomUUID(), Math.max(1, resources.cores()), Set.of(app), Set.of(tags), resources, "localhost",
+        id,
+        UUID.randomUUID(),
+        Math.max(1, resources.cores()),
+        Set.of(app),
+        Set.of(tags),
+        resources,
+        "localhost",
         WorkerDescriptor.KIND_JVM);
   }
 
   /** A polyglot (gRPC) worker serving {@code app}. */
   static WorkerDescriptor grpcWorker(String id, String app, ResourceAmounts resources) {
     return new WorkerDescriptor(
-        id, UUID.randomUUID(), Math.max(1, resources.cores()), Set.of(app), Set.of(), resources, "localhost",
+        id,
+        UUID.randomUUID(),
+        Math.max(1, resources.cores()),
+        Set.of(app),
+        Set.of(),
+        resources,
+        "localhost",
         WorkerDescriptor.KIND_GRPC);
   }
 
-  /** A batch of {@code tasks} tasks declaring {@code need} (null: none) in {@code category} (null: none). */
-  static QueuedBatchRef batch(String key, String sessionId, long sequence, int tasks, ResourceAmounts need, String category) {
+  /**
+   * A batch of {@code tasks} tasks declaring {@code need} (null: none) in {@code category} (null:
+   * none).
+   */
+  static QueuedBatchRef batch(
+      String key,
+      String sessionId,
+      long sequence,
+      int tasks,
+      ResourceAmounts need,
+      String category) {
     return new QueuedBatchRef(key, sessionId, 0, sequence, tasks, need, category, -1);
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class InstructionsTest {
   private final Instructions instructions = new Instructions();
   private final SessionQueue session = new SessionQueue(SessionInfo.builder("s", "app").build());
-  private final WorkerLoad polyglot = new WorkerLoad(Fixtures.grpcWorker("g1", "app", Fixtures.cores(1)));
+  private final WorkerLoad polyglot =
+      new WorkerLoad(Fixtures.grpcWorker("g1", "app", Fixtures.cores(1)));
   private final WorkerLoad jvm = new WorkerLoad(Fixtures.jvmWorker("j1", "app", Fixtures.cores(1)));
 
   @Test
@@ -19,14 +20,17 @@ class InstructionsTest {
     instructions.bound(jvm, jvm.bind("s", 43, 0), session);
 
     // then
-    assertThat(instructions.drain()).singleElement().satisfies(i -> {
-      assertThat(i.bind()).isTrue();
-      assertThat(i.workerId()).isEqualTo("g1");
-      assertThat(i.sessionId()).isEqualTo("s");
-      assertThat(i.appId()).isEqualTo("app");
-      assertThat(i.generation()).isEqualTo(42);
-      assertThat(i.nodeId()).isEqualTo(polyglot.descriptor.nodeId());
-    });
+    assertThat(instructions.drain())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.bind()).isTrue();
+              assertThat(i.workerId()).isEqualTo("g1");
+              assertThat(i.sessionId()).isEqualTo("s");
+              assertThat(i.appId()).isEqualTo("app");
+              assertThat(i.generation()).isEqualTo(42);
+              assertThat(i.nodeId()).isEqualTo(polyglot.descriptor.nodeId());
+            });
   }
 
   @Test
@@ -43,11 +47,14 @@ class InstructionsTest {
     instructions.ended(jvm, jvm.bind("s", 3, 0), session, true);
 
     // then
-    assertThat(instructions.drain()).singleElement().satisfies(i -> {
-      assertThat(i.bind()).isFalse();
-      assertThat(i.generation()).isEqualTo(1);
-      assertThat(i.returnUnstarted()).isFalse();
-    });
+    assertThat(instructions.drain())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.bind()).isFalse();
+              assertThat(i.generation()).isEqualTo(1);
+              assertThat(i.returnUnstarted()).isFalse();
+            });
   }
 
   @Test
@@ -57,7 +64,8 @@ class InstructionsTest {
     instructions.draining(polyglot, polyglot.bind("s", 8, 0), session, false);
 
     // then
-    assertThat(instructions.drain()).extracting(Instruction::workerId, Instruction::bind, Instruction::returnUnstarted)
+    assertThat(instructions.drain())
+        .extracting(Instruction::workerId, Instruction::bind, Instruction::returnUnstarted)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("j1", false, true),
             org.assertj.core.groups.Tuple.tuple("g1", false, false));
@@ -69,7 +77,9 @@ class InstructionsTest {
     instructions.draining(jvm, jvm.bind("gone", 9, 0), null, true);
 
     // then
-    assertThat(instructions.drain()).singleElement().satisfies(i -> assertThat(i.appId()).isEmpty());
+    assertThat(instructions.drain())
+        .singleElement()
+        .satisfies(i -> assertThat(i.appId()).isEmpty());
   }
 
   @Test

@@ -109,7 +109,12 @@ class LedgerTest {
     WorkerLoad busy = world.worker("w1", 1);
     WorkerLoad idle = world.worker("w2", 1);
     world.place();
-    world.finish(world.running.entrySet().stream().filter(e -> e.getValue().equals("w2")).findFirst().orElseThrow().getKey());
+    world.finish(
+        world.running.entrySet().stream()
+            .filter(e -> e.getValue().equals("w2"))
+            .findFirst()
+            .orElseThrow()
+            .getKey());
 
     // when
     ledger.removeSession("s");
@@ -144,7 +149,11 @@ class LedgerTest {
     world.session("s");
     String key = world.queue("s", 1).get(0);
     world.worker("w1", 1);
-    Ledger.InFlight placed = ledger.place(ledger.worker("w1"), ledger.session("s"), ledger.session("s").queues().iterator().next());
+    Ledger.InFlight placed =
+        ledger.place(
+            ledger.worker("w1"),
+            ledger.session("s"),
+            ledger.session("s").queues().iterator().next());
     ledger.removeSession("s");
 
     // when
@@ -176,7 +185,9 @@ class LedgerTest {
     ledger.bindings().sweepIdle();
 
     // then: exactly one UNBIND
-    assertThat(world.instructions.drain()).singleElement().satisfies(i -> assertThat(i.bind()).isFalse());
+    assertThat(world.instructions.drain())
+        .singleElement()
+        .satisfies(i -> assertThat(i.bind()).isFalse());
     assertThat(w.bindings()).isEmpty();
     assertThat(s.boundTotal()).isZero();
   }

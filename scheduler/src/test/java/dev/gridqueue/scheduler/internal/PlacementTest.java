@@ -17,7 +17,8 @@ class PlacementTest {
   @Test
   void shouldServeASessionOnlyFromAWorkerRunningItsAppWithAllItsTagsOnAnAllowedHost() {
     // given
-    SessionQueue s = world.session(SessionInfo.builder("s", "echo").tags("gpu").blockedHosts("bad").build());
+    SessionQueue s =
+        world.session(SessionInfo.builder("s", "echo").tags("gpu").blockedHosts("bad").build());
     WorkerLoad fits = world.worker(worker("fits", "echo", Set.of("gpu", "eu"), "good"));
     WorkerLoad otherApp = world.worker(worker("other-app", "pi", Set.of("gpu"), "good"));
     WorkerLoad untagged = world.worker(worker("untagged", "echo", Set.of(), "good"));
@@ -76,7 +77,9 @@ class PlacementTest {
     List<Assignment> made = world.place();
 
     // then: three of "whole" (its in-flight limit), none of "small", and nothing else may join
-    assertThat(PolicyWorld.countBySession(made)).containsOnlyKeys("whole").containsEntry("whole", 3);
+    assertThat(PolicyWorld.countBySession(made))
+        .containsOnlyKeys("whole")
+        .containsEntry("whole", 3);
     assertThat(w.wholeWorkerSession()).isEqualTo("whole");
     assertThat(w.committedForStats()).isEqualTo(w.descriptor.resources());
     assertThat(Placement.saturated(w, world.ledger.sessions())).isTrue();
@@ -166,8 +169,9 @@ class PlacementTest {
     world.worker("w1", 1);
     world.place();
     world.ledger.takeBack(avoiding, "w1");
-    world.ledger.requeue(new SessionQueue.QueuedEntry(
-        Fixtures.batch(avoiding, "s", 1, 1, null, null), null, 1, 0, "w1"));
+    world.ledger.requeue(
+        new SessionQueue.QueuedEntry(
+            Fixtures.batch(avoiding, "s", 1, 1, null, null), null, 1, 0, "w1"));
     String other = world.queue("s", 1).get(0);
 
     // when
@@ -207,6 +211,7 @@ class PlacementTest {
   }
 
   private static WorkerDescriptor worker(String id, String app, Set<String> tags, String host) {
-    return new WorkerDescriptor(id, UUID.randomUUID(), 1, Set.of(app), tags, cores(1), host, WorkerDescriptor.KIND_JVM);
+    return new WorkerDescriptor(
+        id, UUID.randomUUID(), 1, Set.of(app), tags, cores(1), host, WorkerDescriptor.KIND_JVM);
   }
 }

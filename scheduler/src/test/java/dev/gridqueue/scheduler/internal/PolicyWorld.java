@@ -19,8 +19,10 @@ final class PolicyWorld {
   final Agenda agenda = new Agenda();
   final Ledger ledger = new Ledger(now::get, agenda, instructions);
   final Placement placement = new Placement(ledger, agenda);
+
   /** Batch key to the worker it runs on. */
   final Map<String, String> running = new HashMap<>();
+
   private long sequence;
 
   SessionQueue session(SessionInfo info) {

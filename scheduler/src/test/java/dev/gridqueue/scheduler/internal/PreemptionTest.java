@@ -14,7 +14,8 @@ class PreemptionTest {
   @Test
   void shouldTakeAWorkerFromAPreemptibleLowerPriorityAndAskForItsUnstartedBatches() {
     // given: a preemptible background session holds both workers
-    world.session(SessionInfo.builder("background", "echo").priority(1).maxInflight(2).preemptible().build());
+    world.session(
+        SessionInfo.builder("background", "echo").priority(1).maxInflight(2).preemptible().build());
     world.queue("background", 10);
     world.worker("w1", 1);
     world.worker("w2", 1);
@@ -28,11 +29,14 @@ class PreemptionTest {
     preemption.rebalance();
 
     // then: one UNBIND, unstarted batches back; the worker is on its way to "urgent"
-    assertThat(world.instructions.drain()).singleElement().satisfies(i -> {
-      assertThat(i.bind()).isFalse();
-      assertThat(i.sessionId()).isEqualTo("background");
-      assertThat(i.returnUnstarted()).isTrue();
-    });
+    assertThat(world.instructions.drain())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.bind()).isFalse();
+              assertThat(i.sessionId()).isEqualTo("background");
+              assertThat(i.returnUnstarted()).isTrue();
+            });
     assertThat(urgent.incoming()).isEqualTo(1);
     assertThat(world.ledger.session("background").boundActive()).isEqualTo(1);
   }
@@ -80,23 +84,30 @@ class PreemptionTest {
 
     // then: drained for "b", nothing handed back ("a" is not preemptible)
     List<Instruction> unbinds = world.instructions.drain();
-    assertThat(unbinds).singleElement().satisfies(i -> {
-      assertThat(i.sessionId()).isEqualTo("a");
-      assertThat(i.returnUnstarted()).isFalse();
-    });
+    assertThat(unbinds)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.sessionId()).isEqualTo("a");
+              assertThat(i.returnUnstarted()).isFalse();
+            });
   }
 
   @Test
   void shouldTakeFromAHigherPriorityOnlyToMeetMinWorkersAndNeverBelowItsOwnMinimum() {
     // given: "big" (priority 9, at least 2 workers) holds all 3 workers; "small" (priority 1)
     // asks for at least 2. Targets set by hand to leave only this rule in play.
-    SessionQueue big = world.session(SessionInfo.builder("big", "echo").priority(9).maxInflight(1).workers(2, 0).build());
+    SessionQueue big =
+        world.session(
+            SessionInfo.builder("big", "echo").priority(9).maxInflight(1).workers(2, 0).build());
     world.queue("big", 20);
     world.worker("w1", 1);
     world.worker("w2", 1);
     world.worker("w3", 1);
     world.place();
-    SessionQueue small = world.session(SessionInfo.builder("small", "echo").priority(1).maxInflight(1).workers(2, 0).build());
+    SessionQueue small =
+        world.session(
+            SessionInfo.builder("small", "echo").priority(1).maxInflight(1).workers(2, 0).build());
     world.queue("small", 20);
     big.target(1);
     small.target(2);
@@ -105,7 +116,9 @@ class PreemptionTest {
     preemption.rebalance();
 
     // then: one worker only, so that "big" keeps its own 2
-    assertThat(world.instructions.drain()).singleElement().satisfies(i -> assertThat(i.sessionId()).isEqualTo("big"));
+    assertThat(world.instructions.drain())
+        .singleElement()
+        .satisfies(i -> assertThat(i.sessionId()).isEqualTo("big"));
     assertThat(small.incoming()).isEqualTo(1);
     assertThat(big.boundActive()).isEqualTo(2);
   }
@@ -113,12 +126,14 @@ class PreemptionTest {
   @Test
   void shouldNotTakeFromAHigherPriorityForAClaimantThatHasNoMinimumToMeet() {
     // given: as above, but "small" asks for no minimum
-    SessionQueue big = world.session(SessionInfo.builder("big", "echo").priority(9).maxInflight(1).build());
+    SessionQueue big =
+        world.session(SessionInfo.builder("big", "echo").priority(9).maxInflight(1).build());
     world.queue("big", 20);
     world.worker("w1", 1);
     world.worker("w2", 1);
     world.place();
-    SessionQueue small = world.session(SessionInfo.builder("small", "echo").priority(1).maxInflight(1).build());
+    SessionQueue small =
+        world.session(SessionInfo.builder("small", "echo").priority(1).maxInflight(1).build());
     world.queue("small", 20);
     big.target(1);
     small.target(1);
@@ -133,8 +148,12 @@ class PreemptionTest {
   @Test
   void shouldTakeFromTheLowestPriorityFirst() {
     // given: two preemptible sessions of priorities 2 and 1, one worker each, both above target
-    SessionQueue p2 = world.session(SessionInfo.builder("p2", "echo").priority(2).maxInflight(1).preemptible().build());
-    SessionQueue p1 = world.session(SessionInfo.builder("p1", "echo").priority(1).maxInflight(1).preemptible().build());
+    SessionQueue p2 =
+        world.session(
+            SessionInfo.builder("p2", "echo").priority(2).maxInflight(1).preemptible().build());
+    SessionQueue p1 =
+        world.session(
+            SessionInfo.builder("p1", "echo").priority(1).maxInflight(1).preemptible().build());
     world.queue("p2", 1);
     world.queue("p1", 1);
     world.worker("w1", 1);
@@ -152,7 +171,9 @@ class PreemptionTest {
     preemption.rebalance();
 
     // then
-    assertThat(world.instructions.drain()).singleElement().satisfies(i -> assertThat(i.sessionId()).isEqualTo("p1"));
+    assertThat(world.instructions.drain())
+        .singleElement()
+        .satisfies(i -> assertThat(i.sessionId()).isEqualTo("p1"));
   }
 
   @Test
@@ -176,7 +197,8 @@ class PreemptionTest {
   @Test
   void shouldFreeTheWorkerForTheClaimantWhenTheLastRunningBatchReturns() {
     // given: the urgent session waits for the background session's worker
-    world.session(SessionInfo.builder("background", "echo").priority(1).maxInflight(1).preemptible().build());
+    world.session(
+        SessionInfo.builder("background", "echo").priority(1).maxInflight(1).preemptible().build());
     String runningKey = world.queue("background", 3).get(0);
     world.worker("w1", 1);
     world.place();
@@ -190,6 +212,8 @@ class PreemptionTest {
 
     // then: no longer incoming; the worker takes the urgent batch
     assertThat(urgent.incoming()).isZero();
-    assertThat(world.place()).singleElement().satisfies(a -> assertThat(a.sessionId()).isEqualTo("urgent"));
+    assertThat(world.place())
+        .singleElement()
+        .satisfies(a -> assertThat(a.sessionId()).isEqualTo("urgent"));
   }
 }

@@ -47,7 +47,10 @@ class RetryRulesTest {
     int attempts = 1 + SessionInfo.DEFAULT_MAX_RETRIES;
 
     // when / then
-    assertThat(RetryRules.giveUpReason(attempt(s, attempts - 1, 0, -1), null, Loss.WORKER_LOST, "gone")).isNull();
+    assertThat(
+            RetryRules.giveUpReason(
+                attempt(s, attempts - 1, 0, -1), null, Loss.WORKER_LOST, "gone"))
+        .isNull();
     assertThat(RetryRules.giveUpReason(attempt(s, attempts, 0, -1), null, Loss.WORKER_LOST, "gone"))
         .contains("max_retries " + SessionInfo.DEFAULT_MAX_RETRIES);
   }
@@ -59,7 +62,9 @@ class RetryRulesTest {
 
     // when / then: a second failing job is retried although attempts exceed max_retries
     assertThat(RetryRules.giveUpReason(attempt(s, 2, 1, -1), s, Loss.JOB_FAILED, "boom")).isNull();
-    assertThat(RetryRules.giveUpReason(attempt(s, 3, RetryRules.MAX_JOB_FAILURES - 1, -1), s, Loss.JOB_FAILED, "boom"))
+    assertThat(
+            RetryRules.giveUpReason(
+                attempt(s, 3, RetryRules.MAX_JOB_FAILURES - 1, -1), s, Loss.JOB_FAILED, "boom"))
         .isEqualTo("batch failed 3 times: boom");
   }
 
@@ -111,17 +116,21 @@ class RetryRulesTest {
     // then: not on the slow worker again; on another one, as attempt 2
     assertThat(world.place()).isEmpty();
     world.worker("fast", 1);
-    assertThat(world.place()).singleElement().satisfies(a -> {
-      assertThat(a.workerId()).isEqualTo("fast");
-      assertThat(a.attempt()).isEqualTo(2);
-    });
+    assertThat(world.place())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.workerId()).isEqualTo("fast");
+              assertThat(a.attempt()).isEqualTo(2);
+            });
     assertThat(s.fastAbort.blocklists("slow")).isFalse();
   }
 
   @Test
   void shouldDrainAWorkerBlocklistedByItsLastStrike() {
     // given: two strikes already; the session holds the slow worker with two batches
-    SessionQueue s = world.session(SessionInfo.builder("s", "echo").maxInflight(2).maxRetries(10).build());
+    SessionQueue s =
+        world.session(SessionInfo.builder("s", "echo").maxInflight(2).maxRetries(10).build());
     FastAbort.strike(s, "slow");
     FastAbort.strike(s, "slow");
     List<String> keys = world.queue("s", 3);
@@ -133,10 +142,13 @@ class RetryRulesTest {
 
     // then: UNBIND with the unstarted batch handed back
     assertThat(s.fastAbort.blocklists("slow")).isTrue();
-    assertThat(world.instructions.drain()).singleElement().satisfies(i -> {
-      assertThat(i.workerId()).isEqualTo("slow");
-      assertThat(i.returnUnstarted()).isTrue();
-    });
+    assertThat(world.instructions.drain())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.workerId()).isEqualTo("slow");
+              assertThat(i.returnUnstarted()).isTrue();
+            });
   }
 
   @Test
@@ -152,10 +164,13 @@ class RetryRulesTest {
     rules.requeue(key, "w1", Loss.WORKER_LOST, "gone");
 
     // then
-    assertThat(rules.drain()).singleElement().satisfies(g -> {
-      assertThat(g.batchKey()).isEqualTo(key);
-      assertThat(g.attempts()).isEqualTo(1);
-    });
+    assertThat(rules.drain())
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.batchKey()).isEqualTo(key);
+              assertThat(g.attempts()).isEqualTo(1);
+            });
     assertThat(rules.drain()).isEmpty();
     assertThat(tally.grid().deadLettered()).isEqualTo(5);
     assertThat(s.tasks.deadLettered()).isEqualTo(5);
@@ -181,9 +196,14 @@ class RetryRulesTest {
     assertThat(rules.drain()).isEmpty();
   }
 
-  /** The batch as it comes back after {@code attempts} attempts and {@code jobFailures} failing jobs. */
-  private static QueuedEntry attempt(SessionQueue s, int attempts, int jobFailures, int batchMaxRetries) {
-    QueuedBatchRef ref = new QueuedBatchRef(s.id() + "/x", s.id(), 0, 1, 1, null, null, batchMaxRetries);
+  /**
+   * The batch as it comes back after {@code attempts} attempts and {@code jobFailures} failing
+   * jobs.
+   */
+  private static QueuedEntry attempt(
+      SessionQueue s, int attempts, int jobFailures, int batchMaxRetries) {
+    QueuedBatchRef ref =
+        new QueuedBatchRef(s.id() + "/x", s.id(), 0, 1, 1, null, null, batchMaxRetries);
     return new QueuedEntry(ref, null, attempts, jobFailures, null);
   }
 }

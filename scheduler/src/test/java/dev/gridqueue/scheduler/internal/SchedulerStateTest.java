@@ -1,8 +1,8 @@
 package dev.gridqueue.scheduler.internal;
 
-import dev.gridqueue.grid.store.QueuedBatchRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +26,9 @@ class SchedulerStateTest {
     List<Assignment> first = state.assign();
 
     // then: one worker, max 10 in flight -> all of "high" before any of "low"
-    assertThat(first).extracting(a -> a.batchKey().split("/")[0]).startsWith("high", "high", "high");
+    assertThat(first)
+        .extracting(a -> a.batchKey().split("/")[0])
+        .startsWith("high", "high", "high");
   }
 
   @Test
@@ -94,7 +96,9 @@ class SchedulerStateTest {
     List<Assignment> assigned = state.assign();
 
     // then: max in flight 1 per worker and session; both sessions get a worker
-    assertThat(assigned).extracting(x -> x.batchKey().split("/")[0]).containsExactlyInAnyOrder("a", "b");
+    assertThat(assigned)
+        .extracting(x -> x.batchKey().split("/")[0])
+        .containsExactlyInAnyOrder("a", "b");
   }
 
   @Test
@@ -111,12 +115,15 @@ class SchedulerStateTest {
     List<Assignment> again = state.assign();
 
     // then: same batches, second attempt, on the new worker
-    assertThat(again).extracting(Assignment::batchKey)
+    assertThat(again)
+        .extracting(Assignment::batchKey)
         .containsExactlyInAnyOrderElementsOf(onLost.stream().map(Assignment::batchKey).toList());
-    assertThat(again).allSatisfy(a -> {
-      assertThat(a.workerId()).isEqualTo("w2");
-      assertThat(a.attempt()).isEqualTo(2);
-    });
+    assertThat(again)
+        .allSatisfy(
+            a -> {
+              assertThat(a.workerId()).isEqualTo("w2");
+              assertThat(a.attempt()).isEqualTo(2);
+            });
   }
 
   @Test
@@ -153,10 +160,13 @@ class SchedulerStateTest {
     }
 
     // then
-    assertThat(state.drainGivenUp()).singleElement().satisfies(g -> {
-      assertThat(g.batchKey()).isEqualTo(key);
-      assertThat(g.reason()).contains("boom");
-    });
+    assertThat(state.drainGivenUp())
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.batchKey()).isEqualTo(key);
+              assertThat(g.reason()).contains("boom");
+            });
     assertThat(state.queuedCount()).isZero();
     assertThat(state.inFlightCount()).isZero();
   }
@@ -239,11 +249,21 @@ class SchedulerStateTest {
   @Test
   void shouldOnlySendBatchesToWorkersCarryingEveryTagOfTheSession() {
     // given
-    state.addSession(SessionInfo.builder("gpu", "echo").priority(5).maxInflight(10).tags("gpu", "eu").workers(0, 0).maxRetries(3).build());
+    state.addSession(
+        SessionInfo.builder("gpu", "echo")
+            .priority(5)
+            .maxInflight(10)
+            .tags("gpu", "eu")
+            .workers(0, 0)
+            .maxRetries(3)
+            .build());
     queue("gpu", 0, 3);
     state.addWorker(new WorkerDescriptor("plain", UUID.randomUUID(), 1, Set.of("echo"), Set.of()));
-    state.addWorker(new WorkerDescriptor("gpu-us", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "us")));
-    state.addWorker(new WorkerDescriptor("gpu-eu", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "eu", "big")));
+    state.addWorker(
+        new WorkerDescriptor("gpu-us", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "us")));
+    state.addWorker(
+        new WorkerDescriptor(
+            "gpu-eu", UUID.randomUUID(), 1, Set.of("echo"), Set.of("gpu", "eu", "big")));
 
     // when
     List<Assignment> assigned = state.assign();
@@ -255,7 +275,13 @@ class SchedulerStateTest {
   @Test
   void shouldNotSpreadASessionOverMoreThanMaxWorkers() {
     // given: 4 workers, a session capped at 2 workers
-    state.addSession(SessionInfo.builder("capped", "echo").priority(5).maxInflight(10).workers(0, 2).maxRetries(3).build());
+    state.addSession(
+        SessionInfo.builder("capped", "echo")
+            .priority(5)
+            .maxInflight(10)
+            .workers(0, 2)
+            .maxRetries(3)
+            .build());
     queue("capped", 0, 40);
     UUID first = worker("w1", 1, "echo");
     worker("w2", 1, "echo");
@@ -286,21 +312,27 @@ class SchedulerStateTest {
   @Test
   void shouldGiveUpOnABatchLostWithItsWorkerMoreThanMaxRetriesTimes() {
     // given: max_retries 1, so at most 2 attempts
-    state.addSession(SessionInfo.builder("s", "echo").priority(5).maxInflight(10).maxRetries(1).build());
+    state.addSession(
+        SessionInfo.builder("s", "echo").priority(5).maxInflight(10).maxRetries(1).build());
     String key = queue("s", 0, 1).get(0);
 
     // when: every worker that takes it dies
     for (int attempt = 1; attempt <= 2; attempt++) {
       UUID node = worker("w" + attempt, 1, "echo");
-      assertThat(state.assign()).singleElement().satisfies(a -> assertThat(a.batchKey()).isEqualTo(key));
+      assertThat(state.assign())
+          .singleElement()
+          .satisfies(a -> assertThat(a.batchKey()).isEqualTo(key));
       state.removeWorkersOn(node);
     }
 
     // then
-    assertThat(state.drainGivenUp()).singleElement().satisfies(g -> {
-      assertThat(g.attempts()).isEqualTo(2);
-      assertThat(g.reason()).contains("max_retries 1");
-    });
+    assertThat(state.drainGivenUp())
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.attempts()).isEqualTo(2);
+              assertThat(g.reason()).contains("max_retries 1");
+            });
     worker("w3", 1, "echo");
     assertThat(state.assign()).as("not queued again").isEmpty();
   }
@@ -308,7 +340,8 @@ class SchedulerStateTest {
   @Test
   void shouldLetABatchOverrideTheSessionsMaxRetries() {
     // given: the session allows 3 retries, this batch none
-    state.addSession(SessionInfo.builder("s", "echo").priority(5).maxInflight(10).maxRetries(3).build());
+    state.addSession(
+        SessionInfo.builder("s", "echo").priority(5).maxInflight(10).maxRetries(3).build());
     QueuedBatchRef ref = new QueuedBatchRef("s/only", "s", 0, ++sequence, 1, null, null, 0);
     state.enqueue(ref);
     UUID node = worker("w1", 1, "echo");
@@ -318,6 +351,8 @@ class SchedulerStateTest {
     state.removeWorkersOn(node);
 
     // then
-    assertThat(state.drainGivenUp()).singleElement().satisfies(g -> assertThat(g.reason()).contains("max_retries 0"));
+    assertThat(state.drainGivenUp())
+        .singleElement()
+        .satisfies(g -> assertThat(g.reason()).contains("max_retries 0"));
   }
 }

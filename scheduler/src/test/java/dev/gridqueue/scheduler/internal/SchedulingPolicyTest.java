@@ -1,8 +1,8 @@
 package dev.gridqueue.scheduler.internal;
 
-import dev.gridqueue.grid.store.QueuedBatchRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.ArrayList;
@@ -22,8 +22,10 @@ class SchedulingPolicyTest {
   private static final long QUANTUM = 1_000_000_000L;
   private final AtomicLong now = new AtomicLong();
   private final SchedulerState state = new SchedulerState(now::get, QUANTUM);
+
   /** Batch key to the worker it runs on, as the scheduler decided. */
   private final Map<String, String> running = new HashMap<>();
+
   private long sequence;
 
   @Test
@@ -58,7 +60,8 @@ class SchedulingPolicyTest {
   @Test
   void shouldTakeWorkersFromAPreemptibleSessionAfterTheCurrentBatchAndGiveThemBack() {
     // given: a preemptible background session holds all 4 workers, 2 batches each
-    state.addSession(SessionInfo.builder("background", "echo").priority(1).maxInflight(2).preemptible().build());
+    state.addSession(
+        SessionInfo.builder("background", "echo").priority(1).maxInflight(2).preemptible().build());
     queue("background", 40);
     workers(4, 1);
     List<Assignment> first = assign();
@@ -71,19 +74,23 @@ class SchedulingPolicyTest {
     List<Instruction> unbinds = state.drainInstructions();
 
     // then: every worker is told UNBIND, unstarted batches to come back
-    assertThat(unbinds).hasSize(4).allSatisfy(i -> {
-      assertThat(i.bind()).isFalse();
-      assertThat(i.sessionId()).isEqualTo("background");
-      assertThat(i.returnUnstarted()).isTrue();
-    });
+    assertThat(unbinds)
+        .hasSize(4)
+        .allSatisfy(
+            i -> {
+              assertThat(i.bind()).isFalse();
+              assertThat(i.sessionId()).isEqualTo("background");
+              assertThat(i.returnUnstarted()).isTrue();
+            });
 
     // when: on each worker one batch finishes and the other comes back unstarted
     Map<String, List<String>> heldByWorker = byWorker(first);
-    heldByWorker.forEach((worker, keys) -> {
-      finish(keys.get(0));
-      state.returnedUnstarted(keys.get(1), worker);
-      running.remove(keys.get(1));
-    });
+    heldByWorker.forEach(
+        (worker, keys) -> {
+          finish(keys.get(0));
+          state.returnedUnstarted(keys.get(1), worker);
+          running.remove(keys.get(1));
+        });
     List<Assignment> urgentRun = assign();
 
     // then: the urgent session has every worker; the returned batches were not counted as attempts
@@ -96,7 +103,9 @@ class SchedulingPolicyTest {
 
     // then: the background session gets the workers back, returned batches on their first attempt
     assertThat(countBySession(back)).containsOnlyKeys("background").containsEntry("background", 8);
-    assertThat(back).filteredOn(a -> heldByWorker.values().stream().anyMatch(k -> k.get(1).equals(a.batchKey())))
+    assertThat(back)
+        .filteredOn(
+            a -> heldByWorker.values().stream().anyMatch(k -> k.get(1).equals(a.batchKey())))
         .hasSize(4)
         .allSatisfy(a -> assertThat(a.attempt()).isEqualTo(1));
   }
@@ -130,7 +139,8 @@ class SchedulingPolicyTest {
   void shouldGuaranteeMinWorkersEvenAgainstAHigherPriority() {
     // given: a priority-9 session could use all 4 workers; a priority-1 one asks for at least 2
     state.addSession(SessionInfo.builder("big", "echo").priority(9).maxInflight(1).build());
-    state.addSession(SessionInfo.builder("guaranteed", "echo").priority(1).maxInflight(1).workers(2, 0).build());
+    state.addSession(
+        SessionInfo.builder("guaranteed", "echo").priority(1).maxInflight(1).workers(2, 0).build());
     queue("big", 20);
     queue("guaranteed", 20);
     workers(4, 1);
@@ -148,14 +158,22 @@ class SchedulingPolicyTest {
     List<Assignment> first = assign();
 
     // when: a session guaranteed 2 workers arrives
-    state.addSession(SessionInfo.builder("guaranteed", "echo").priority(1).maxInflight(1).workers(2, 0).build());
+    state.addSession(
+        SessionInfo.builder("guaranteed", "echo").priority(1).maxInflight(1).workers(2, 0).build());
     queue("guaranteed", 20);
     assign();
 
     // then: two workers are drained (not preempted: nothing is handed back)
     List<Instruction> unbinds = state.drainInstructions();
     assertThat(unbinds).hasSize(2).allSatisfy(i -> assertThat(i.returnUnstarted()).isFalse());
-    unbinds.forEach(i -> finish(first.stream().filter(a -> a.workerId().equals(i.workerId())).findFirst().orElseThrow().batchKey()));
+    unbinds.forEach(
+        i ->
+            finish(
+                first.stream()
+                    .filter(a -> a.workerId().equals(i.workerId()))
+                    .findFirst()
+                    .orElseThrow()
+                    .batchKey()));
     assertThat(countBySession(assign())).containsEntry("guaranteed", 2);
   }
 
@@ -263,7 +281,8 @@ class SchedulingPolicyTest {
   void shouldGiveABatchThatDeclaresNothingTheWholeWorker() {
     // given: session "whole" declares nothing; "small" needs 1 core
     state.addSession(SessionInfo.builder("whole", "echo").priority(9).build());
-    state.addSession(SessionInfo.builder("small", "echo").priority(1).taskResources(cores(1)).build());
+    state.addSession(
+        SessionInfo.builder("small", "echo").priority(1).taskResources(cores(1)).build());
     queue("whole", 3);
     queue("small", 3);
     worker("w1", 4, new ResourceAmounts(4, 0, 0, 0), Set.of());
@@ -279,7 +298,10 @@ class SchedulingPolicyTest {
   @Test
   void shouldTakeResourcesFromTheBatchCategory() {
     // given
-    state.addSession(SessionInfo.builder("s", "echo").categories(Map.of("big", cores(4), "small", cores(1))).build());
+    state.addSession(
+        SessionInfo.builder("s", "echo")
+            .categories(Map.of("big", cores(4), "small", cores(1)))
+            .build());
     enqueue("s", null, "big", 1);
     enqueue("s", null, "big", 1);
     worker("w1", 4, new ResourceAmounts(4, 0, 0, 0), Set.of());
@@ -293,8 +315,26 @@ class SchedulingPolicyTest {
     // given
     state.addSession(SessionInfo.builder("s", "echo").blockedHosts("bad-host").build());
     queue("s", 2);
-    state.addWorker(new WorkerDescriptor("w-bad", UUID.randomUUID(), 1, Set.of("echo"), Set.of(), cores(1), "bad-host,10.0.0.9", "jvm"));
-    state.addWorker(new WorkerDescriptor("w-good", UUID.randomUUID(), 1, Set.of("echo"), Set.of(), cores(1), "good-host", "jvm"));
+    state.addWorker(
+        new WorkerDescriptor(
+            "w-bad",
+            UUID.randomUUID(),
+            1,
+            Set.of("echo"),
+            Set.of(),
+            cores(1),
+            "bad-host,10.0.0.9",
+            "jvm"));
+    state.addWorker(
+        new WorkerDescriptor(
+            "w-good",
+            UUID.randomUUID(),
+            1,
+            Set.of("echo"),
+            Set.of(),
+            cores(1),
+            "good-host",
+            "jvm"));
 
     // when / then
     assertThat(assign()).extracting(Assignment::workerId).containsOnly("w-good");
@@ -303,7 +343,8 @@ class SchedulingPolicyTest {
   @Test
   void shouldFastAbortSlowBatchesAndBlocklistAWorkerThatKeepsBeingSlow() {
     // given: multiplier 3 and 10 batches that took 1 ms each
-    state.addSession(SessionInfo.builder("s", "echo").maxInflight(1).fastAbort(3).maxRetries(10).build());
+    state.addSession(
+        SessionInfo.builder("s", "echo").maxInflight(1).fastAbort(3).maxRetries(10).build());
     queue("s", 30);
     worker("slow", 1, cores(1), Set.of());
     for (int i = 0; i < FastAbort.MIN_SAMPLES; i++) {
@@ -320,7 +361,8 @@ class SchedulingPolicyTest {
     state.requeue(limited.batchKey(), "slow", SchedulerState.Loss.FAST_ABORTED, "fast abort");
     for (int i = 0; i < 2; i++) {
       Assignment again = assign().get(0);
-      assertThat(again.batchKey()).isNotEqualTo(limited.batchKey()); // the aborted batch avoids this worker
+      assertThat(again.batchKey())
+          .isNotEqualTo(limited.batchKey()); // the aborted batch avoids this worker
       state.requeue(again.batchKey(), "slow", SchedulerState.Loss.FAST_ABORTED, "fast abort");
     }
 
@@ -336,7 +378,16 @@ class SchedulingPolicyTest {
     // given
     state.addSession(SessionInfo.builder("s", "echo").build());
     String key = queue("s", 1).get(0);
-    state.addWorker(new WorkerDescriptor("g1", UUID.randomUUID(), 1, Set.of("echo"), Set.of(), cores(1), "h", WorkerDescriptor.KIND_GRPC));
+    state.addWorker(
+        new WorkerDescriptor(
+            "g1",
+            UUID.randomUUID(),
+            1,
+            Set.of("echo"),
+            Set.of(),
+            cores(1),
+            "h",
+            WorkerDescriptor.KIND_GRPC));
 
     // when
     assign();
@@ -394,7 +445,9 @@ class SchedulingPolicyTest {
   }
 
   private void worker(String id, int slots, ResourceAmounts resources, Set<String> tags) {
-    state.addWorker(new WorkerDescriptor(id, UUID.randomUUID(), slots, Set.of("echo"), tags, resources, "localhost", "jvm"));
+    state.addWorker(
+        new WorkerDescriptor(
+            id, UUID.randomUUID(), slots, Set.of("echo"), tags, resources, "localhost", "jvm"));
   }
 
   private List<Assignment> assign() {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@link SessionQueue}: one queue per need, batch priority then FIFO, counts in step. */
 class SessionQueueTest {
-  private final SessionQueue session = new SessionQueue(SessionInfo.builder("s", "echo").workers(0, 3).build());
+  private final SessionQueue session =
+      new SessionQueue(SessionInfo.builder("s", "echo").workers(0, 3).build());
 
   @Test
   void shouldRunBatchesByPriorityThenInArrivalOrder() {
@@ -89,7 +90,8 @@ class SessionQueueTest {
     assertThat(session.belowTarget()).isFalse();
   }
 
-  private static QueuedEntry entry(String key, int priority, long sequence, ResourceAmounts need, String avoid) {
+  private static QueuedEntry entry(
+      String key, int priority, long sequence, ResourceAmounts need, String avoid) {
     QueuedBatchRef ref = new QueuedBatchRef(key, "s", priority, sequence, 5, need, null, -1);
     return new QueuedEntry(ref, need, 0, 0, avoid);
   }

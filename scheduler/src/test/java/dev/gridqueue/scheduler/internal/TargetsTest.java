@@ -50,7 +50,8 @@ class TargetsTest {
   void shouldMeetMinWorkersBeforeAnyPriority() {
     // given
     SessionQueue big = session(SessionInfo.builder("big", "echo").priority(9).build(), 20);
-    SessionQueue guaranteed = session(SessionInfo.builder("guaranteed", "echo").priority(1).workers(2, 0).build(), 20);
+    SessionQueue guaranteed =
+        session(SessionInfo.builder("guaranteed", "echo").priority(1).workers(2, 0).build(), 20);
     workers(4);
 
     // when
@@ -64,8 +65,10 @@ class TargetsTest {
   @Test
   void shouldGiveMinWorkersToHigherPrioritiesFirstWhenThereAreTooFew() {
     // given: both want 3 at least, 4 workers
-    SessionQueue high = session(SessionInfo.builder("high", "echo").priority(5).workers(3, 0).build(), 10);
-    SessionQueue low = session(SessionInfo.builder("low", "echo").priority(1).workers(3, 0).build(), 10);
+    SessionQueue high =
+        session(SessionInfo.builder("high", "echo").priority(5).workers(3, 0).build(), 10);
+    SessionQueue low =
+        session(SessionInfo.builder("low", "echo").priority(1).workers(3, 0).build(), 10);
     workers(4);
 
     // when
@@ -109,8 +112,10 @@ class TargetsTest {
   @Test
   void shouldNeverTargetMoreThanMaxWorkersOrTheEligibleWorkers() {
     // given: "capped" may use 2 workers; "tagged" finds 1 worker with its tag
-    SessionQueue capped = session(SessionInfo.builder("capped", "echo").priority(9).workers(0, 2).build(), 10);
-    SessionQueue tagged = session(SessionInfo.builder("tagged", "echo").priority(9).tags("gpu").build(), 10);
+    SessionQueue capped =
+        session(SessionInfo.builder("capped", "echo").priority(9).workers(0, 2).build(), 10);
+    SessionQueue tagged =
+        session(SessionInfo.builder("tagged", "echo").priority(9).tags("gpu").build(), 10);
     SessionQueue rest = session(SessionInfo.builder("rest", "echo").priority(1).build(), 10);
     workers(5);
     workers.add(new WorkerLoad(Fixtures.jvmWorker("gpu", "echo", Fixtures.cores(1), "gpu")));
@@ -128,7 +133,14 @@ class TargetsTest {
     SessionQueue s = new SessionQueue(info);
     for (int i = 0; i < queuedBatches; i++) {
       ++sequence;
-      s.add(new QueuedEntry(new QueuedBatchRef(info.sessionId() + "/" + sequence, info.sessionId(), 0, sequence, 1), null, 0, 0, null));
+      s.add(
+          new QueuedEntry(
+              new QueuedBatchRef(
+                  info.sessionId() + "/" + sequence, info.sessionId(), 0, sequence, 1),
+              null,
+              0,
+              0,
+              null));
     }
     sessions.add(s);
     return s;
@@ -136,7 +148,8 @@ class TargetsTest {
 
   private void workers(int count) {
     for (int i = 0; i < count; i++) {
-      workers.add(new WorkerLoad(Fixtures.jvmWorker("w" + workers.size(), "echo", Fixtures.cores(1))));
+      workers.add(
+          new WorkerLoad(Fixtures.jvmWorker("w" + workers.size(), "echo", Fixtures.cores(1))));
     }
   }
 }

@@ -6,11 +6,14 @@ import dev.gridqueue.grid.store.TaskCounters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link TaskTally}: what a job report and a give-up count, for the grid, the session, the worker. */
+/**
+ * {@link TaskTally}: what a job report and a give-up count, for the grid, the session, the worker.
+ */
 class TaskTallyTest {
   private final TaskTally tally = new TaskTally();
   private final SessionQueue session = new SessionQueue(SessionInfo.builder("s", "echo").build());
-  private final WorkerLoad worker = new WorkerLoad(Fixtures.jvmWorker("w1", "echo", Fixtures.cores(1)));
+  private final WorkerLoad worker =
+      new WorkerLoad(Fixtures.jvmWorker("w1", "echo", Fixtures.cores(1)));
 
   @Test
   void shouldCountFailedAndCancelledTasksAsDeadLettersAndTheRestAsDone() {
@@ -23,7 +26,8 @@ class TaskTallyTest {
     // then
     assertThat(tally.grid()).isEqualTo(new TaskCounters(5, 3, 5, 2));
     assertThat(TaskTally.of(session)).isEqualTo(new TaskCounters(5, 3, 5, 0));
-    assertThat(List.of(worker.tasks.done(), worker.tasks.failed(), worker.tasks.deadLettered())).containsExactly(5L, 3L, 0L);
+    assertThat(List.of(worker.tasks.done(), worker.tasks.failed(), worker.tasks.deadLettered()))
+        .containsExactly(5L, 3L, 0L);
   }
 
   @Test

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@link WorkerLoad}: what its held batches commit, and who holds it whole. */
 class WorkerLoadTest {
-  private final WorkerLoad worker = new WorkerLoad(Fixtures.jvmWorker("w1", "echo", new ResourceAmounts(4, 1024, 0, 1)));
+  private final WorkerLoad worker =
+      new WorkerLoad(Fixtures.jvmWorker("w1", "echo", new ResourceAmounts(4, 1024, 0, 1)));
 
   @Test
   void shouldCommitWhatHeldBatchesDeclareAndFreeItOnRelease() {

@@ -8,15 +8,18 @@ import java.util.function.Function;
  * decoded once per worker), and handler tests use {@link #of(int, byte[])}.
  */
 public interface SharedData {
-  /** The level's number, as the client set it ({@code set(1, ...)}, then {@code update(2, ...)}, ...). */
+  /**
+   * The level's number, as the client set it ({@code set(1, ...)}, then {@code update(2, ...)},
+   * ...).
+   */
   int level();
 
   /** The level's bytes. The array is shared: do not modify it. */
   byte[] bytes();
 
   /**
-   * The bytes decoded by {@code decoder}; implementations keep the result per decoder class, so
-   * the same decoder is applied once.
+   * The bytes decoded by {@code decoder}; implementations keep the result per decoder class, so the
+   * same decoder is applied once.
    */
   <T> T decoded(Function<byte[], T> decoder);
 

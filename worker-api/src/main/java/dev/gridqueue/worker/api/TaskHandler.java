@@ -8,14 +8,16 @@ package dev.gridqueue.worker.api;
  * thread-safe.
  */
 public interface TaskHandler {
-  /** The app id sessions name to reach this handler, e.g. "echo". Unique among a worker's handlers. */
+  /**
+   * The app id sessions name to reach this handler, e.g. "echo". Unique among a worker's handlers.
+   */
   String appId();
 
   /**
-   * Runs one task and returns its result payload. A thrown exception fails the task only: its
-   * class and message go back to the client as the result's {@code error}, and the batch's other
-   * tasks go on. A task stopped for running too long is interrupted: let
-   * {@link InterruptedException} propagate.
+   * Runs one task and returns its result payload. A thrown exception fails the task only: its class
+   * and message go back to the client as the result's {@code error}, and the batch's other tasks go
+   * on. A task stopped for running too long is interrupted: let {@link InterruptedException}
+   * propagate.
    */
   byte[] handle(TaskContext context, byte[] payload) throws Exception;
 }

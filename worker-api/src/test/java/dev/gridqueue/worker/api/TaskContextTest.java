@@ -29,10 +29,11 @@ class TaskContextTest {
   void shouldDecodeFixedSharedDataOncePerDecoder() {
     // given
     AtomicInteger decodes = new AtomicInteger();
-    Function<byte[], String> decoder = bytes -> {
-      decodes.incrementAndGet();
-      return new String(bytes, StandardCharsets.UTF_8);
-    };
+    Function<byte[], String> decoder =
+        bytes -> {
+          decodes.incrementAndGet();
+          return new String(bytes, StandardCharsets.UTF_8);
+        };
     SharedData shared = SharedData.of(3, "weights".getBytes(StandardCharsets.UTF_8));
     TaskContext first = new TaskContext("s1", "a", 1, shared);
     TaskContext second = new TaskContext("s1", "b", 1, shared);

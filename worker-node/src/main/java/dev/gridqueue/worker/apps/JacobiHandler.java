@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * App "jacobi": one block of rows of a Jacobi iteration for {@code A x = b}, the iterative-solver
- * pattern of shared data. The current {@code x} is the session's shared data (one update level
- * per iteration, n little-endian doubles, decoded once per worker and level); a task's payload is
+ * pattern of shared data. The current {@code x} is the session's shared data (one update level per
+ * iteration, n little-endian doubles, decoded once per worker and level); a task's payload is
  * {@code "<n> <from> <to>"} and its result the new {@code x[from..to)} as little-endian doubles.
  *
  * <p>The system is generated, not shipped: {@code A[i][j] = 1 / (1 + |i - j|)} off the diagonal,
@@ -35,7 +35,8 @@ public final class JacobiHandler implements TaskHandler {
     int to = Integer.parseInt(f[2]);
     double[] x = context.sharedObject(JacobiHandler::decode);
     if (x.length != n || from < 0 || to > n || from >= to) {
-      throw new IllegalArgumentException("rows [" + from + ", " + to + ") do not fit x of size " + x.length);
+      throw new IllegalArgumentException(
+          "rows [" + from + ", " + to + ") do not fit x of size " + x.length);
     }
     double[] next = new double[to - from];
     for (int i = from; i < to; i++) {
@@ -59,7 +60,8 @@ public final class JacobiHandler implements TaskHandler {
   }
 
   public static byte[] encode(double[] values) {
-    ByteBuffer buffer = ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer =
+        ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buffer.asDoubleBuffer().put(values);
     return buffer.array();
   }

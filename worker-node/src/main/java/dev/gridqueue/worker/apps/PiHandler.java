@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 
 /**
  * App "pi": one Monte Carlo sample run for an estimate of pi. Payload (ASCII): {@code "<seed>
- * <samples>"}; result (ASCII): the number of random points of the unit square that fell inside
- * the quarter circle. pi is about 4 * sum(hits) / sum(samples). Text, so any language can drive it.
+ * <samples>"}; result (ASCII): the number of random points of the unit square that fell inside the
+ * quarter circle. pi is about 4 * sum(hits) / sum(samples). Text, so any language can drive it.
  */
 public final class PiHandler implements TaskHandler {
   public static final String APP_ID = "pi";

@@ -1,10 +1,10 @@
 package dev.gridqueue.worker.internal;
 
-import dev.gridqueue.grid.work.BatchAbortedException;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gridqueue.grid.work.BatchAbortedException;
 import dev.gridqueue.grid.work.RunOutcome;
 import dev.gridqueue.grid.work.TaskErrors;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.worker.api.TaskContext;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs every task of a batch through its app's handler and builds the result batch. A failing
- * task becomes a result with {@code error} set; it never fails the batch. Internal.
+ * Runs every task of a batch through its app's handler and builds the result batch. A failing task
+ * becomes a result with {@code error} set; it never fails the batch. Internal.
  */
 public final class BatchRunner {
   private final HandlerRegistry handlers;
@@ -24,7 +24,6 @@ public final class BatchRunner {
     this.handlers = handlers;
   }
 
-
   /** The serialized result batch for the serialized task batch, on a worker without shared data. */
   public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt)
       throws InvalidProtocolBufferException {
@@ -32,21 +31,28 @@ public final class BatchRunner {
   }
 
   /**
-   * The serialized result batch for the serialized task batch. A batch that uses shared data
-   * whose level is absent or expired fails every task with the reason, rather than waiting.
+   * The serialized result batch for the serialized task batch. A batch that uses shared data whose
+   * level is absent or expired fails every task with the reason, rather than waiting.
    */
-  public byte[] run(String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData)
+  public byte[] run(
+      String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData)
       throws InvalidProtocolBufferException {
-    return runCounted(sessionId, appId, taskBatch, attempt, sharedData, RunLimits.NONE).allResults(sessionId);
+    return runCounted(sessionId, appId, taskBatch, attempt, sharedData, RunLimits.NONE)
+        .allResults(sessionId);
   }
 
   /**
    * Runs the batch within {@code limits}: cancelled tasks are not run, a task past the maximum
-   * running time is interrupted and fails with {@link TaskErrors#MAX_WALLTIME}, and a batch past its
-   * fast-abort limit throws {@link FastAbortedException}.
+   * running time is interrupted and fails with {@link TaskErrors#MAX_WALLTIME}, and a batch past
+   * its fast-abort limit throws {@link FastAbortedException}.
    */
   public RunOutcome runCounted(
-      String sessionId, String appId, byte[] taskBatch, int attempt, SharedDataAccess sharedData, RunLimits limits)
+      String sessionId,
+      String appId,
+      byte[] taskBatch,
+      int attempt,
+      SharedDataAccess sharedData,
+      RunLimits limits)
       throws InvalidProtocolBufferException {
     long started = System.nanoTime();
     Batch tasks = Batch.parseFrom(taskBatch);
@@ -57,7 +63,10 @@ public final class BatchRunner {
         if (sharedData == null) {
           throw new IllegalStateException("this worker has no access to shared data");
         }
-        Integer level = tasks.hasRequiredSharedDataUpdateLevel() ? tasks.getRequiredSharedDataUpdateLevel() : null;
+        Integer level =
+            tasks.hasRequiredSharedDataUpdateLevel()
+                ? tasks.getRequiredSharedDataUpdateLevel()
+                : null;
         view = sharedData.open(sessionId, level);
       } catch (RuntimeException e) {
         unavailable = e.getMessage();
@@ -71,7 +80,10 @@ public final class BatchRunner {
       for (Message task : tasks.getMessagesList()) {
         checkNotStopped(batchWatch, task);
         Message.Builder result =
-            Message.newBuilder().setId(task.getId()).setRelatedId(task.getId()).setAttempts(attempt);
+            Message.newBuilder()
+                .setId(task.getId())
+                .setRelatedId(task.getId())
+                .setAttempts(attempt);
         Message answer;
         if (limits.cancellations().get().cancels(task.getId(), task.getTag())) {
           answer = result.setError(TaskErrors.CANCELLED + " by the client").build();
@@ -80,7 +92,15 @@ public final class BatchRunner {
           answer = result.setError(unavailable).build();
           failed++;
         } else {
-          answer = runWatched(handler, appId, new TaskContext(sessionId, task.getId(), attempt, view), task, result, limits, batchWatch);
+          answer =
+              runWatched(
+                  handler,
+                  appId,
+                  new TaskContext(sessionId, task.getId(), attempt, view),
+                  task,
+                  result,
+                  limits,
+                  batchWatch);
           if (answer.hasError()) {
             failed++;
           }
@@ -88,13 +108,20 @@ public final class BatchRunner {
         results.add(answer);
       }
     }
-    return new RunOutcome(tasks.getId(), tasks.getPriority(), results, failed, cancelled, System.nanoTime() - started);
+    return new RunOutcome(
+        tasks.getId(),
+        tasks.getPriority(),
+        results,
+        failed,
+        cancelled,
+        System.nanoTime() - started);
   }
 
   private static void checkNotStopped(Watchdog.Watch batchWatch, Message task) {
     if (batchWatch != null && batchWatch.fired()) {
       Thread.interrupted();
-      throw new FastAbortedException("batch ran past its fast-abort limit before task " + task.getId());
+      throw new FastAbortedException(
+          "batch ran past its fast-abort limit before task " + task.getId());
     }
     if (Thread.currentThread().isInterrupted()) {
       throw new BatchAbortedException("batch interrupted before task " + task.getId());
@@ -115,7 +142,8 @@ public final class BatchRunner {
     } catch (BatchAbortedException e) {
       if (batchWatch != null && batchWatch.fired()) {
         Thread.interrupted();
-        throw new FastAbortedException("batch ran past its fast-abort limit in task " + task.getId());
+        throw new FastAbortedException(
+            "batch ran past its fast-abort limit in task " + task.getId());
       }
       if (taskWatch != null && taskWatch.fired()) {
         Thread.interrupted();
@@ -133,12 +161,18 @@ public final class BatchRunner {
   }
 
   private static String timedOut(RunLimits limits) {
-    return TaskErrors.MAX_WALLTIME + ": the task ran longer than its maximum running time of "
-        + java.time.Duration.ofNanos(limits.maxTaskNanos()) + " and was stopped";
+    return TaskErrors.MAX_WALLTIME
+        + ": the task ran longer than its maximum running time of "
+        + java.time.Duration.ofNanos(limits.maxTaskNanos())
+        + " and was stopped";
   }
 
   private static Message runTask(
-      Optional<TaskHandler> handler, String appId, TaskContext context, Message task, Message.Builder result) {
+      Optional<TaskHandler> handler,
+      String appId,
+      TaskContext context,
+      Message task,
+      Message.Builder result) {
     if (handler.isEmpty()) {
       return result.setError("app '" + appId + "' is not served by this worker").build();
     }
@@ -155,7 +189,9 @@ public final class BatchRunner {
       if (Thread.currentThread().isInterrupted()) {
         throw new BatchAbortedException("batch interrupted in task " + task.getId());
       }
-      return result.setPayload(output == null ? ByteString.EMPTY : ByteString.copyFrom(output)).build();
+      return result
+          .setPayload(output == null ? ByteString.EMPTY : ByteString.copyFrom(output))
+          .build();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BatchAbortedException("batch interrupted in task " + task.getId());

@@ -3,7 +3,9 @@ package dev.gridqueue.worker.internal;
 import dev.gridqueue.grid.store.CancelSet;
 import org.apache.ignite.IgniteCache;
 
-/** The sessions' cancellations as this worker reads them (through a near cache on a worker node). */
+/**
+ * The sessions' cancellations as this worker reads them (through a near cache on a worker node).
+ */
 public final class CancellationsView {
   private final IgniteCache<String, CancelSet> cache;
 

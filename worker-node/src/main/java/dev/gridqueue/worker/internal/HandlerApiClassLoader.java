@@ -33,6 +33,9 @@ final class HandlerApiClassLoader extends ClassLoader {
       return application.loadClass(name);
     }
     throw new ClassNotFoundException(
-        name + " (a handler jar sees the JDK, " + API_PREFIX + "* and what it bundles, nothing else)");
+        name
+            + " (a handler jar sees the JDK, "
+            + API_PREFIX
+            + "* and what it bundles, nothing else)");
   }
 }

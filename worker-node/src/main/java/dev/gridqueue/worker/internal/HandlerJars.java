@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * The task handlers of a directory of jars ({@code --handlers DIR}): every {@code *.jar} in it gets
- * its own class loader, whose parent shows only the JDK and the handler API
- * ({@link HandlerApiClassLoader}), and its handlers are found with ServiceLoader. Jars do not see
- * each other, so two handlers may bundle different versions of one library. Internal.
+ * its own class loader, whose parent shows only the JDK and the handler API ({@link
+ * HandlerApiClassLoader}), and its handlers are found with ServiceLoader. Jars do not see each
+ * other, so two handlers may bundle different versions of one library. Internal.
  *
  * <p>The class loaders are never closed: a handler may load classes lazily for as long as its
  * worker runs, and a worker (a worker process, or a server's local worker) lives as long as its
@@ -30,7 +30,8 @@ final class HandlerJars {
   private static final String SERVICES_FILE = "META-INF/services/" + TaskHandler.class.getName();
 
   /** Where handlers were listed before the API moved to its own module and package. */
-  private static final String FORMER_SERVICES_FILE = "META-INF/services/dev.gridqueue.worker.TaskHandler";
+  private static final String FORMER_SERVICES_FILE =
+      "META-INF/services/dev.gridqueue.worker.TaskHandler";
 
   private HandlerJars() {}
 
@@ -45,7 +46,9 @@ final class HandlerJars {
     Path dir = directory.toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
       throw new HandlerLoadException(
-          "handlers directory " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist"));
+          "handlers directory "
+              + dir
+              + (Files.exists(dir) ? " is not a directory" : " does not exist"));
     }
     ClassLoader api = new HandlerApiClassLoader(application);
     List<LoadedHandler> found = new ArrayList<>();
@@ -59,20 +62,23 @@ final class HandlerJars {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
     } catch (IOException | UncheckedIOException e) {
-      throw new HandlerLoadException("cannot list handlers directory " + dir + ": " + e.getMessage(), e);
+      throw new HandlerLoadException(
+          "cannot list handlers directory " + dir + ": " + e.getMessage(), e);
     }
   }
 
   private static List<LoadedHandler> loadJar(Path jar, ClassLoader api) {
     checkDeclaresHandlers(jar);
-    URLClassLoader loader = new URLClassLoader("handlers:" + jar.getFileName(), new URL[] {url(jar)}, api);
+    URLClassLoader loader =
+        new URLClassLoader("handlers:" + jar.getFileName(), new URL[] {url(jar)}, api);
     List<LoadedHandler> handlers = new ArrayList<>();
     try {
       for (TaskHandler handler : ServiceLoader.load(TaskHandler.class, loader)) {
         handlers.add(new LoadedHandler(handler, jar));
       }
     } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
-      throw new HandlerLoadException("cannot create the task handlers of " + jar + ": " + causes(e), e);
+      throw new HandlerLoadException(
+          "cannot create the task handlers of " + jar + ": " + causes(e), e);
     }
     if (handlers.isEmpty()) {
       throw new HandlerLoadException("handler jar " + jar + " lists no class in " + SERVICES_FILE);
@@ -95,9 +101,13 @@ final class HandlerJars {
     }
     if (!listed) {
       throw new HandlerLoadException(
-          "handler jar " + jar + " declares no task handler: it has no " + SERVICES_FILE
+          "handler jar "
+              + jar
+              + " declares no task handler: it has no "
+              + SERVICES_FILE
               + (listedUnderFormerName
-                  ? " but the former " + FORMER_SERVICES_FILE
+                  ? " but the former "
+                      + FORMER_SERVICES_FILE
                       + "; rebuild it against dev.gridqueue:worker-api (package dev.gridqueue.worker.api)"
                   : ""));
     }

@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The task handlers a worker runs, by app id, and where each came from. Internal: do not use directly. */
+/**
+ * The task handlers a worker runs, by app id, and where each came from. Internal: do not use
+ * directly.
+ */
 public final class HandlerRegistry {
   private final Map<String, LoadedHandler> handlers;
 
@@ -35,10 +38,11 @@ public final class HandlerRegistry {
    * Handlers found with ServiceLoader on the classpath and in the jars of {@code handlersDirectory}
    * (see {@link HandlerJars}), restricted to {@code apps} unless it is empty.
    *
-   * @throws HandlerLoadException if the directory or a jar in it cannot be used, two handlers
-   *     claim one app id, or an app in {@code apps} has no handler
+   * @throws HandlerLoadException if the directory or a jar in it cannot be used, two handlers claim
+   *     one app id, or an app in {@code apps} has no handler
    */
-  public static HandlerRegistry load(Set<String> apps, ClassLoader loader, Optional<Path> handlersDirectory) {
+  public static HandlerRegistry load(
+      Set<String> apps, ClassLoader loader, Optional<Path> handlersDirectory) {
     List<LoadedHandler> all = new ArrayList<>();
     for (TaskHandler handler : ServiceLoader.load(TaskHandler.class, loader)) {
       all.add(new LoadedHandler(handler, null));
@@ -53,9 +57,12 @@ public final class HandlerRegistry {
       LoadedHandler handler = found.get(app);
       if (handler == null) {
         throw new HandlerLoadException(
-            "no handler for app '" + app + "' on the classpath"
+            "no handler for app '"
+                + app
+                + "' on the classpath"
                 + handlersDirectory.map(d -> " or in " + d.toAbsolutePath().normalize()).orElse("")
-                + "; found " + found.keySet());
+                + "; found "
+                + found.keySet());
       }
       selected.put(app, handler);
     }
@@ -70,7 +77,8 @@ public final class HandlerRegistry {
       try {
         appId = h.handler().appId();
       } catch (RuntimeException | LinkageError e) {
-        throw new HandlerLoadException("task handler " + h.describe() + " failed to name its app id: " + e, e);
+        throw new HandlerLoadException(
+            "task handler " + h.describe() + " failed to name its app id: " + e, e);
       }
       if (appId == null || appId.isBlank()) {
         throw new HandlerLoadException("task handler " + h.describe() + " has no app id");
@@ -78,7 +86,12 @@ public final class HandlerRegistry {
       LoadedHandler other = byApp.putIfAbsent(appId, h);
       if (other != null) {
         throw new HandlerLoadException(
-            "app '" + appId + "' is claimed by two handlers: " + other.describe() + ", and " + h.describe()
+            "app '"
+                + appId
+                + "' is claimed by two handlers: "
+                + other.describe()
+                + ", and "
+                + h.describe()
                 + "; remove one, or give it another app id");
       }
     }
@@ -100,13 +113,22 @@ public final class HandlerRegistry {
   public String describeOrigins() {
     // Keyed by jar path, "" for the classpath: sorts the classpath first, then the jars by name.
     Map<String, List<String>> appsByJar = new TreeMap<>();
-    new TreeMap<>(handlers).forEach((app, h) ->
-        appsByJar.computeIfAbsent(h.jar() == null ? "" : h.jar().toString(), j -> new ArrayList<>()).add(app));
+    new TreeMap<>(handlers)
+        .forEach(
+            (app, h) ->
+                appsByJar
+                    .computeIfAbsent(
+                        h.jar() == null ? "" : h.jar().toString(), j -> new ArrayList<>())
+                    .add(app));
     if (appsByJar.isEmpty()) {
       return "none";
     }
     return appsByJar.entrySet().stream()
-        .map(e -> String.join(", ", e.getValue()) + " from " + (e.getKey().isEmpty() ? "the classpath" : e.getKey()))
+        .map(
+            e ->
+                String.join(", ", e.getValue())
+                    + " from "
+                    + (e.getKey().isEmpty() ? "the classpath" : e.getKey()))
         .collect(Collectors.joining("; "));
   }
 }

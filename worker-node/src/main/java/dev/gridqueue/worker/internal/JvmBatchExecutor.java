@@ -66,25 +66,38 @@ public final class JvmBatchExecutor implements BatchExecutor {
     try {
       // Checked in the slot, when the batch starts: an UNBIND or a cancel that came while the
       // batch waited for a slot still applies.
-      outcome = slots.run(() -> {
-        if (unbound.isUnbound(queued.sessionId(), a.bindGeneration())) {
-          return null;
-        }
-        RunLimits limits = new RunLimits(
-            new LiveCancellations(() -> cancellations.of(queued.sessionId())), a.maxTaskNanos(), a.abortAfterNanos());
-        return runner.runCounted(queued.sessionId(), a.appId(), queued.payload(), a.attempt(), sharedData, limits);
-      });
+      outcome =
+          slots.run(
+              () -> {
+                if (unbound.isUnbound(queued.sessionId(), a.bindGeneration())) {
+                  return null;
+                }
+                RunLimits limits =
+                    new RunLimits(
+                        new LiveCancellations(() -> cancellations.of(queued.sessionId())),
+                        a.maxTaskNanos(),
+                        a.abortAfterNanos());
+                return runner.runCounted(
+                    queued.sessionId(),
+                    a.appId(),
+                    queued.payload(),
+                    a.attempt(),
+                    sharedData,
+                    limits);
+              });
     } catch (FastAbortedException e) {
       return JobReport.FAST_ABORTED;
     }
     if (outcome == null) {
       return JobReport.RETURNED;
     }
-    ResultWriter.Written written = new ResultWriter(batches).write(a.batchKey(), queued, a.attempt(), outcome);
+    ResultWriter.Written written =
+        new ResultWriter(batches).write(a.batchKey(), queued, a.attempt(), outcome);
     if (written == null) {
       return JobReport.SKIPPED;
     }
     written.announce(routes, a.deliverTo());
-    return JobReport.ran(outcome.tasks(), outcome.failed(), outcome.cancelled(), outcome.runNanos());
+    return JobReport.ran(
+        outcome.tasks(), outcome.failed(), outcome.cancelled(), outcome.runNanos());
   }
 }

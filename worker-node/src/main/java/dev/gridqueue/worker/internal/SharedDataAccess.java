@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker's way to the shared data its batches read. Chunks come through the node's near cache;
- * assembled payloads are kept per level (bounded by bytes), so a level is fetched from the grid
- * and assembled once per worker, however many batches read it. Internal.
+ * assembled payloads are kept per level (bounded by bytes), so a level is fetched from the grid and
+ * assembled once per worker, however many batches read it. Internal.
  */
 public final class SharedDataAccess {
   private static final Logger LOG = LoggerFactory.getLogger(SharedDataAccess.class);
@@ -24,8 +24,10 @@ public final class SharedDataAccess {
   private final Map<String, byte[]> assembled = new LinkedHashMap<>(16, 0.75f, true);
   private long assembledBytes;
   private final AtomicLong levelFetches = new AtomicLong();
+
   /** Fetches in progress: batches starting together on a worker share one fetch of a level. */
-  private final ConcurrentHashMap<String, CompletableFuture<byte[]>> fetching = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<byte[]>> fetching =
+      new ConcurrentHashMap<>();
 
   public SharedDataAccess(SharedDataReader reader, long maxAssembledBytes) {
     this.reader = reader;
@@ -77,7 +79,11 @@ public final class SharedDataAccess {
       levelFetches.incrementAndGet();
       LOG.info(
           "fetched shared data of session {} level {}: {} bytes, {} chunks from the grid in {} ms",
-          sessionId, header.level(), header.sizeBytes(), fetched, (System.nanoTime() - start) / 1_000_000);
+          sessionId,
+          header.level(),
+          header.sizeBytes(),
+          fetched,
+          (System.nanoTime() - start) / 1_000_000);
     }
     keep(key, payload);
     return payload;

@@ -5,9 +5,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The shared data a batch's tasks read: one level of the session's shared data, behind the
- * handler API's {@link SharedData}. The payload is fetched on first use and shared by the batch's
- * tasks; decoded forms are kept per worker. Internal: do not use directly.
+ * The shared data a batch's tasks read: one level of the session's shared data, behind the handler
+ * API's {@link SharedData}. The payload is fetched on first use and shared by the batch's tasks;
+ * decoded forms are kept per worker. Internal: do not use directly.
  */
 public final class SharedDataView implements SharedData {
   private final String sessionId;
@@ -16,7 +16,8 @@ public final class SharedDataView implements SharedData {
   private final SharedObjectCache decoded;
   private volatile byte[] payload;
 
-  public SharedDataView(String sessionId, int level, Supplier<byte[]> fetch, SharedObjectCache decoded) {
+  public SharedDataView(
+      String sessionId, int level, Supplier<byte[]> fetch, SharedObjectCache decoded) {
     this.sessionId = sessionId;
     this.level = level;
     this.fetch = fetch;

@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * Decoded shared data kept on a worker (ALPCRUN.CH's "worker caching" pattern): a handler that
- * turns a level's bytes into, say, a model decodes it once per worker, not once per task. Keyed
- * by session, level and decoder class; the least recently used entries go first. Internal.
+ * turns a level's bytes into, say, a model decodes it once per worker, not once per task. Keyed by
+ * session, level and decoder class; the least recently used entries go first. Internal.
  */
 public final class SharedObjectCache {
   private static final int MAX_ENTRIES = 32;
@@ -22,7 +22,8 @@ public final class SharedObjectCache {
       };
 
   @SuppressWarnings("unchecked")
-  public <T> T get(String sessionId, int level, Function<byte[], T> decoder, Supplier<byte[]> payload) {
+  public <T> T get(
+      String sessionId, int level, Function<byte[], T> decoder, Supplier<byte[]> payload) {
     String key = sessionId + "/" + level + "/" + decoder.getClass().getName();
     synchronized (entries) {
       Object cached = entries.get(key);

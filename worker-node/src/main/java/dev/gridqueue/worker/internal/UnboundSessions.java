@@ -18,7 +18,9 @@ public final class UnboundSessions {
 
   /** Takes an UNBIND naming this worker; ignores the rest. */
   public void onInstruction(WorkerInstruction instruction) {
-    if (!instruction.bind() && instruction.returnUnstarted() && workerId.equals(instruction.workerId())) {
+    if (!instruction.bind()
+        && instruction.returnUnstarted()
+        && workerId.equals(instruction.workerId())) {
       unbound.merge(instruction.sessionId(), instruction.generation(), Math::max);
     }
   }

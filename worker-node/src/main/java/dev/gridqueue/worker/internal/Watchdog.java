@@ -5,16 +5,19 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Interrupts a thread that runs past a deadline (a task past its maximum running time, a batch
- * past its fast-abort limit). One daemon timer thread for the JVM; a watch costs a schedule and a
+ * Interrupts a thread that runs past a deadline (a task past its maximum running time, a batch past
+ * its fast-abort limit). One daemon timer thread for the JVM; a watch costs a schedule and a
  * cancel, and only runs when a limit is set.
  */
 final class Watchdog {
-  private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
-    Thread t = new Thread(r, "gridqueue-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledThreadPoolExecutor TIMER =
+      new ScheduledThreadPoolExecutor(
+          1,
+          r -> {
+            Thread t = new Thread(r, "gridqueue-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   static {
     TIMER.setRemoveOnCancelPolicy(true);

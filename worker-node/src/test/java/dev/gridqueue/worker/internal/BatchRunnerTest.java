@@ -10,12 +10,18 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BatchRunnerTest {
-  private final BatchRunner runner = new BatchRunner(HandlerRegistry.load(Set.of(), getClass().getClassLoader()));
+  private final BatchRunner runner =
+      new BatchRunner(HandlerRegistry.load(Set.of(), getClass().getClassLoader()));
 
   @Test
   void shouldAnswerEveryTaskWithItsIdAndAttempt() throws Exception {
     // given
-    Batch tasks = Batch.newBuilder().setId("b1").addMessages(task("a", "x")).addMessages(task("b", "y")).build();
+    Batch tasks =
+        Batch.newBuilder()
+            .setId("b1")
+            .addMessages(task("a", "x"))
+            .addMessages(task("b", "y"))
+            .build();
 
     // when
     Batch results = Batch.parseFrom(runner.run("s1", "echo", tasks.toByteArray(), 2));
@@ -24,18 +30,26 @@ class BatchRunnerTest {
     assertThat(results.getId()).isEqualTo("b1");
     assertThat(results.getSessionId()).isEqualTo("s1");
     assertThat(results.getMessagesList()).extracting(Message::getId).containsExactly("a", "b");
-    assertThat(results.getMessagesList()).extracting(m -> m.getPayload().toStringUtf8()).containsExactly("x", "y");
-    assertThat(results.getMessagesList()).allSatisfy(m -> {
-      assertThat(m.getAttempts()).isEqualTo(2);
-      assertThat(m.getRelatedId()).isEqualTo(m.getId());
-      assertThat(m.hasError()).isFalse();
-    });
+    assertThat(results.getMessagesList())
+        .extracting(m -> m.getPayload().toStringUtf8())
+        .containsExactly("x", "y");
+    assertThat(results.getMessagesList())
+        .allSatisfy(
+            m -> {
+              assertThat(m.getAttempts()).isEqualTo(2);
+              assertThat(m.getRelatedId()).isEqualTo(m.getId());
+              assertThat(m.hasError()).isFalse();
+            });
   }
 
   @Test
   void shouldTurnAFailingTaskIntoAnErrorResultWithoutFailingTheOthers() throws Exception {
     // given
-    Batch tasks = Batch.newBuilder().addMessages(task("bad", "oops")).addMessages(task("good", "1 1000")).build();
+    Batch tasks =
+        Batch.newBuilder()
+            .addMessages(task("bad", "oops"))
+            .addMessages(task("good", "1 1000"))
+            .build();
 
     // when
     Batch results = Batch.parseFrom(runner.run("s1", "pi", tasks.toByteArray(), 1));

@@ -32,7 +32,9 @@ class HandlerJarsTest {
     HandlerJar.deleteRecursively(ROOT);
     upperDir = ROOT.resolve("upper");
     HandlerJar.create()
-        .handler("com.example.upper.UpperHandler", "upper",
+        .handler(
+            "com.example.upper.UpperHandler",
+            "upper",
             "return (context.taskId() + \":\" + new String(payload, StandardCharsets.UTF_8).toUpperCase()"
                 + " + \":\" + context.attempt()).getBytes(StandardCharsets.UTF_8);")
         .writeTo(upperDir.resolve("upper-handler.jar"));
@@ -47,17 +49,20 @@ class HandlerJarsTest {
     List<String> results = run(handlers, "upper", "a=x", "b=yz");
 
     // then
-    assertThat(handlers.appIds()).contains("upper", "echo", "pi", "sleep", "jacobi", "shared-digest");
+    assertThat(handlers.appIds())
+        .contains("upper", "echo", "pi", "sleep", "jacobi", "shared-digest");
     assertThat(results).containsExactly("a:X:3", "b:YZ:3");
     assertThat(handlers.describeOrigins())
-        .isEqualTo("echo, jacobi, pi, shared-digest, sleep from the classpath; upper from "
-            + upperDir.resolve("upper-handler.jar"));
+        .isEqualTo(
+            "echo, jacobi, pi, shared-digest, sleep from the classpath; upper from "
+                + upperDir.resolve("upper-handler.jar"));
   }
 
   @Test
   void shouldServeOnlyTheAppsAskedForAmongJarsAndBuiltIns() {
     // when
-    HandlerRegistry handlers = HandlerRegistry.load(Set.of("upper", "echo"), WORKER, Optional.of(upperDir));
+    HandlerRegistry handlers =
+        HandlerRegistry.load(Set.of("upper", "echo"), WORKER, Optional.of(upperDir));
 
     // then
     assertThat(handlers.appIds()).containsExactlyInAnyOrder("upper", "echo");
@@ -68,7 +73,10 @@ class HandlerJarsTest {
     // given: a handler reporting which classes it can load, and its context class loader
     Path dir = ROOT.resolve("probe");
     HandlerJar.create()
-        .handler("com.example.probe.ProbeHandler", "probe", """
+        .handler(
+            "com.example.probe.ProbeHandler",
+            "probe",
+            """
             StringBuilder seen = new StringBuilder();
             for (String name : new String(payload, StandardCharsets.UTF_8).split(",")) {
               try {
@@ -85,41 +93,59 @@ class HandlerJarsTest {
     HandlerRegistry handlers = HandlerRegistry.load(Set.of("probe"), WORKER, Optional.of(dir));
 
     // when
-    List<String> results = run(handlers, "probe",
-        "t=java.sql.Connection,dev.gridqueue.worker.api.TaskContext,org.apache.ignite.Ignite,"
-            + "com.google.protobuf.ByteString,dev.gridqueue.worker.internal.BatchRunner,org.slf4j.Logger");
+    List<String> results =
+        run(
+            handlers,
+            "probe",
+            "t=java.sql.Connection,dev.gridqueue.worker.api.TaskContext,org.apache.ignite.Ignite,"
+                + "com.google.protobuf.ByteString,dev.gridqueue.worker.internal.BatchRunner,org.slf4j.Logger");
 
     // then
-    assertThat(results).containsExactly(
-        "java.sql.Connection visible;dev.gridqueue.worker.api.TaskContext visible;org.apache.ignite.Ignite hidden;"
-            + "com.google.protobuf.ByteString hidden;dev.gridqueue.worker.internal.BatchRunner hidden;"
-            + "org.slf4j.Logger hidden; context loader is mine: true");
+    assertThat(results)
+        .containsExactly(
+            "java.sql.Connection visible;dev.gridqueue.worker.api.TaskContext visible;org.apache.ignite.Ignite hidden;"
+                + "com.google.protobuf.ByteString hidden;dev.gridqueue.worker.internal.BatchRunner hidden;"
+                + "org.slf4j.Logger hidden; context loader is mine: true");
   }
 
   @Test
   void shouldNameBothJarsWhenTwoHandlersClaimOneApp() {
     // given
     Path dir = ROOT.resolve("twins");
-    Path first = HandlerJar.create().handler("com.example.a.Twin", "twin", "return payload;").writeTo(dir.resolve("a.jar"));
-    Path second = HandlerJar.create().handler("com.example.b.Twin", "twin", "return payload;").writeTo(dir.resolve("b.jar"));
+    Path first =
+        HandlerJar.create()
+            .handler("com.example.a.Twin", "twin", "return payload;")
+            .writeTo(dir.resolve("a.jar"));
+    Path second =
+        HandlerJar.create()
+            .handler("com.example.b.Twin", "twin", "return payload;")
+            .writeTo(dir.resolve("b.jar"));
 
     // when / then
     assertThatThrownBy(() -> HandlerRegistry.load(Set.of(), WORKER, Optional.of(dir)))
         .isInstanceOf(HandlerLoadException.class)
-        .hasMessage("app 'twin' is claimed by two handlers: com.example.a.Twin in " + first
-            + ", and com.example.b.Twin in " + second + "; remove one, or give it another app id");
+        .hasMessage(
+            "app 'twin' is claimed by two handlers: com.example.a.Twin in "
+                + first
+                + ", and com.example.b.Twin in "
+                + second
+                + "; remove one, or give it another app id");
   }
 
   @Test
   void shouldNameTheJarAndTheClasspathWhenAJarClaimsABuiltInApp() {
     // given
     Path dir = ROOT.resolve("clash");
-    Path jar = HandlerJar.create().handler("com.example.MyEcho", "echo", "return payload;").writeTo(dir.resolve("my-echo.jar"));
+    Path jar =
+        HandlerJar.create()
+            .handler("com.example.MyEcho", "echo", "return payload;")
+            .writeTo(dir.resolve("my-echo.jar"));
 
     // when / then
     assertThatThrownBy(() -> HandlerRegistry.load(Set.of(), WORKER, Optional.of(dir)))
         .isInstanceOf(HandlerLoadException.class)
-        .hasMessageStartingWith("app 'echo' is claimed by two handlers: dev.gridqueue.worker.apps.EchoHandler on the classpath (")
+        .hasMessageStartingWith(
+            "app 'echo' is claimed by two handlers: dev.gridqueue.worker.apps.EchoHandler on the classpath (")
         .hasMessageContaining(", and com.example.MyEcho in " + jar + ";");
   }
 
@@ -149,25 +175,33 @@ class HandlerJarsTest {
   void shouldPointAJarListingItsHandlersUnderTheFormerServicesFileToTheApi() {
     // given
     Path dir = ROOT.resolve("former");
-    Path jar = HandlerJar.create()
-        .handler("com.example.Old", "old", "return payload;")
-        .servicesFile("META-INF/services/dev.gridqueue.worker.TaskHandler")
-        .writeTo(dir.resolve("old.jar"));
+    Path jar =
+        HandlerJar.create()
+            .handler("com.example.Old", "old", "return payload;")
+            .servicesFile("META-INF/services/dev.gridqueue.worker.TaskHandler")
+            .writeTo(dir.resolve("old.jar"));
 
     // when / then
     assertThatThrownBy(() -> HandlerRegistry.load(Set.of(), WORKER, Optional.of(dir)))
         .isInstanceOf(HandlerLoadException.class)
-        .hasMessage("handler jar " + jar + " declares no task handler: it has no " + HandlerJar.SERVICES_FILE
-            + " but the former META-INF/services/dev.gridqueue.worker.TaskHandler;"
-            + " rebuild it against dev.gridqueue:worker-api (package dev.gridqueue.worker.api)");
+        .hasMessage(
+            "handler jar "
+                + jar
+                + " declares no task handler: it has no "
+                + HandlerJar.SERVICES_FILE
+                + " but the former META-INF/services/dev.gridqueue.worker.TaskHandler;"
+                + " rebuild it against dev.gridqueue:worker-api (package dev.gridqueue.worker.api)");
   }
 
   @Test
   void shouldNameTheJarOfAHandlerThatCannotBeCreated() {
     // given
     Path dir = ROOT.resolve("broken");
-    Path jar = HandlerJar.create()
-        .handler("com.example.Broken", """
+    Path jar =
+        HandlerJar.create()
+            .handler(
+                "com.example.Broken",
+                """
             package com.example;
             public final class Broken implements dev.gridqueue.worker.api.TaskHandler {
               public Broken() { throw new IllegalStateException("no licence file"); }
@@ -175,7 +209,7 @@ class HandlerJarsTest {
               public byte[] handle(dev.gridqueue.worker.api.TaskContext c, byte[] p) { return p; }
             }
             """)
-        .writeTo(dir.resolve("broken.jar"));
+            .writeTo(dir.resolve("broken.jar"));
 
     // when / then
     assertThatThrownBy(() -> HandlerRegistry.load(Set.of(), WORKER, Optional.of(dir)))
@@ -188,19 +222,29 @@ class HandlerJarsTest {
   void shouldSayWhereItLookedForAnAppWithoutHandler() {
     assertThatThrownBy(() -> HandlerRegistry.load(Set.of("square"), WORKER, Optional.of(upperDir)))
         .isInstanceOf(HandlerLoadException.class)
-        .hasMessageStartingWith("no handler for app 'square' on the classpath or in " + upperDir + "; found [");
+        .hasMessageStartingWith(
+            "no handler for app 'square' on the classpath or in " + upperDir + "; found [");
   }
 
   /** Runs one batch of {@code id=payload} tasks as attempt 3 and returns the results as text. */
-  private static List<String> run(HandlerRegistry handlers, String app, String... tasks) throws Exception {
+  private static List<String> run(HandlerRegistry handlers, String app, String... tasks)
+      throws Exception {
     Batch.Builder batch = Batch.newBuilder().setId("b");
     for (String t : tasks) {
       String[] idAndPayload = t.split("=", 2);
-      batch.addMessages(Message.newBuilder().setId(idAndPayload[0]).setPayload(ByteString.copyFromUtf8(idAndPayload[1])));
+      batch.addMessages(
+          Message.newBuilder()
+              .setId(idAndPayload[0])
+              .setPayload(ByteString.copyFromUtf8(idAndPayload[1])));
     }
-    Batch results = Batch.parseFrom(new BatchRunner(handlers).run("s", app, batch.build().toByteArray(), 3));
+    Batch results =
+        Batch.parseFrom(new BatchRunner(handlers).run("s", app, batch.build().toByteArray(), 3));
     return results.getMessagesList().stream()
-        .map(m -> m.hasError() ? "error: " + m.getError() : m.getPayload().toString(StandardCharsets.UTF_8))
+        .map(
+            m ->
+                m.hasError()
+                    ? "error: " + m.getError()
+                    : m.getPayload().toString(StandardCharsets.UTF_8))
         .toList();
   }
 }

@@ -15,10 +15,13 @@ class LiveCancellationsTest {
     AtomicLong clock = new AtomicLong();
     AtomicInteger reads = new AtomicInteger();
     CancelSet[] grid = {CancelSet.EMPTY};
-    LiveCancellations live = new LiveCancellations(() -> {
-      reads.incrementAndGet();
-      return grid[0];
-    }, clock::get);
+    LiveCancellations live =
+        new LiveCancellations(
+            () -> {
+              reads.incrementAndGet();
+              return grid[0];
+            },
+            clock::get);
 
     // when: the client cancels task "t2" while the batch runs
     grid[0] = new CancelSet(Set.of("t2"), Set.of(), false);

@@ -68,14 +68,21 @@ public final class HandlerJar {
    */
   public static String handlerSource(String className, String appId, String body) {
     int dot = className.lastIndexOf('.');
-    return "package " + className.substring(0, dot) + ";\n"
+    return "package "
+        + className.substring(0, dot)
+        + ";\n"
         + "import dev.gridqueue.worker.api.TaskContext;\n"
         + "import dev.gridqueue.worker.api.TaskHandler;\n"
         + "import java.nio.charset.StandardCharsets;\n"
-        + "public final class " + className.substring(dot + 1) + " implements TaskHandler {\n"
-        + "  @Override public String appId() { return \"" + appId + "\"; }\n"
+        + "public final class "
+        + className.substring(dot + 1)
+        + " implements TaskHandler {\n"
+        + "  @Override public String appId() { return \""
+        + appId
+        + "\"; }\n"
         + "  @Override public byte[] handle(TaskContext context, byte[] payload) throws Exception {\n"
-        + body + "\n"
+        + body
+        + "\n"
         + "  }\n"
         + "}\n";
   }
@@ -88,7 +95,8 @@ public final class HandlerJar {
     try {
       Path dir = jar.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path classes = dir.resolveSibling(dir.getFileName() + "-classes").resolve(jar.getFileName().toString());
+      Path classes =
+          dir.resolveSibling(dir.getFileName() + "-classes").resolve(jar.getFileName().toString());
       deleteRecursively(classes);
       Files.createDirectories(classes);
       compile(classes);
@@ -99,7 +107,9 @@ public final class HandlerJar {
     }
   }
 
-  /** Deletes {@code path} and everything under it, if it exists: tests start from a clean directory. */
+  /**
+   * Deletes {@code path} and everything under it, if it exists: tests start from a clean directory.
+   */
   public static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
@@ -114,15 +124,27 @@ public final class HandlerJar {
   private void compile(Path classes) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    List<JavaFileObject> units = sources.entrySet().stream()
-        .map(e -> (JavaFileObject) new Source(e.getKey(), e.getValue()))
-        .toList();
-    List<String> options = List.of(
-        "--release", "17", "-proc:none", "-classpath", apiClasspath().toString(), "-d", classes.toString());
-    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+    List<JavaFileObject> units =
+        sources.entrySet().stream()
+            .map(e -> (JavaFileObject) new Source(e.getKey(), e.getValue()))
+            .toList();
+    List<String> options =
+        List.of(
+            "--release",
+            "17",
+            "-proc:none",
+            "-classpath",
+            apiClasspath().toString(),
+            "-d",
+            classes.toString());
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
       if (!javac.getTask(null, files, diagnostics, options, null, units).call()) {
-        throw new IllegalStateException("handler sources do not compile:\n" + diagnostics.getDiagnostics().stream()
-            .map(Object::toString).collect(Collectors.joining("\n")));
+        throw new IllegalStateException(
+            "handler sources do not compile:\n"
+                + diagnostics.getDiagnostics().stream()
+                    .map(Object::toString)
+                    .collect(Collectors.joining("\n")));
       }
     }
   }
@@ -157,7 +179,9 @@ public final class HandlerJar {
     private final String code;
 
     Source(String className, String code) {
-      super(URI.create("string:///" + className.replace('.', '/') + Kind.SOURCE.extension), Kind.SOURCE);
+      super(
+          URI.create("string:///" + className.replace('.', '/') + Kind.SOURCE.extension),
+          Kind.SOURCE);
       this.code = code;
     }
 

@@ -18,17 +18,20 @@ import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.lang.IgniteFuture;
 
 /**
- * Validates task batches and stores them in the grid. A batch is accepted when its put returns:
- * the batches cache writes backups synchronously, so an accepted batch survives a node loss.
+ * Validates task batches and stores them in the grid. A batch is accepted when its put returns: the
+ * batches cache writes backups synchronously, so an accepted batch survives a node loss.
  */
 final class BatchIntake {
 
   private final IgniteCache<String, StoredBatch> batches;
-  // Batch keys: a per-node random prefix plus a counter, unique across the grid without coordination.
+  // Batch keys: a per-node random prefix plus a counter, unique across the grid without
+  // coordination.
   private final String uidPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
   private final AtomicLong counter = new AtomicLong();
 
-  /** Keys tried for one batch before settling for a primary elsewhere (expected: one per server). */
+  /**
+   * Keys tried for one batch before settling for a primary elsewhere (expected: one per server).
+   */
   static final int MAX_KEY_TRIES = 64;
 
   private final QueuedAnnouncer announcer;
@@ -49,15 +52,25 @@ final class BatchIntake {
     }
     if (batch.getMessagesCount() > ContractLimits.MAX_TASKS_PER_BATCH) {
       throw new InvalidRequestException(
-          "batch.messages holds " + batch.getMessagesCount() + " tasks; the limit is " + ContractLimits.MAX_TASKS_PER_BATCH);
+          "batch.messages holds "
+              + batch.getMessagesCount()
+              + " tasks; the limit is "
+              + ContractLimits.MAX_TASKS_PER_BATCH);
     }
     if (batch.getSerializedSize() > ContractLimits.MAX_BATCH_BYTES) {
       throw new InvalidRequestException(
-          "batch is " + batch.getSerializedSize() + " bytes; the limit is " + ContractLimits.MAX_BATCH_BYTES
+          "batch is "
+              + batch.getSerializedSize()
+              + " bytes; the limit is "
+              + ContractLimits.MAX_BATCH_BYTES
               + " (put large shared inputs in shared data)");
     }
     if (batch.hasMaxRetries() && batch.getMaxRetries() > ContractLimits.MAX_RETRIES_MAX) {
-      throw new InvalidRequestException("batch.max_retries must be at most " + ContractLimits.MAX_RETRIES_MAX + ", got " + batch.getMaxRetries());
+      throw new InvalidRequestException(
+          "batch.max_retries must be at most "
+              + ContractLimits.MAX_RETRIES_MAX
+              + ", got "
+              + batch.getMaxRetries());
     }
     for (int i = 0; i < batch.getMessagesCount(); i++) {
       Message m = batch.getMessages(i);
@@ -69,8 +82,8 @@ final class BatchIntake {
 
   /**
    * A fresh key for a batch of the session, chosen so that this node holds the batch's primary
-   * copy: the batch is stored, its results read for delivery and removed on acknowledgement
-   * without a network round trip to another primary (only to the backups).
+   * copy: the batch is stored, its results read for delivery and removed on acknowledgement without
+   * a network round trip to another primary (only to the backups).
    */
   String newKey(String sessionId) {
     String key = BatchKeys.of(sessionId, uidPrefix + counter.incrementAndGet());
@@ -81,21 +94,29 @@ final class BatchIntake {
   }
 
   /**
-   * Stores the group under {@code key}; the future completes when its batches are accepted (held
-   * by the primary and its backups), and the scheduler is told about them.
+   * Stores the group under {@code key}; the future completes when its batches are accepted (held by
+   * the primary and its backups), and the scheduler is told about them.
    */
   IgniteFuture<Void> store(String key, String sessionId, PendingGroup group) {
     long sequence = StoredBatch.sequence(System.currentTimeMillis(), counter.get());
     StoredBatch stored =
         StoredBatch.queued(
-                sessionId, sequence, group.priority(), group.payload(), group.clientBatches(), group.tasks())
+                sessionId,
+                sequence,
+                group.priority(),
+                group.payload(),
+                group.clientBatches(),
+                group.tasks())
             .withPlacement(group.need(), group.category())
             .withMaxRetries(group.maxRetries());
-    return batches.putAsync(key, stored).chain(put -> {
-      put.get(); // a failed store fails the stream; nothing to announce
-      announcer.announce(QueuedBatchRef.of(key, stored));
-      return null;
-    });
+    return batches
+        .putAsync(key, stored)
+        .chain(
+            put -> {
+              put.get(); // a failed store fails the stream; nothing to announce
+              announcer.announce(QueuedBatchRef.of(key, stored));
+              return null;
+            });
   }
 
   /** The stored batches under these keys (missing keys are absent from the map). */

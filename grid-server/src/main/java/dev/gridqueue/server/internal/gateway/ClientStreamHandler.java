@@ -3,7 +3,6 @@ package dev.gridqueue.server.internal.gateway;
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.store.BatchKeys;
 import dev.gridqueue.grid.store.BatchState;
-import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Batch;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -18,14 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client's task stream (ClientStream): binds it to its session, takes task batches into the
- * grid through a {@link GroupCommit}, sends the session's results back through {@link
- * Deliveries}, passes acknowledgements on, and ends the stream: completed once the client
- * half-closed and everything it sent was delivered, failed on a bad request, abandoned when the
- * client leaves (undelivered results then stay in the grid for the next stream of the session).
+ * grid through a {@link GroupCommit}, sends the session's results back through {@link Deliveries},
+ * passes acknowledgements on, and ends the stream: completed once the client half-closed and
+ * everything it sent was delivered, failed on a bad request, abandoned when the client leaves
+ * (undelivered results then stay in the grid for the next stream of the session).
  */
 final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.Stream {
   /** Messages requested from the client ahead (manual flow control). */
   static final int REQUEST_WINDOW = 32;
+
   private static final Logger LOG = LoggerFactory.getLogger(ClientStreamHandler.class);
 
   private final ResultFeed feed;
@@ -34,12 +34,15 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
   private final OutboundStream<Batch> out;
   private final GroupCommit intake;
   private final Deliveries results;
+
   /** Told about acknowledged dead letters, so the dead-letter streams stop tracking them. */
   private final Consumer<List<String>> deadLettersAcknowledged;
 
   private volatile String sessionId;
+
   /** Whether small batches may be merged under load: not for sessions that declare resources. */
   private volatile boolean coalesce = true;
+
   private volatile ResultFeed.Attachment attachment;
   private volatile boolean halfClosed;
 
@@ -61,8 +64,15 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
     this.intake = new GroupCommit(batchIntake, timer, this);
     this.results =
         new Deliveries(
-            out, blockingCalls, BatchState.DONE, batchIntake::getAll, ledger, ackTimeout, ResultMessages::of,
-            this::delivered, () -> "the result stream of session " + sessionId);
+            out,
+            blockingCalls,
+            BatchState.DONE,
+            batchIntake::getAll,
+            ledger,
+            ackTimeout,
+            ResultMessages::of,
+            this::delivered,
+            () -> "the result stream of session " + sessionId);
     call.disableAutoRequest();
     call.setOnCancelHandler(this::onClientGone);
   }
@@ -87,7 +97,8 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
       return;
     }
     try {
-      String target = batch.getSessionId().isEmpty() && sessionId != null ? sessionId : batch.getSessionId();
+      String target =
+          batch.getSessionId().isEmpty() && sessionId != null ? sessionId : batch.getSessionId();
       if (target.isEmpty()) {
         throw new InvalidRequestException("batch.session_id must not be empty");
       }
@@ -214,7 +225,10 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
                 LOG.info("session {} removed: its client exited (cleanup_on_client_exit)", session);
               }
             } catch (RuntimeException e) {
-              LOG.warn("cleanup of session {} after its client exited failed: {}", session, e.toString());
+              LOG.warn(
+                  "cleanup of session {} after its client exited failed: {}",
+                  session,
+                  e.toString());
             }
           });
     }

@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ClientStreamDeadLetters call: sends every dead-letter entry of the session (those waiting
- * and those arriving) through {@link Deliveries}, each with its stored key as {@code delivery_id}.
- * A dead-letter entry is stored under {@code <batch key>#dead} as a {@link BatchState#DEAD} batch;
- * it leaves the grid when the client acknowledges it on the session's ClientStream, or the ack
- * timeout after it was sent. A stream that breaks leaves the unacknowledged ones for the next
- * dead-letter stream. The stream completes when the session closes.
+ * One ClientStreamDeadLetters call: sends every dead-letter entry of the session (those waiting and
+ * those arriving) through {@link Deliveries}, each with its stored key as {@code delivery_id}. A
+ * dead-letter entry is stored under {@code <batch key>#dead} as a {@link BatchState#DEAD} batch; it
+ * leaves the grid when the client acknowledges it on the session's ClientStream, or the ack timeout
+ * after it was sent. A stream that breaks leaves the unacknowledged ones for the next dead-letter
+ * stream. The stream completes when the session closes.
  */
 final class DeadLetterStream {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStream.class);
@@ -48,12 +48,20 @@ final class DeadLetterStream {
     this.out = new OutboundStream<>(call);
     this.letters =
         new Deliveries(
-            out, blockingCalls, BatchState.DEAD, load, ledger, ackTimeout, DeadLetterStream::messages, key -> {},
+            out,
+            blockingCalls,
+            BatchState.DEAD,
+            load,
+            ledger,
+            ackTimeout,
+            DeadLetterStream::messages,
+            key -> {},
             () -> "the dead-letter stream of session " + sessionId);
     call.setOnCancelHandler(this::onClientGone);
   }
 
-  private static List<Batch> messages(String key, StoredBatch dead) throws com.google.protobuf.InvalidProtocolBufferException {
+  private static List<Batch> messages(String key, StoredBatch dead)
+      throws com.google.protobuf.InvalidProtocolBufferException {
     Batch letters = Batch.parseFrom(dead.payload());
     return letters.getMessagesCount() == 0
         ? List.of()
@@ -70,7 +78,8 @@ final class DeadLetterStream {
             }
             sessions.require(requestedSession);
             sessionId = requestedSession;
-            attachment = feed.attach(requestedSession, BatchState.DEAD, letters::deliver, letters::knows);
+            attachment =
+                feed.attach(requestedSession, BatchState.DEAD, letters::deliver, letters::knows);
           } catch (RuntimeException e) {
             if (out.fail(e)) {
               detach();
@@ -105,7 +114,9 @@ final class DeadLetterStream {
   /** Dead letters acknowledged on the session's ClientStream (which removes them). */
   void acknowledgedElsewhere(Collection<String> keys) {
     String session = sessionId;
-    if (session != null && !keys.isEmpty() && BatchKeys.belongsTo(keys.iterator().next(), session)) {
+    if (session != null
+        && !keys.isEmpty()
+        && BatchKeys.belongsTo(keys.iterator().next(), session)) {
       letters.acknowledgedElsewhere(keys);
     }
   }

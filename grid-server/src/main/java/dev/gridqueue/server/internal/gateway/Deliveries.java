@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Deliveries {
   private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+
   /** Sweep the memory of sent keys once per this many deliveries. */
   private static final int FORGET_EVERY = 4096;
 
@@ -36,12 +37,16 @@ final class Deliveries {
   private final DeliveryLedger ledger;
   private final ParkedDeliveries parked;
   private final Encoder encoder;
+
   /** Told about every batch this stream is done with (sent, or had nothing to send). */
   private final java.util.function.Consumer<String> done;
+
   private final LongSupplier nanoClock;
   private final long rememberNanos;
+
   /** Keys sent (or discarded) on this stream, with when: a batch reported twice is sent once. */
   private final Map<String, Long> sent = new ConcurrentHashMap<>();
+
   private final AtomicLong count = new AtomicLong();
 
   Deliveries(
@@ -65,7 +70,10 @@ final class Deliveries {
     this.parked = new ParkedDeliveries(out, blockingCalls, load, state, this::send, what);
   }
 
-  /** A batch for this stream: sent now if the client is ready and nothing waits before it, parked otherwise. */
+  /**
+   * A batch for this stream: sent now if the client is ready and nothing waits before it, parked
+   * otherwise.
+   */
   void deliver(String key, StoredBatch batch) {
     if (out.isEnded() || sent.containsKey(key)) {
       return;

@@ -38,8 +38,10 @@ final class DeliveryLedger {
   private final Executor blockingCalls;
   private final long ackTimeoutNanos;
   private final LongSupplier nanoClock;
+
   /** Sent, not acknowledged: key to when it was sent. */
   private final Map<String, Long> unacked = new ConcurrentHashMap<>();
+
   private final Queue<String> toRemove = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
@@ -106,11 +108,11 @@ final class DeliveryLedger {
     return expired;
   }
 
-
   private void scheduleFlush() {
     if (flushScheduled.compareAndSet(false, true)) {
       try {
-        timer.schedule(() -> blockingCalls.execute(this::flush), FLUSH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        timer.schedule(
+            () -> blockingCalls.execute(this::flush), FLUSH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException stopping) {
         flushScheduled.set(false);
       }
@@ -135,16 +137,24 @@ final class DeliveryLedger {
 
   private void removeAll(Set<String> keys) {
     try {
-      batches.removeAllAsync(keys).listen(
-          f -> {
-            try {
-              f.get();
-            } catch (RuntimeException e) {
-              LOG.warn("removing {} delivered batches failed (they are delivered again): {}", keys.size(), e.toString());
-            }
-          });
+      batches
+          .removeAllAsync(keys)
+          .listen(
+              f -> {
+                try {
+                  f.get();
+                } catch (RuntimeException e) {
+                  LOG.warn(
+                      "removing {} delivered batches failed (they are delivered again): {}",
+                      keys.size(),
+                      e.toString());
+                }
+              });
     } catch (RuntimeException e) {
-      LOG.warn("removing {} delivered batches failed (they are delivered again): {}", keys.size(), e.toString());
+      LOG.warn(
+          "removing {} delivered batches failed (they are delivered again): {}",
+          keys.size(),
+          e.toString());
     }
   }
 }

@@ -38,6 +38,7 @@ final class GroupCommit {
   private final ScheduledExecutorService timer;
   private final Stream stream;
   private final Object lock = new Object();
+
   /** Keys stored from this stream whose batches are not yet delivered. */
   private final Set<String> undelivered = ConcurrentHashMap.newKeySet();
 

@@ -4,7 +4,9 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-/** Unary calls that wait on the grid, run on a pool and answered through {@link GrpcErrorMapper}. */
+/**
+ * Unary calls that wait on the grid, run on a pool and answered through {@link GrpcErrorMapper}.
+ */
 public final class GrpcBlockingCalls {
   private final Executor pool;
 
@@ -12,7 +14,9 @@ public final class GrpcBlockingCalls {
     this.pool = pool;
   }
 
-  /** Runs {@code call} on the pool and answers {@code response} with its value or its mapped error. */
+  /**
+   * Runs {@code call} on the pool and answers {@code response} with its value or its mapped error.
+   */
   public <T> void answer(StreamObserver<T> response, Supplier<T> call) {
     pool.execute(
         () -> {

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that turns failures into gRPC statuses (docs/architecture.md, "Error contract")
- * and decides how loud to log them: client mistakes at debug, grid trouble at warn, bugs at error.
+ * The one place that turns failures into gRPC statuses (docs/architecture.md, "Error contract") and
+ * decides how loud to log them: client mistakes at debug, grid trouble at warn, bugs at error.
  */
 public final class GrpcErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrorMapper.class);
@@ -40,7 +40,8 @@ public final class GrpcErrorMapper {
     // Every Ignite failure (a node left mid-call, a cache with no server) means: try again.
     if (cause instanceof IgniteException
         || cause instanceof CacheServerNotFoundException
-        || cause instanceof IllegalStateException && cause.getMessage() != null
+        || cause instanceof IllegalStateException
+            && cause.getMessage() != null
             && cause.getMessage().contains("Grid is in invalid state")) {
       LOG.warn("grid unavailable: {}", cause.toString());
       return Status.UNAVAILABLE

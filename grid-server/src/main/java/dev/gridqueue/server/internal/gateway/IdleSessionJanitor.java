@@ -55,7 +55,8 @@ final class IdleSessionJanitor implements Runnable {
 
   private void closeIdle(IgniteCache<String, Long> activity, long now) {
     IgniteCache<String, SessionRecord> records = ignite.cache(CacheNames.SESSIONS);
-    for (Cache.Entry<String, SessionRecord> e : records.localEntries(CachePeekMode.PRIMARY, CachePeekMode.BACKUP)) {
+    for (Cache.Entry<String, SessionRecord> e :
+        records.localEntries(CachePeekMode.PRIMARY, CachePeekMode.BACKUP)) {
       long timeoutMillis = idleTimeoutMillis(e.getValue());
       if (timeoutMillis <= 0) {
         continue;
@@ -64,7 +65,10 @@ final class IdleSessionJanitor implements Runnable {
       if (last != null && now - last > timeoutMillis) {
         try {
           sessions.close(e.getKey());
-          LOG.info("session {} closed: no client attached for more than its idle_timeout ({} ms)", e.getKey(), timeoutMillis);
+          LOG.info(
+              "session {} closed: no client attached for more than its idle_timeout ({} ms)",
+              e.getKey(),
+              timeoutMillis);
         } catch (SessionNotFoundException gone) {
           // closed meanwhile
         }
@@ -75,7 +79,9 @@ final class IdleSessionJanitor implements Runnable {
   private static long idleTimeoutMillis(SessionRecord record) {
     try {
       SessionAttributes a = SessionAttributes.parseFrom(record.attributes());
-      return a.hasIdleTimeout() ? a.getIdleTimeout().getSeconds() * 1000 + a.getIdleTimeout().getNanos() / 1_000_000 : 0;
+      return a.hasIdleTimeout()
+          ? a.getIdleTimeout().getSeconds() * 1000 + a.getIdleTimeout().getNanos() / 1_000_000
+          : 0;
     } catch (InvalidProtocolBufferException ex) {
       return 0;
     }

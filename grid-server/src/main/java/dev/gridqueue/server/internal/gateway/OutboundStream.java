@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The server's side of one response stream: messages sent, then the stream completed or failed,
- * once, from whichever thread gets there first. After it ended (or the client left) nothing more
- * is written.
+ * once, from whichever thread gets there first. After it ended (or the client left) nothing more is
+ * written.
  */
 final class OutboundStream<T> {
   private final ServerCallStreamObserver<T> call;
@@ -31,7 +31,10 @@ final class OutboundStream<T> {
     return !ended && call.isReady();
   }
 
-  /** Sends the messages one after another, none interleaved with another sender's; false if the stream had ended. */
+  /**
+   * Sends the messages one after another, none interleaved with another sender's; false if the
+   * stream had ended.
+   */
   boolean send(List<T> messages) {
     synchronized (lock) {
       if (ended) {
@@ -54,7 +57,10 @@ final class OutboundStream<T> {
     }
   }
 
-  /** Ends the stream with {@code error}'s status (see {@link GrpcErrorMapper}); true if this call ended it. */
+  /**
+   * Ends the stream with {@code error}'s status (see {@link GrpcErrorMapper}); true if this call
+   * ended it.
+   */
   boolean fail(Throwable error) {
     synchronized (lock) {
       if (ended) {

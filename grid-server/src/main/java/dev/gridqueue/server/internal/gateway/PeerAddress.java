@@ -19,7 +19,8 @@ public final class PeerAddress implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     String host = remote instanceof InetSocketAddress inet ? inet.getHostString() : "unknown";
-    return Contexts.interceptCall(Context.current().withValue(PEER_HOST, host), call, headers, next);
+    return Contexts.interceptCall(
+        Context.current().withValue(PEER_HOST, host), call, headers, next);
   }
 
   static String current() {

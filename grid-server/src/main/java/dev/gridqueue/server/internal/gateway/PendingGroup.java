@@ -1,8 +1,8 @@
 package dev.gridqueue.server.internal.gateway;
 
 import com.google.protobuf.ByteString;
-import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.store.ClientBatches;
+import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.proto.v1.Batch;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,6 @@ final class PendingGroup {
 
   /** Whether the group is one client batch that must stay as sent (no others may join). */
   private final boolean solo;
-
 
   /**
    * A group starting with {@code first}; {@code solo} keeps it that one batch. Batches that place
@@ -75,7 +74,8 @@ final class PendingGroup {
     if (!shape.hasResources()) {
       return null;
     }
-    ResourceAmounts need = dev.gridqueue.server.internal.gateway.WireResources.of(shape.getResources());
+    ResourceAmounts need =
+        dev.gridqueue.server.internal.gateway.WireResources.of(shape.getResources());
     return need.isNone() ? null : need;
   }
 

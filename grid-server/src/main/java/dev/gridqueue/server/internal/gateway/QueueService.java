@@ -9,21 +9,21 @@ import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.StatsRequest;
+import dev.gridqueue.proto.v1.WorkerState;
+import dev.gridqueue.scheduler.Scheduler;
 import dev.gridqueue.server.internal.polyglot.RemoteWorkerHub;
 import dev.gridqueue.server.internal.polyglot.WorkerIdMetadata;
-import dev.gridqueue.scheduler.Scheduler;
-import dev.gridqueue.proto.v1.WorkerState;
+import dev.gridqueue.shareddata.SharedDataStore;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import dev.gridqueue.shareddata.SharedDataStore;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.function.Supplier;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.events.DiscoveryEvent;
 import org.apache.ignite.events.Event;
@@ -41,8 +41,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   private final Ignite ignite;
   private final SessionStore sessions;
   private final BatchIntake intake;
+
   /** Grid calls that may wait (replicated writes, scans, continuous-query registration). */
   private final Executor blockingCalls;
+
   /** Stores coalesced batches whose linger time is up. */
   private final ScheduledExecutorService lingerTimer =
       Executors.newSingleThreadScheduledExecutor(
@@ -53,8 +55,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
           });
 
   private final GrpcBlockingCalls unaryCalls;
+
   /** Tells the scheduler about stored batches. */
   private final QueuedAnnouncer announcer;
+
   /** Results and dead letters for the streams attached to this node. */
   private final ResultFeed feed;
 
@@ -67,7 +71,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
    * it was sent when the client does not acknowledge it.
    */
   public QueueService(
-      Ignite ignite, SharedDataStore sharedData, Executor blockingCalls, java.time.Duration deliveryAckTimeout) {
+      Ignite ignite,
+      SharedDataStore sharedData,
+      Executor blockingCalls,
+      java.time.Duration deliveryAckTimeout) {
     this.ignite = ignite;
     this.deliveryAckTimeout = deliveryAckTimeout;
     this.blockingCalls = blockingCalls;
@@ -86,7 +93,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
         TimeUnit.MILLISECONDS);
     long sweepMillis = Math.max(10, Math.min(1_000, deliveryAckTimeout.toMillis() / 4));
     lingerTimer.scheduleWithFixedDelay(
-        () -> blockingCalls.execute(this::sweepDeliveries), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        () -> blockingCalls.execute(this::sweepDeliveries),
+        sweepMillis,
+        sweepMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   private final java.time.Duration deliveryAckTimeout;
@@ -105,12 +115,14 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
         stream.sweep();
       }
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(QueueService.class).warn("delivery sweep failed: {}", e.toString());
+      org.slf4j.LoggerFactory.getLogger(QueueService.class)
+          .warn("delivery sweep failed: {}", e.toString());
     }
   }
 
   private DeliveryLedger newLedger() {
-    return new DeliveryLedger(intake.cache(), lingerTimer, blockingCalls, deliveryAckTimeout, System::nanoTime);
+    return new DeliveryLedger(
+        intake.cache(), lingerTimer, blockingCalls, deliveryAckTimeout, System::nanoTime);
   }
 
   private void deadLettersAcknowledged(java.util.List<String> keys) {
@@ -144,7 +156,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   private boolean onNodeLeft(Event event) {
     if (!((DiscoveryEvent) event).eventNode().isClient()) {
       for (long delay : RESCAN_DELAYS_MS) {
-        lingerTimer.schedule(() -> blockingCalls.execute(this::rescanStreams), delay, TimeUnit.MILLISECONDS);
+        lingerTimer.schedule(
+            () -> blockingCalls.execute(this::rescanStreams), delay, TimeUnit.MILLISECONDS);
       }
     }
     return true;
@@ -156,14 +169,16 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
       try {
         stream.rescanResults();
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(QueueService.class).warn("result re-scan failed: {}", e.toString());
+        org.slf4j.LoggerFactory.getLogger(QueueService.class)
+            .warn("result re-scan failed: {}", e.toString());
       }
     }
     for (DeadLetterStream stream : deadLetterStreams) {
       try {
         stream.rescan();
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(QueueService.class).warn("dead-letter re-scan failed: {}", e.toString());
+        org.slf4j.LoggerFactory.getLogger(QueueService.class)
+            .warn("dead-letter re-scan failed: {}", e.toString());
       }
     }
   }
@@ -223,7 +238,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
           if (only != null) {
             sessions.require(only);
           }
-          return WireStats.of(Scheduler.stats(ignite).figures(only), ignite.cluster().forServers().nodes().size());
+          return WireStats.of(
+              Scheduler.stats(ignite).figures(only), ignite.cluster().forServers().nodes().size());
         });
   }
 
@@ -236,7 +252,12 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   public void clientStreamDeadLetters(Session request, StreamObserver<Batch> response) {
     DeadLetterStream stream =
         new DeadLetterStream(
-            feed, intake::getAll, sessions, blockingCalls, (ServerCallStreamObserver<Batch>) response, newLedger(),
+            feed,
+            intake::getAll,
+            sessions,
+            blockingCalls,
+            (ServerCallStreamObserver<Batch>) response,
+            newLedger(),
             deliveryAckTimeout);
     deadLetterStreams.add(stream);
     stream.start(request.getId());
@@ -246,14 +267,15 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   public void cancelTasks(CancelRequest request, StreamObserver<CancelReply> response) {
     offload(
         response,
-        () -> CancelReply.newBuilder()
-            .setAccepted(
-                sessions.cancel(
-                    request.getSessionId(),
-                    new java.util.HashSet<>(request.getTaskIdsList()),
-                    new java.util.HashSet<>(request.getTagsList()),
-                    request.getAll()))
-            .build());
+        () ->
+            CancelReply.newBuilder()
+                .setAccepted(
+                    sessions.cancel(
+                        request.getSessionId(),
+                        new java.util.HashSet<>(request.getTaskIdsList()),
+                        new java.util.HashSet<>(request.getTagsList()),
+                        request.getAll()))
+                .build());
   }
 
   @Override
@@ -266,12 +288,15 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   @Override
   public StreamObserver<Batch> workerStream(StreamObserver<Batch> response) {
     return remoteWorkers.openSessionStream(
-        WorkerIdMetadata.current(), SessionIdMetadata.SESSION_ID.get(), (ServerCallStreamObserver<Batch>) response);
+        WorkerIdMetadata.current(),
+        SessionIdMetadata.SESSION_ID.get(),
+        (ServerCallStreamObserver<Batch>) response);
   }
 
   static io.grpc.StatusRuntimeException notYet(String rpc, String when) {
     return Status.UNIMPLEMENTED
-        .withDescription(rpc + " is not implemented yet in this gridqueue version; it comes with " + when)
+        .withDescription(
+            rpc + " is not implemented yet in this gridqueue version; it comes with " + when)
         .asRuntimeException();
   }
 }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Tells the scheduler about batches this node stored, in {@link BatchesQueued} notices of up to
  * {@link #MAX_PER_NOTICE} batches: whatever accumulated while the previous notice was being sent,
  * so a busy node sends few messages and an idle one adds no delay. The scheduler's node is read
- * after the batches are stored (see {@link SchedulerLocation} for why that is enough). A notice
- * to a scheduler node that just died is lost; the next scheduler's scan finds its batches.
+ * after the batches are stored (see {@link SchedulerLocation} for why that is enough). A notice to
+ * a scheduler node that just died is lost; the next scheduler's scan finds its batches.
  */
 final class QueuedAnnouncer implements AutoCloseable {
   static final int MAX_PER_NOTICE = 1024;
@@ -78,14 +78,19 @@ final class QueuedAnnouncer implements AutoCloseable {
   private void send(BatchesQueued notice) {
     UUID node = scheduler.current();
     if (node == null) {
-      LOG.debug("no scheduler has claimed a node yet; its start-up scan finds {} batches", notice.refs().size());
+      LOG.debug(
+          "no scheduler has claimed a node yet; its start-up scan finds {} batches",
+          notice.refs().size());
       return;
     }
     try {
       ignite.message(ignite.cluster().forNodeId(node)).send(GridTopics.BATCHES_QUEUED, notice);
     } catch (IgniteException e) {
-      LOG.debug("notice of {} queued batches not sent to the scheduler's node {} (gone?): {}",
-          notice.refs().size(), node, e.toString());
+      LOG.debug(
+          "notice of {} queued batches not sent to the scheduler's node {} (gone?): {}",
+          notice.refs().size(),
+          node,
+          e.toString());
     }
   }
 

@@ -4,10 +4,10 @@ import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.notice.BatchEnded;
 import dev.gridqueue.grid.notice.DeliveryRoutes;
 import dev.gridqueue.grid.notice.GridTopics;
+import dev.gridqueue.grid.store.BatchFilters;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.grid.store.StreamAttachments;
-import dev.gridqueue.grid.store.BatchFilters;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,18 +24,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A grid node's feed of done batches (results) and dead-letter entries for the streams attached
- * to it. Writers of results send a {@link BatchEnded} notice to the node serving the session (see
+ * A grid node's feed of done batches (results) and dead-letter entries for the streams attached to
+ * it. Writers of results send a {@link BatchEnded} notice to the node serving the session (see
  * {@link DeliveryRoutes}); the feed hands it to the attached stream, or passes it on once to the
  * node the session's stream is attached to now.
  *
  * <p>Why notices and not a continuous query on the batches cache: Ignite delivers a continuous
- * query's events of a partition in update-counter order, and a query registered while the
- * partition is being written can miss an update (apache/ignite IGNITE-5960); every later event
- * of that partition then waits behind the gap for good. With a query per stream, registered as
- * the session's first batch ran, one batch in about 60,000 was never delivered on a single node;
- * with two server nodes and no fault, some of each node's first batches were never delivered.
- * A notice that is lost anyway (its receiver died) is sent again by the grid census.
+ * query's events of a partition in update-counter order, and a query registered while the partition
+ * is being written can miss an update (apache/ignite IGNITE-5960); every later event of that
+ * partition then waits behind the gap for good. With a query per stream, registered as the
+ * session's first batch ran, one batch in about 60,000 was never delivered on a single node; with
+ * two server nodes and no fault, some of each node's first batches were never delivered. A notice
+ * that is lost anyway (its receiver died) is sent again by the grid census.
  *
  * <p>A stream attaches by recording this node in the replicated attachments cache, then scanning
  * for what is already waiting; detaching removes the record if it still names this node.
@@ -49,8 +49,10 @@ final class ResultFeed implements AutoCloseable {
   private final IgniteCache<String, UUID> attachments;
   private final DeliveryRoutes routes;
   private final Executor blockingCalls;
+
   /** Attachment key ({@link StreamAttachments}) to the stream reading it on this node. */
   private final Map<String, Attachment> attached = new ConcurrentHashMap<>();
+
   private final IgniteBiPredicate<UUID, Object> listener = this::onNotice;
 
   ResultFeed(Ignite ignite, Executor blockingCalls) {
@@ -87,7 +89,10 @@ final class ResultFeed implements AutoCloseable {
     if (now != null && !now.equals(nodeId) && !notice.isForwarded()) {
       routes.send(now, notice.forwarded());
     } else {
-      LOG.debug("no stream of session {} attached here for batch {}; it waits in the grid", notice.sessionId(), notice.key());
+      LOG.debug(
+          "no stream of session {} attached here for batch {}; it waits in the grid",
+          notice.sessionId(),
+          notice.key());
     }
   }
 
@@ -99,7 +104,10 @@ final class ResultFeed implements AutoCloseable {
    * twice (the scan overlapping a notice); the consumer deduplicates.
    */
   Attachment attach(
-      String sessionId, BatchState state, BiConsumer<String, StoredBatch> consumer, Predicate<String> knows) {
+      String sessionId,
+      BatchState state,
+      BiConsumer<String, StoredBatch> consumer,
+      Predicate<String> knows) {
     String routing = StreamAttachments.routing(sessionId, state);
     if (routing == null) {
       throw new IllegalArgumentException("batches in state " + state + " are never delivered");
@@ -156,8 +164,8 @@ final class ResultFeed implements AutoCloseable {
     }
 
     /**
-     * The census found {@code key} waiting in the grid for a while: if the stream does not have
-     * it, its notice was lost; read and deliver it. Blocking.
+     * The census found {@code key} waiting in the grid for a while: if the stream does not have it,
+     * its notice was lost; read and deliver it. Blocking.
      */
     private void recheck(String key) {
       if (knows.test(key)) {
@@ -176,7 +184,10 @@ final class ResultFeed implements AutoCloseable {
       consumer.accept(key, batch);
     }
 
-    /** Detaches the stream; the grid forgets this node for the session unless another stream took over. */
+    /**
+     * Detaches the stream; the grid forgets this node for the session unless another stream took
+     * over.
+     */
     @Override
     public void close() {
       if (attached.remove(routing, this) && !attached.containsKey(routing)) {

@@ -8,15 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A done batch's results as the client gets them: one result batch per client batch its tasks
- * came in (the server may have merged several into one stored batch), each carrying the stored
- * key as {@code delivery_id}. When some tasks went to the dead letters the runs no longer line up,
- * and the results go as one batch. No result at all (every task dead-lettered): nothing to send.
+ * A done batch's results as the client gets them: one result batch per client batch its tasks came
+ * in (the server may have merged several into one stored batch), each carrying the stored key as
+ * {@code delivery_id}. When some tasks went to the dead letters the runs no longer line up, and the
+ * results go as one batch. No result at all (every task dead-lettered): nothing to send.
  */
 final class ResultMessages {
   private ResultMessages() {}
 
-  static List<Batch> of(String key, StoredBatch done) throws com.google.protobuf.InvalidProtocolBufferException {
+  static List<Batch> of(String key, StoredBatch done)
+      throws com.google.protobuf.InvalidProtocolBufferException {
     Batch results = Batch.parseFrom(done.payload());
     if (results.getMessagesCount() == 0) {
       return List.of();
@@ -31,7 +32,12 @@ final class ResultMessages {
     int from = 0;
     for (int i = 0; i < runs.count(); i++) {
       int to = Math.min(messages.size(), from + runs.size(i));
-      parts.add(results.toBuilder().setId(runs.id(i)).clearMessages().addAllMessages(messages.subList(from, to)).build());
+      parts.add(
+          results.toBuilder()
+              .setId(runs.id(i))
+              .clearMessages()
+              .addAllMessages(messages.subList(from, to))
+              .build());
       from = to;
     }
     return parts;

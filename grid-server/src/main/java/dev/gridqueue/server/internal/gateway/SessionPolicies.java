@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Decodes the scheduling part of validated session attributes, once, when the session is created. */
+/**
+ * Decodes the scheduling part of validated session attributes, once, when the session is created.
+ */
 final class SessionPolicies {
   private SessionPolicies() {}
 
@@ -24,7 +26,8 @@ final class SessionPolicies {
         a.hasTaskResources() ? WireResources.of(a.getTaskResources()) : null,
         categories,
         a.hasMaxTaskRunningTime()
-            ? a.getMaxTaskRunningTime().getSeconds() * 1_000_000_000L + a.getMaxTaskRunningTime().getNanos()
+            ? a.getMaxTaskRunningTime().getSeconds() * 1_000_000_000L
+                + a.getMaxTaskRunningTime().getNanos()
             : 0,
         a.getFastAbortMultiplier(),
         Set.copyOf(a.getBlockedWorkerHostsList()));

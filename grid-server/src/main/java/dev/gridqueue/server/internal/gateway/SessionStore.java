@@ -4,11 +4,12 @@ import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.errors.SessionNotFoundException;
+import dev.gridqueue.grid.store.BatchFilters;
+import dev.gridqueue.grid.store.CancelSet;
 import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.SessionAttributes;
-import dev.gridqueue.grid.store.BatchFilters;
 import dev.gridqueue.shareddata.SharedDataStore;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +19,6 @@ import java.util.UUID;
 import javax.cache.Cache;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
-import dev.gridqueue.grid.store.CancelSet;
 import org.apache.ignite.cache.query.QueryCursor;
 import org.apache.ignite.cache.query.ScanQuery;
 
@@ -82,7 +82,9 @@ final class SessionStore {
     return sessions.containsKey(id);
   }
 
-  /** Closes the session: removes it, then its queued batches, undelivered results and shared data. */
+  /**
+   * Closes the session: removes it, then its queued batches, undelivered results and shared data.
+   */
   void close(String id) {
     if (id.isEmpty()) {
       throw new InvalidRequestException("id must not be empty");
@@ -105,14 +107,15 @@ final class SessionStore {
     sharedData.deleteSession(id);
     cancellations.remove(id);
     activity.remove(id);
-    attachments.removeAll(Set.of(
-        dev.gridqueue.grid.store.StreamAttachments.resultsOf(id),
-        dev.gridqueue.grid.store.StreamAttachments.deadLettersOf(id)));
+    attachments.removeAll(
+        Set.of(
+            dev.gridqueue.grid.store.StreamAttachments.resultsOf(id),
+            dev.gridqueue.grid.store.StreamAttachments.deadLettersOf(id)));
   }
 
   /**
-   * Adds task ids and tags (or everything) to the session's cancellations; returns how many ids
-   * and tags the request named. Workers check the set before every batch they start.
+   * Adds task ids and tags (or everything) to the session's cancellations; returns how many ids and
+   * tags the request named. Workers check the set before every batch they start.
    */
   int cancel(String id, Set<String> taskIds, Set<String> tags, boolean all) {
     require(id);
@@ -126,8 +129,11 @@ final class SessionStore {
     return taskIds.size() + tags.size() + (all ? 1 : 0);
   }
 
-  /** Merges cancellations on the node owning the entry: concurrent cancels never lose each other. */
-  private static final class AddCancellations implements org.apache.ignite.cache.CacheEntryProcessor<String, CancelSet, Void> {
+  /**
+   * Merges cancellations on the node owning the entry: concurrent cancels never lose each other.
+   */
+  private static final class AddCancellations
+      implements org.apache.ignite.cache.CacheEntryProcessor<String, CancelSet, Void> {
     private static final long serialVersionUID = 1L;
     private final Set<String> taskIds;
     private final Set<String> tags;
@@ -140,7 +146,8 @@ final class SessionStore {
     }
 
     @Override
-    public Void process(javax.cache.processor.MutableEntry<String, CancelSet> entry, Object... args) {
+    public Void process(
+        javax.cache.processor.MutableEntry<String, CancelSet> entry, Object... args) {
       CancelSet current = entry.exists() ? entry.getValue() : CancelSet.EMPTY;
       entry.setValue(current.with(taskIds, tags, all));
       return null;
@@ -180,12 +187,19 @@ final class SessionStore {
       a.setPriority(ContractLimits.PRIORITY_DEFAULT);
     } else if (a.getPriority() > ContractLimits.PRIORITY_MAX) {
       throw new InvalidRequestException(
-          "attributes.priority must be between " + ContractLimits.PRIORITY_MIN + " and " + ContractLimits.PRIORITY_MAX + ", got " + a.getPriority());
+          "attributes.priority must be between "
+              + ContractLimits.PRIORITY_MIN
+              + " and "
+              + ContractLimits.PRIORITY_MAX
+              + ", got "
+              + a.getPriority());
     }
     if (!a.hasMaxInflightBatchesPerWorker()) {
       a.setMaxInflightBatchesPerWorker(ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_DEFAULT);
-    } else if (a.getMaxInflightBatchesPerWorker() < ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
-        || a.getMaxInflightBatchesPerWorker() > ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX) {
+    } else if (a.getMaxInflightBatchesPerWorker()
+            < ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
+        || a.getMaxInflightBatchesPerWorker()
+            > ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX) {
       throw new InvalidRequestException(
           "attributes.max_inflight_batches_per_worker must be between "
               + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
@@ -198,7 +212,10 @@ final class SessionStore {
       a.setMaxRetries(ContractLimits.MAX_RETRIES_DEFAULT);
     } else if (a.getMaxRetries() > ContractLimits.MAX_RETRIES_MAX) {
       throw new InvalidRequestException(
-          "attributes.max_retries must be at most " + ContractLimits.MAX_RETRIES_MAX + ", got " + a.getMaxRetries());
+          "attributes.max_retries must be at most "
+              + ContractLimits.MAX_RETRIES_MAX
+              + ", got "
+              + a.getMaxRetries());
     }
     if (a.getMaxWorkers() > 0 && a.getMinWorkers() > a.getMaxWorkers()) {
       throw new InvalidRequestException(
@@ -212,11 +229,13 @@ final class SessionStore {
     if (tags.stream().anyMatch(String::isBlank)) {
       throw new InvalidRequestException("attributes.tags must not contain empty tags");
     }
-    if (a.hasIdleTimeout() && (a.getIdleTimeout().getSeconds() < 0 || a.getIdleTimeout().getNanos() < 0)) {
+    if (a.hasIdleTimeout()
+        && (a.getIdleTimeout().getSeconds() < 0 || a.getIdleTimeout().getNanos() < 0)) {
       throw new InvalidRequestException("attributes.idle_timeout must not be negative");
     }
     if (a.hasMaxTaskRunningTime()
-        && (a.getMaxTaskRunningTime().getSeconds() < 0 || a.getMaxTaskRunningTime().getNanos() < 0)) {
+        && (a.getMaxTaskRunningTime().getSeconds() < 0
+            || a.getMaxTaskRunningTime().getNanos() < 0)) {
       throw new InvalidRequestException("attributes.max_task_running_time must not be negative");
     }
     double multiplier = a.getFastAbortMultiplier();
@@ -226,11 +245,13 @@ final class SessionStore {
     }
     for (String category : a.getCategoriesMap().keySet()) {
       if (category.isBlank()) {
-        throw new InvalidRequestException("attributes.categories must not have an empty category name");
+        throw new InvalidRequestException(
+            "attributes.categories must not have an empty category name");
       }
     }
     if (a.getBlockedWorkerHostsList().stream().anyMatch(String::isBlank)) {
-      throw new InvalidRequestException("attributes.blocked_worker_hosts must not contain empty host names");
+      throw new InvalidRequestException(
+          "attributes.blocked_worker_hosts must not contain empty host names");
     }
     return a.build();
   }

@@ -3,15 +3,15 @@ package dev.gridqueue.server.internal.gateway;
 import com.google.protobuf.Empty;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.gridqueue.proto.v1.CacheGrpc;
-import dev.gridqueue.shareddata.SharedDataStore;
 import dev.gridqueue.proto.v1.SharedData;
+import dev.gridqueue.shareddata.SharedDataStore;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The gRPC Cache service: versioned shared data (see {@link SharedDataStore} for the rules).
- * Every call waits on the grid, so it runs on the blocking executor, never on a network thread.
+ * The gRPC Cache service: versioned shared data (see {@link SharedDataStore} for the rules). Every
+ * call waits on the grid, so it runs on the blocking executor, never on a network thread.
  */
 public final class SharedDataService extends CacheGrpc.CacheImplBase {
   private final SharedDataStore store;

@@ -1,18 +1,13 @@
 package dev.gridqueue.server.internal.polyglot;
 
-import dev.gridqueue.grid.work.TaskErrors;
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.notice.DeliveryRoutes;
+import dev.gridqueue.grid.notice.GridTopics;
+import dev.gridqueue.grid.notice.WorkerInstruction;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.store.CancelSet;
 import dev.gridqueue.grid.store.RemoteWorkerRecord;
 import dev.gridqueue.grid.store.StoredBatch;
-import dev.gridqueue.proto.v1.Batch;
-import dev.gridqueue.proto.v1.Instruction;
-import dev.gridqueue.proto.v1.Message;
-import dev.gridqueue.proto.v1.WorkerState;
-import dev.gridqueue.grid.notice.DeliveryRoutes;
-import dev.gridqueue.grid.notice.GridTopics;
-import dev.gridqueue.grid.notice.WorkerInstruction;
 import dev.gridqueue.grid.work.BatchAbortedException;
 import dev.gridqueue.grid.work.BatchAssignment;
 import dev.gridqueue.grid.work.BatchExecutor;
@@ -20,7 +15,12 @@ import dev.gridqueue.grid.work.BatchExecutors;
 import dev.gridqueue.grid.work.JobReport;
 import dev.gridqueue.grid.work.ResultWriter;
 import dev.gridqueue.grid.work.RunOutcome;
+import dev.gridqueue.grid.work.TaskErrors;
 import dev.gridqueue.grid.work.WorkerDescriptor;
+import dev.gridqueue.proto.v1.Batch;
+import dev.gridqueue.proto.v1.Instruction;
+import dev.gridqueue.proto.v1.Message;
+import dev.gridqueue.proto.v1.WorkerState;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The polyglot workers attached to this grid node (ALPCRUN.CH's worker protocol). A worker opens
- * WorkerUpdate, gets its id in the {@code workerid} header and announces what it serves; it is
- * then registered in {@link #CACHE}, where the scheduler finds it like any worker. BIND and UNBIND
+ * WorkerUpdate, gets its id in the {@code workerid} header and announces what it serves; it is then
+ * registered in {@link #CACHE}, where the scheduler finds it like any worker. BIND and UNBIND
  * instructions come from the scheduler (Ignite messaging) and go down WorkerUpdate; batches the
  * scheduler assigns reach this hub as the node's {@link BatchExecutor} for polyglot workers and go
  * down the session's WorkerStream; results come back up it and are written to the grid here.
@@ -62,19 +62,27 @@ public final class RemoteWorkerHub implements BatchExecutor {
     this.blockingCalls = blockingCalls;
   }
 
-  /** Creates this node's hub, installs it as the node's executor of polyglot workers' batches, and listens for instructions. */
+  /**
+   * Creates this node's hub, installs it as the node's executor of polyglot workers' batches, and
+   * listens for instructions.
+   */
   public static RemoteWorkerHub install(Ignite ignite, Executor blockingCalls) {
     RemoteWorkerHub hub = new RemoteWorkerHub(ignite, blockingCalls);
-    ignite.message().localListen(GridTopics.WORKER_INSTRUCTIONS, (node, msg) -> {
-      hub.onInstruction((WorkerInstruction) msg);
-      return true;
-    });
+    ignite
+        .message()
+        .localListen(
+            GridTopics.WORKER_INSTRUCTIONS,
+            (node, msg) -> {
+              hub.onInstruction((WorkerInstruction) msg);
+              return true;
+            });
     BatchExecutors.install(ignite, WorkerDescriptor.KIND_GRPC, hub);
     return hub;
   }
 
   /** The WorkerUpdate stream of a worker that just connected. */
-  public StreamObserver<WorkerState> openUpdates(String workerId, ServerCallStreamObserver<Instruction> out, String peerHost) {
+  public StreamObserver<WorkerState> openUpdates(
+      String workerId, ServerCallStreamObserver<Instruction> out, String peerHost) {
     RemoteWorker worker = new RemoteWorker(workerId, out, peerHost);
     workers.put(workerId, worker);
     out.setOnCancelHandler(() -> worker.gone("its WorkerUpdate stream was cancelled"));
@@ -82,20 +90,31 @@ public final class RemoteWorkerHub implements BatchExecutor {
   }
 
   /** The WorkerStream of a worker bound to a session. */
-  public StreamObserver<Batch> openSessionStream(String workerId, String sessionId, ServerCallStreamObserver<Batch> out) {
+  public StreamObserver<Batch> openSessionStream(
+      String workerId, String sessionId, ServerCallStreamObserver<Batch> out) {
     RemoteWorker worker = workers.get(workerId);
     if (worker == null) {
-      out.onError(Status.FAILED_PRECONDITION
-          .withDescription("workerid '" + workerId + "' names no worker registered on this node: open WorkerUpdate first")
-          .asRuntimeException());
+      out.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription(
+                  "workerid '"
+                      + workerId
+                      + "' names no worker registered on this node: open WorkerUpdate first")
+              .asRuntimeException());
       return new Ignore<>();
     }
     if (sessionId.isEmpty()) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription("metadata sessionid must name the session the worker is bound to").asRuntimeException());
+      out.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("metadata sessionid must name the session the worker is bound to")
+              .asRuntimeException());
       return new Ignore<>();
     }
     if (!ignite.cache(CacheNames.SESSIONS).containsKey(sessionId)) { // replicated: a local read
-      out.onError(Status.NOT_FOUND.withDescription("session " + sessionId + " not found (unknown or closed)").asRuntimeException());
+      out.onError(
+          Status.NOT_FOUND
+              .withDescription("session " + sessionId + " not found (unknown or closed)")
+              .asRuntimeException());
       return new Ignore<>();
     }
     return worker.lane(sessionId).attach(out);
@@ -106,14 +125,17 @@ public final class RemoteWorkerHub implements BatchExecutor {
   public CompletableFuture<JobReport> execute(BatchAssignment a) {
     RemoteWorker worker = workers.get(a.workerId());
     if (worker == null) {
-      return CompletableFuture.failedFuture(new BatchAbortedException("polyglot worker " + a.workerId() + " is gone"));
+      return CompletableFuture.failedFuture(
+          new BatchAbortedException("polyglot worker " + a.workerId() + " is gone"));
     }
     IgniteCache<String, StoredBatch> batches = ignite.cache(CacheNames.BATCHES);
     StoredBatch queued = batches.get(a.batchKey());
     if (queued == null || queued.state() != BatchState.QUEUED) {
       return CompletableFuture.completedFuture(JobReport.SKIPPED);
     }
-    return worker.lane(queued.sessionId()).submit(a.batchKey(), queued, a.attempt(), a.bindGeneration());
+    return worker
+        .lane(queued.sessionId())
+        .submit(a.batchKey(), queued, a.attempt(), a.bindGeneration());
   }
 
   private void onInstruction(WorkerInstruction m) {
@@ -121,11 +143,12 @@ public final class RemoteWorkerHub implements BatchExecutor {
     if (worker == null) {
       return;
     }
-    worker.send(Instruction.newBuilder()
-        .setType(m.bind() ? Instruction.Type.BIND : Instruction.Type.UNBIND)
-        .setSessionId(m.sessionId())
-        .setAppId(m.appId())
-        .build());
+    worker.send(
+        Instruction.newBuilder()
+            .setType(m.bind() ? Instruction.Type.BIND : Instruction.Type.UNBIND)
+            .setSessionId(m.sessionId())
+            .setAppId(m.appId())
+            .build());
     if (!m.bind()) {
       worker.lane(m.sessionId()).unbind(m.generation(), m.returnUnstarted());
     }
@@ -194,10 +217,16 @@ public final class RemoteWorkerHub implements BatchExecutor {
               dev.gridqueue.server.internal.gateway.WireResources.of(
                   r.getCores() > 0 ? r : r.toBuilder().setCores(slots).build()),
               host);
-      blockingCalls.execute(() -> {
-        ignite.cache(CACHE).put(id, record);
-        LOG.info("polyglot worker {} registered: apps {} tags {} from {}", id, state.getAppIdsList(), state.getTagsList(), host);
-      });
+      blockingCalls.execute(
+          () -> {
+            ignite.cache(CACHE).put(id, record);
+            LOG.info(
+                "polyglot worker {} registered: apps {} tags {} from {}",
+                id,
+                state.getAppIdsList(),
+                state.getTagsList(),
+                host);
+          });
     }
 
     /** The worker is gone: unregister it and fail what it held (the scheduler re-queues it). */
@@ -209,13 +238,21 @@ public final class RemoteWorkerHub implements BatchExecutor {
       workers.remove(id);
       LOG.info("polyglot worker {} left: {}", id, why);
       blockingCalls.execute(() -> ignite.cache(CACHE).remove(id));
-      lanes.values().forEach(l -> l.fail(new BatchAbortedException("polyglot worker " + id + " left: " + why)));
+      lanes
+          .values()
+          .forEach(
+              l -> l.fail(new BatchAbortedException("polyglot worker " + id + " left: " + why)));
     }
   }
 
   /** A batch sent (or waiting to be sent) to a worker. */
   private record Pending(
-      String key, StoredBatch queued, int attempt, long generation, Batch tasks, Map<String, Message> cancelled,
+      String key,
+      StoredBatch queued,
+      int attempt,
+      long generation,
+      Batch tasks,
+      Map<String, Message> cancelled,
       CompletableFuture<JobReport> done) {}
 
   /** A worker's traffic for one session: its WorkerStream and the batches on it. */
@@ -233,7 +270,8 @@ public final class RemoteWorkerHub implements BatchExecutor {
       this.sessionId = sessionId;
     }
 
-    CompletableFuture<JobReport> submit(String key, StoredBatch queued, int attempt, long generation) {
+    CompletableFuture<JobReport> submit(
+        String key, StoredBatch queued, int attempt, long generation) {
       CompletableFuture<JobReport> done = new CompletableFuture<>();
       Batch tasks;
       try {
@@ -246,8 +284,14 @@ public final class RemoteWorkerHub implements BatchExecutor {
       Batch.Builder toSend = tasks.toBuilder().clearMessages().setId(key).setSessionId(sessionId);
       for (Message task : tasks.getMessagesList()) {
         if (cancels != null && cancels.cancels(task.getId(), task.getTag())) {
-          cancelled.put(task.getId(), Message.newBuilder().setId(task.getId()).setRelatedId(task.getId())
-              .setAttempts(attempt).setError(TaskErrors.CANCELLED + " by the client").build());
+          cancelled.put(
+              task.getId(),
+              Message.newBuilder()
+                  .setId(task.getId())
+                  .setRelatedId(task.getId())
+                  .setAttempts(attempt)
+                  .setError(TaskErrors.CANCELLED + " by the client")
+                  .build());
         } else {
           toSend.addMessages(task);
         }
@@ -259,7 +303,8 @@ public final class RemoteWorkerHub implements BatchExecutor {
       }
       synchronized (this) {
         if (worker.gone) {
-          return CompletableFuture.failedFuture(new BatchAbortedException("polyglot worker " + worker.id + " is gone"));
+          return CompletableFuture.failedFuture(
+              new BatchAbortedException("polyglot worker " + worker.id + " is gone"));
         }
         if (generation <= unboundGeneration) {
           return CompletableFuture.completedFuture(JobReport.RETURNED);
@@ -277,9 +322,11 @@ public final class RemoteWorkerHub implements BatchExecutor {
 
     synchronized StreamObserver<Batch> attach(ServerCallStreamObserver<Batch> out) {
       if (stream != null) {
-        out.onError(Status.ALREADY_EXISTS
-            .withDescription("worker " + worker.id + " already has a WorkerStream for session " + sessionId)
-            .asRuntimeException());
+        out.onError(
+            Status.ALREADY_EXISTS
+                .withDescription(
+                    "worker " + worker.id + " already has a WorkerStream for session " + sessionId)
+                .asRuntimeException());
         return new Ignore<>();
       }
       stream = out;
@@ -323,7 +370,10 @@ public final class RemoteWorkerHub implements BatchExecutor {
         p = sent.remove(results.getId());
       }
       if (p == null) {
-        LOG.warn("polyglot worker {} answered unknown batch id '{}'; ignored", worker.id, results.getId());
+        LOG.warn(
+            "polyglot worker {} answered unknown batch id '{}'; ignored",
+            worker.id,
+            results.getId());
         return;
       }
       blockingCalls.execute(() -> complete(p, results.getMessagesList()));
@@ -345,9 +395,12 @@ public final class RemoteWorkerHub implements BatchExecutor {
             cancelled++;
           } else {
             Message answer = byId.get(task.getId());
-            Message.Builder b = answer == null
-                ? Message.newBuilder().setId(task.getId()).setError("the polyglot worker returned no result for this task")
-                : answer.toBuilder();
+            Message.Builder b =
+                answer == null
+                    ? Message.newBuilder()
+                        .setId(task.getId())
+                        .setError("the polyglot worker returned no result for this task")
+                    : answer.toBuilder();
             r = b.setRelatedId(task.getId()).setAttempts(p.attempt()).build();
             if (r.hasError()) {
               failed++;
@@ -358,13 +411,16 @@ public final class RemoteWorkerHub implements BatchExecutor {
         RunOutcome outcome =
             new RunOutcome(original.getId(), original.getPriority(), results, failed, cancelled, 0);
         ResultWriter.Written written =
-            new ResultWriter(ignite.cache(CacheNames.BATCHES)).write(p.key(), p.queued(), p.attempt(), outcome);
+            new ResultWriter(ignite.cache(CacheNames.BATCHES))
+                .write(p.key(), p.queued(), p.attempt(), outcome);
         if (written != null) {
           written.announce(new DeliveryRoutes(ignite), null);
         }
-        p.done().complete(written != null
-            ? JobReport.ran(results.size(), failed, cancelled, 0)
-            : JobReport.SKIPPED);
+        p.done()
+            .complete(
+                written != null
+                    ? JobReport.ran(results.size(), failed, cancelled, 0)
+                    : JobReport.SKIPPED);
       } catch (Exception e) {
         p.done().completeExceptionally(e);
       }
@@ -411,10 +467,24 @@ public final class RemoteWorkerHub implements BatchExecutor {
         sent.clear();
         worker.lanes.remove(sessionId, this);
       }
-      lost.forEach(p -> p.done().completeExceptionally(
-          new BatchAbortedException("polyglot worker " + worker.id + " dropped session " + sessionId + ": " + why)));
+      lost.forEach(
+          p ->
+              p.done()
+                  .completeExceptionally(
+                      new BatchAbortedException(
+                          "polyglot worker "
+                              + worker.id
+                              + " dropped session "
+                              + sessionId
+                              + ": "
+                              + why)));
       if (!lost.isEmpty()) {
-        LOG.info("polyglot worker {}: {} batches of session {} lost ({})", worker.id, lost.size(), sessionId, why);
+        LOG.info(
+            "polyglot worker {}: {} batches of session {} lost ({})",
+            worker.id,
+            lost.size(),
+            sessionId,
+            why);
       }
     }
 

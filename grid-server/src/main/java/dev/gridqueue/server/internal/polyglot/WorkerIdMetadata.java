@@ -15,7 +15,8 @@ import java.util.UUID;
  * request header.
  */
 public final class WorkerIdMetadata implements ServerInterceptor {
-  public static final Metadata.Key<String> HEADER = Metadata.Key.of("workerid", Metadata.ASCII_STRING_MARSHALLER);
+  public static final Metadata.Key<String> HEADER =
+      Metadata.Key.of("workerid", Metadata.ASCII_STRING_MARSHALLER);
   static final Context.Key<String> WORKER_ID = Context.key("gridqueue-workerid");
   private static final String WORKER_UPDATE = "gridqueue.v1.Queue/WorkerUpdate";
 
@@ -41,13 +42,17 @@ public final class WorkerIdMetadata implements ServerInterceptor {
             }
           };
       ServerCall.Listener<ReqT> listener =
-          Contexts.interceptCall(Context.current().withValue(WORKER_ID, workerId), withHeader, headers, next);
+          Contexts.interceptCall(
+              Context.current().withValue(WORKER_ID, workerId), withHeader, headers, next);
       withHeader.sendHeaders(new Metadata());
       return listener;
     }
     String workerId = headers.get(HEADER);
     return Contexts.interceptCall(
-        Context.current().withValue(WORKER_ID, workerId == null ? "" : workerId), call, headers, next);
+        Context.current().withValue(WORKER_ID, workerId == null ? "" : workerId),
+        call,
+        headers,
+        next);
   }
 
   /** The worker id of the current call ("" if none). */

@@ -20,7 +20,9 @@ class PendingGroupTest {
     ClientBatches parts = group.clientBatches();
 
     // then
-    assertThat(stored.getMessagesList()).extracting(Message::getId).containsExactly("t1", "t2", "t3");
+    assertThat(stored.getMessagesList())
+        .extracting(Message::getId)
+        .containsExactly("t1", "t2", "t3");
     assertThat(parts.count()).isEqualTo(2);
     assertThat(parts.id(0)).isEqualTo("b1");
     assertThat(parts.size(0)).isEqualTo(2);
@@ -66,15 +68,18 @@ class PendingGroupTest {
   @Test
   void shouldKeepABatchThatDeclaresResourcesAsSent() {
     // given
-    Batch withResources = Batch.newBuilder()
-        .setResources(dev.gridqueue.proto.v1.Resources.newBuilder().setCores(2))
-        .addMessages(dev.gridqueue.proto.v1.Message.newBuilder().setId("a"))
-        .build();
+    Batch withResources =
+        Batch.newBuilder()
+            .setResources(dev.gridqueue.proto.v1.Resources.newBuilder().setCores(2))
+            .addMessages(dev.gridqueue.proto.v1.Message.newBuilder().setId("a"))
+            .build();
     PendingGroup group = new PendingGroup(withResources, false);
 
     // then: full at once, and no other batch joins it
     org.assertj.core.api.Assertions.assertThat(group.isFull()).isTrue();
     org.assertj.core.api.Assertions.assertThat(group.accepts(withResources)).isFalse();
-    org.assertj.core.api.Assertions.assertThat(new PendingGroup(withResources.toBuilder().clearResources().build(), true).isFull()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(
+            new PendingGroup(withResources.toBuilder().clearResources().build(), true).isFull())
+        .isTrue();
   }
 }

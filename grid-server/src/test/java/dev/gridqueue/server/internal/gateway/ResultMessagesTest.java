@@ -13,21 +13,25 @@ class ResultMessagesTest {
   @Test
   void shouldAnswerEachClientBatchOfAMergedBatchWithItsOwnResults() throws Exception {
     // given: client batches "a" (2 tasks) and "b" (1 task) stored as one batch
-    StoredBatch done = done(results("t1", "t2", "t3"), new ClientBatches(List.of("a", "b"), List.of(2, 1)));
+    StoredBatch done =
+        done(results("t1", "t2", "t3"), new ClientBatches(List.of("a", "b"), List.of(2, 1)));
 
     // when
     List<Batch> sent = ResultMessages.of("s/k1", done);
 
     // then
     assertThat(sent).extracting(Batch::getId).containsExactly("a", "b");
-    assertThat(sent.get(0).getMessagesList()).extracting(Message::getId).containsExactly("t1", "t2");
+    assertThat(sent.get(0).getMessagesList())
+        .extracting(Message::getId)
+        .containsExactly("t1", "t2");
     assertThat(sent).allSatisfy(b -> assertThat(b.getDeliveryId()).isEqualTo("s/k1"));
   }
 
   @Test
   void shouldSendOneBatchWhenDeadLettersBrokeTheRuns() throws Exception {
     // given: three tasks sent, one dead-lettered
-    StoredBatch done = done(results("t1", "t3"), new ClientBatches(List.of("a", "b"), List.of(2, 1)));
+    StoredBatch done =
+        done(results("t1", "t3"), new ClientBatches(List.of("a", "b"), List.of(2, 1)));
 
     // when
     List<Batch> sent = ResultMessages.of("s/k1", done);

@@ -19,15 +19,22 @@ class SessionDefaultsTest {
 
   @Test
   void shouldKeepAnExplicitZeroPriority() {
-    assertThat(SessionStore.withDefaults(SessionAttributes.newBuilder().setPriority(0).build()).getPriority()).isZero();
+    assertThat(
+            SessionStore.withDefaults(SessionAttributes.newBuilder().setPriority(0).build())
+                .getPriority())
+        .isZero();
   }
 
   @Test
   void shouldNameTheFieldAndLimitOfAnOutOfRangeValue() {
-    assertThatThrownBy(() -> SessionStore.withDefaults(SessionAttributes.newBuilder().setMaxInflightBatchesPerWorker(0).build()))
+    assertThatThrownBy(
+            () ->
+                SessionStore.withDefaults(
+                    SessionAttributes.newBuilder().setMaxInflightBatchesPerWorker(0).build()))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessage("attributes.max_inflight_batches_per_worker must be between 1 and 1000, got 0");
-    assertThatThrownBy(() -> SessionStore.withDefaults(SessionAttributes.newBuilder().addTags(" ").build()))
+    assertThatThrownBy(
+            () -> SessionStore.withDefaults(SessionAttributes.newBuilder().addTags(" ").build()))
         .hasMessageContaining("attributes.tags");
   }
 }
