@@ -119,8 +119,8 @@ final class Bindings {
 
   /**
    * The session closed (already out of the sessions): a worker holding nothing of it is freed now,
-   * one still running its batches drains (they return and end the binding); workers drained for it
-   * are no longer awaited.
+   * one still running its batches drains, UNBIND told (they return and end the binding); workers
+   * drained for it are no longer awaited.
    */
   void sessionClosed(String sessionId) {
     for (WorkerLoad w : workers.values()) {
@@ -128,7 +128,7 @@ final class Bindings {
       if (b != null && b.held() == 0) {
         end(w, b, true);
       } else if (b != null && !b.draining()) {
-        b.drain(null);
+        drain(w, b, null, false); // told now: once drained, its end is not told again
       }
       for (Binding other : w.bindings()) {
         other.forgetBeneficiary(sessionId);

@@ -193,6 +193,30 @@ class LedgerTest {
   }
 
   @Test
+  void shouldTellAPolyglotWorkerStillRunningAClosedSessionsBatchToUnbind() {
+    // given: the client had its results and closed the session before the worker's report came
+    world.session("s");
+    String key = world.queue("s", 1).get(0);
+    WorkerLoad w = world.worker(Fixtures.grpcWorker("g1", "echo", Fixtures.cores(1)));
+    world.place();
+    world.instructions.drain();
+
+    // when
+    ledger.removeSession("s");
+    world.finish(key);
+
+    // then: one UNBIND (else the worker keeps the session in its list for ever)
+    assertThat(world.instructions.drain())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.bind()).isFalse();
+              assertThat(i.sessionId()).isEqualTo("s");
+            });
+    assertThat(w.bindings()).isEmpty();
+  }
+
+  @Test
   void shouldExamineOnlyWorkersWithRoomWhenWorkArrives() {
     // given: w1 full (a whole-worker session at its in-flight limit), w2 empty
     world.session(SessionInfo.builder("s", "echo").maxInflight(1).build());
