@@ -17,8 +17,8 @@ Worker (``python3 -m gridqueue.worker --grid localhost:1337 --module mymodule``)
 """
 from .app import TaskContext, app
 from .client import Client, connect
-from .errors import (FailedPrecondition, GridQueueError, InvalidArgument, NotFound, TaskFailed, Unavailable,
-                     Unimplemented)
+from .errors import (FailedPrecondition, GridQueueError, InvalidArgument, NotFound, PermissionDenied, TaskFailed,
+                     Unauthenticated, Unavailable, Unimplemented)
 from .options import Resources
 from .results import TaskResult
 from .session import Session
@@ -27,6 +27,7 @@ from .shared import SharedData
 __version__ = "0.1.0"
 
 __all__ = [
-    "Client", "FailedPrecondition", "GridQueueError", "InvalidArgument", "NotFound", "Resources", "Session",
-    "SharedData", "TaskContext", "TaskFailed", "TaskResult", "Unavailable", "Unimplemented", "app", "connect",
+    "Client", "FailedPrecondition", "GridQueueError", "InvalidArgument", "NotFound", "PermissionDenied", "Resources",
+    "Session", "SharedData", "TaskContext", "TaskFailed", "TaskResult", "Unauthenticated", "Unavailable",
+    "Unimplemented", "app", "connect",
 ]

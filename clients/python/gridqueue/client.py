@@ -7,6 +7,7 @@ from . import errors
 from .options import DEFAULT_BATCH_SIZE, batch_size as check_batch_size, seconds, session_request
 from .session import Session
 from .shared import SharedData
+from ._internal.credentials import Connection
 from ._internal.endpoints import Endpoints
 from .v1 import queue_pb2
 
@@ -17,7 +18,8 @@ DEFAULT_CALL_TIMEOUT = 60.0
 
 
 def connect(*addresses: str, give_up_after: float = DEFAULT_GIVE_UP_AFTER,
-            call_timeout: Optional[float] = DEFAULT_CALL_TIMEOUT) -> "Client":
+            call_timeout: Optional[float] = DEFAULT_CALL_TIMEOUT, api_key: Optional[str] = None,
+            ca: Optional[str] = None) -> "Client":
     """A client of the grid nodes at ``addresses`` (``"host:port"``; one argument may also list
     several, comma separated). Given several nodes of one grid, sessions fail over between them:
     calls answered UNAVAILABLE go to the next address, and a session whose stream breaks
@@ -25,20 +27,26 @@ def connect(*addresses: str, give_up_after: float = DEFAULT_GIVE_UP_AFTER,
     ``call_timeout`` is the deadline of control calls (sessions, stats, cancel; None: none);
     shared-data calls, which may move 256 MiB, have none.
 
+    ``api_key`` is sent as ``api_key`` metadata on every call (default: the environment variable
+    ``GRIDQUEUE_API_KEY``, if set); ``ca`` (a PEM file) makes the connection TLS, trusting the
+    server certificates that CA signed.
+
     Connecting is lazy: an unreachable address shows up at the first call. Use the client as a
     context manager, or call ``close()``.
     """
-    return Client(list(addresses), give_up_after=give_up_after, call_timeout=call_timeout)
+    return Client(list(addresses), give_up_after=give_up_after, call_timeout=call_timeout,
+                  api_key=api_key, ca=ca)
 
 
 class Client:
     """A thin client of a gridqueue grid: it only speaks gRPC and never joins the grid."""
 
     def __init__(self, addresses: List[str], *, give_up_after: float = DEFAULT_GIVE_UP_AFTER,
-                 call_timeout: Optional[float] = DEFAULT_CALL_TIMEOUT) -> None:
+                 call_timeout: Optional[float] = DEFAULT_CALL_TIMEOUT, api_key: Optional[str] = None,
+                 ca: Optional[str] = None) -> None:
         self._give_up_after = seconds("give_up_after", give_up_after)
         timeout = None if call_timeout is None else seconds("call_timeout", call_timeout)
-        self._endpoints = Endpoints(addresses, timeout=timeout)
+        self._endpoints = Endpoints(addresses, timeout=timeout, connection=Connection(api_key, ca))
         self._sessions: List[Session] = []
 
     @property

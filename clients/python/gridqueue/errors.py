@@ -51,7 +51,17 @@ class Unimplemented(GridQueueError):
     """UNIMPLEMENTED: an RPC of a later release."""
 
 
+class Unauthenticated(GridQueueError):
+    """The grid needs an API key and the call carried none, or one it does not know."""
+
+
+class PermissionDenied(GridQueueError):
+    """The key may not make this call (another key's session, or the wrong role)."""
+
+
 _BY_CODE: Dict[grpc.StatusCode, Type[GridQueueError]] = {
+    grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
     grpc.StatusCode.NOT_FOUND: NotFound,
     grpc.StatusCode.FAILED_PRECONDITION: FailedPrecondition,

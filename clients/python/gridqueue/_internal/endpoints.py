@@ -7,6 +7,7 @@ from typing import Callable, List, Optional, Sequence, TypeVar
 import grpc
 
 from .. import errors
+from .credentials import Connection
 from ..v1 import cache_pb2_grpc, queue_pb2_grpc
 
 T = TypeVar("T")
@@ -49,11 +50,12 @@ class Endpoint:
     and get ``data_timeout`` (None: no deadline).
     """
 
-    def __init__(self, address: str, timeout: Optional[float] = 60.0, data_timeout: Optional[float] = None) -> None:
+    def __init__(self, address: str, timeout: Optional[float] = 60.0, data_timeout: Optional[float] = None,
+                 connection: Optional[Connection] = None) -> None:
         self.address = address
         self.timeout = timeout
         self.data_timeout = data_timeout
-        self.channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+        self.channel = (connection or Connection()).channel(address, CHANNEL_OPTIONS)
         self.queue = queue_pb2_grpc.QueueStub(self.channel)
         self.cache = cache_pb2_grpc.CacheStub(self.channel)
 
@@ -72,8 +74,9 @@ class Endpoints:
     """
 
     def __init__(self, addresses: Sequence[str], timeout: Optional[float] = 60.0,
-                 data_timeout: Optional[float] = None) -> None:
-        self._all = [Endpoint(a, timeout, data_timeout) for a in parse_addresses(addresses)]
+                 data_timeout: Optional[float] = None, connection: Optional[Connection] = None) -> None:
+        connection = connection or Connection()
+        self._all = [Endpoint(a, timeout, data_timeout, connection) for a in parse_addresses(addresses)]
         self._at = 0
         self._lock = threading.Lock()
 

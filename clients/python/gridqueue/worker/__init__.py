@@ -20,6 +20,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Union
 from ..app import Handler, registered_apps
 from ..errors import invalid
 from ..options import Resources, resources as check_resources, strings
+from .._internal.credentials import Connection
 from .._internal.endpoints import Endpoints
 from .._internal.handlers import load_modules
 from .._internal.runner import Runner
@@ -38,7 +39,8 @@ class Worker:
     def __init__(self, grid: Union[str, Sequence[str]], *, modules: Iterable[str] = (),
                  apps: Optional[Iterable[str]] = None, slots: Optional[int] = None,
                  processes: Optional[int] = None, tags: Iterable[str] = (),
-                 resources: Union[Resources, Dict[str, int], None] = None) -> None:
+                 resources: Union[Resources, Dict[str, int], None] = None, api_key: Optional[str] = None,
+                 ca: Optional[str] = None) -> None:
         """
         ``grid``: address(es) of grid nodes, ``"host:port"`` (several: the worker moves to the
         next when one dies). ``modules``: modules to import (names or ``.py`` paths) that register
@@ -46,6 +48,8 @@ class Worker:
         only these. ``slots``: batches run at once (default: CPU count). ``processes``: run
         handlers in that many child processes (0: one per slot; None: in threads). ``tags`` and
         ``resources`` are announced to the scheduler (resources default to one core per slot).
+        ``api_key``: a worker key of the grid (default: ``GRIDQUEUE_API_KEY``); ``ca``: a PEM file
+        to speak TLS trusting that CA.
         """
         self._modules = strings("modules", modules) if modules else []
         self._search_path = [os.getcwd()]
@@ -71,7 +75,8 @@ class Worker:
         res = check_resources("resources", resources or Resources())
         self._registration = Registration(sorted(chosen), strings("tags", tags) if tags else [], self.slots,
                                           res.to_proto())
-        self._endpoints = Endpoints([grid] if isinstance(grid, str) else list(grid))
+        self._endpoints = Endpoints([grid] if isinstance(grid, str) else list(grid),
+                                    connection=Connection(api_key, ca))
         self._tmp: Optional[str] = None
         self._protocol: Optional[WorkerProtocol] = None
 

@@ -19,6 +19,17 @@ def _split(values: List[str]) -> List[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def _read_key(path: Optional[str]) -> Optional[str]:
+    """The first line of the key file (None without a file: the environment's key, if any)."""
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as f:
+        key = f.readline().strip()
+    if not key:
+        raise ValueError(f"API key file {path} is empty")
+    return key
+
+
 def _parser() -> argparse.ArgumentParser:
     env = os.environ.get
     p = argparse.ArgumentParser(
@@ -28,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", default=env("GRIDQUEUE_GRID", "localhost:1337"), metavar="HOST:PORT[,HOST:PORT...]",
                    help="gRPC address(es) of grid nodes; the worker moves to the next one when a node is lost "
                         "(GRIDQUEUE_GRID, default %(default)s)")
+    p.add_argument("--api-key-file", default=env("GRIDQUEUE_API_KEY_FILE"), metavar="FILE",
+                   help="file whose first line is this worker's API key (a worker key of the grid); "
+                        "without it the key is read from GRIDQUEUE_API_KEY, if set (GRIDQUEUE_API_KEY_FILE)")
+    p.add_argument("--ca", default=env("GRIDQUEUE_CA"), metavar="FILE",
+                   help="speak TLS, trusting server certificates signed by this CA (PEM) (GRIDQUEUE_CA)")
     p.add_argument("--module", "-m", action="append", default=[], metavar="MODULE",
                    help="module to import, by name (run from its directory) or as a path to a .py file; repeat "
                         "or separate with commas (GRIDQUEUE_MODULE)")
@@ -72,8 +88,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         worker = Worker(
             _split([args.grid]), modules=modules, apps=_split([args.apps]) or None, slots=args.slots,
             processes=args.processes, tags=_split([args.tags]),
-            resources=Resources(cores=args.cores, memory_mb=args.memory, disk_mb=args.disk, gpus=args.gpus))
-    except (GridQueueError, ImportError) as e:
+            resources=Resources(cores=args.cores, memory_mb=args.memory, disk_mb=args.disk, gpus=args.gpus),
+            api_key=_read_key(args.api_key_file), ca=args.ca)
+    except (GridQueueError, ImportError, OSError, ValueError) as e:
         print(f"python3 -m gridqueue.worker: {e}", file=sys.stderr)
         return 2
 

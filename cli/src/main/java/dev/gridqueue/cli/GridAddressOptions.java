@@ -52,6 +52,13 @@ final class GridAddressOptions {
       description = "Directory for Ignite's work files (default: ${DEFAULT-VALUE}).")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "gridqueue");
 
+  @Option(
+      names = "--node-ssl",
+      paramLabel = "DIR",
+      description =
+          "SSL between grid nodes (discovery and communication): DIR holds node.p12 (or node.jks), truststore.p12 (or .jks) and store-password, as `gridqueue certs` writes them. Every node of the grid needs it; nodes without a certificate from the grid's CA are refused.")
+  Path nodeSsl;
+
   GridOptions.Builder toGridOptions(String instanceName) {
     GridOptions.Builder b =
         GridOptions.newBuilder()
@@ -63,6 +70,9 @@ final class GridAddressOptions {
             .failureDetectionTimeout(java.time.Duration.ofMillis(failureDetectionMs));
     if (!seeds.isEmpty()) {
       b.seedAddresses(seeds);
+    }
+    if (nodeSsl != null) {
+      b.ssl(NodeSslDirectory.read(nodeSsl));
     }
     if (k8sNamespace != null || k8sService != null) {
       b.kubernetes(new GridOptions.KubernetesDiscovery(k8sNamespace, k8sService));

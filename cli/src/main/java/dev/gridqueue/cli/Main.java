@@ -20,7 +20,8 @@ import picocli.CommandLine.ParseResult;
       StatusCommand.class,
       ChaosCommand.class,
       SoakCommand.class,
-      SubmitCommand.class
+      SubmitCommand.class,
+      CertsCommand.class
     })
 public final class Main implements Runnable {
   public static void main(String[] args) {

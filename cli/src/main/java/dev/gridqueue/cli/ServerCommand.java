@@ -2,6 +2,9 @@ package dev.gridqueue.cli;
 
 import dev.gridqueue.server.GridServer;
 import dev.gridqueue.server.GridServerOptions;
+import dev.gridqueue.server.security.ApiKeys;
+import dev.gridqueue.server.security.GrpcTls;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -19,8 +22,40 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--grpc-host",
-      description = "Address gRPC binds (default: ${DEFAULT-VALUE}, every interface).")
-  String grpcHost = "0.0.0.0";
+      description =
+          "Address gRPC binds (default: ${DEFAULT-VALUE}, this host only; 0.0.0.0 for every interface, which needs --tls-cert/--tls-key and --api-keys, or --insecure).")
+  String grpcHost = GridServerOptions.DEFAULT_GRPC_HOST;
+
+  @Option(
+      names = "--api-keys",
+      paramLabel = "FILE",
+      description =
+          "API keys every call must carry as api_key metadata: one 'role key name' a line, role client, worker or admin, key as is or sha256:HEX (see README, Security).")
+  Path apiKeys;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "Serve gRPC over TLS with this certificate chain (PEM).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "Key of --tls-cert (PEM, PKCS#8).")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      description = "Require client certificates signed by this CA (PEM).")
+  Path tlsClientCa;
+
+  @Option(
+      names = "--insecure",
+      description =
+          "Allow gRPC on a non-loopback address without TLS or API keys (anyone reaching the port could use every session).")
+  boolean insecure;
 
   @Option(
       names = "--backups",
@@ -54,11 +89,29 @@ final class ServerCommand implements Callable<Integer> {
                     .dataRegionMaxBytes(dataRegionMb << 20)
                     .build())
             .grpcHost(grpcHost)
-            .grpcPort(port);
+            .grpcPort(port)
+            .insecure(insecure);
+    if (apiKeys != null) {
+      options.apiKeys(ApiKeys.load(apiKeys));
+    }
+    if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+      if (tlsCert == null || tlsKey == null) {
+        System.err.println("gridqueue server: --tls-cert and --tls-key go together");
+        return 2;
+      }
+      options.tls(new GrpcTls(tlsCert, tlsKey, java.util.Optional.ofNullable(tlsClientCa)));
+    }
     if (!noLocalWorker) {
       options.localWorker(worker.toWorkerOptions());
     }
-    GridServer server = GridServer.start(options.build());
+    GridServerOptions built;
+    try {
+      built = options.build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("gridqueue server: " + e.getMessage());
+      return 2;
+    }
+    GridServer server = GridServer.start(built);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -69,10 +122,14 @@ final class ServerCommand implements Callable<Integer> {
                 },
                 "gridqueue-shutdown"));
     System.out.printf(
-        "gridqueue server up: gRPC on port %d, grid discovery on %s:%d%s%n",
+        "gridqueue server up: gRPC on %s:%d (%s%s), grid discovery on %s:%d%s%s%n",
+        grpcHost,
         server.grpcPort(),
+        tlsCert != null ? "TLS" : "plaintext",
+        apiKeys != null ? ", API keys" : "",
         grid.host,
         grid.discoveryPort,
+        grid.nodeSsl != null ? " over SSL" : "",
         noLocalWorker ? "" : ", with a local worker");
     System.out.println("Press Ctrl+C to stop.");
     stopped.await();

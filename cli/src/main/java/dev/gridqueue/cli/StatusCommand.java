@@ -5,12 +5,11 @@ import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.WorkerStats;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gridqueue status}: the grid's live figures, once or every few seconds. */
@@ -24,6 +23,8 @@ final class StatusCommand implements Callable<Integer> {
       description = "gRPC address of a grid node (default: ${DEFAULT-VALUE}).")
   String server = "localhost:1337";
 
+  @Mixin ClientConnectionOptions connection = new ClientConnectionOptions();
+
   @Option(names = "--session", description = "Only this session's line.")
   String session;
 
@@ -32,13 +33,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String[] hostPort = server.split(":");
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
-            .usePlaintext()
-            .build();
-    try {
-      GridQueueClient client = new GridQueueClient(channel);
+    try (GridQueueClient client = connection.connect(java.util.List.of(server))) {
       do {
         print(session == null ? client.stats() : client.stats(session), System.out);
         if (watchSeconds != null) {
@@ -46,8 +41,6 @@ final class StatusCommand implements Callable<Integer> {
         }
       } while (watchSeconds != null);
       return 0;
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 

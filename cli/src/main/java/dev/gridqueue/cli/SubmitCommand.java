@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,6 +30,8 @@ final class SubmitCommand implements Callable<Integer> {
       split = ",",
       description = "gRPC addresses of grid nodes (default: ${DEFAULT-VALUE}).")
   List<String> servers = List.of("localhost:1337");
+
+  @Mixin ClientConnectionOptions connection = new ClientConnectionOptions();
 
   @Option(names = "--app", description = "App id (default: ${DEFAULT-VALUE}).")
   String app = "sleep";
@@ -108,7 +111,7 @@ final class SubmitCommand implements Callable<Integer> {
     if (maxTaskMillis != null) {
       options.maxTaskRunningTime(Duration.ofMillis(maxTaskMillis));
     }
-    try (GridQueueClient client = GridQueueClient.connect(servers);
+    try (GridQueueClient client = connection.connect(servers);
         TaskSession session = client.openSession(options.build())) {
       System.out.printf("session %s: %,d tasks of app %s%n", session.id(), tasks, app);
       long started = System.nanoTime();

@@ -7,8 +7,15 @@ import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.StatsRequest;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -111,6 +118,95 @@ public final class GridQueueClient implements AutoCloseable {
           ManagedChannelBuilder.forTarget(hostPort).usePlaintext().directExecutor().build());
     }
     return new GridQueueClient(channels, channels, giveUpAfter, newTimer(), Ticker.SYSTEM);
+  }
+
+  /**
+   * A builder of a client that creates its own channels: addresses, and optionally an API key, TLS
+   * (the CA to trust, a client certificate) and the give-up time.
+   */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Builder of a {@link GridQueueClient} owning its channels. */
+  public static final class Builder {
+    private final List<String> addresses = new ArrayList<>();
+    private String apiKey;
+    private Path trustedCa;
+    private Path clientCertificate;
+    private Path clientKey;
+    private Duration giveUpAfter = DEFAULT_GIVE_UP_AFTER;
+
+    private Builder() {}
+
+    /** Grid nodes ("host:port"); sessions fail over between them. */
+    public Builder addresses(List<String> hostPorts) {
+      addresses.addAll(hostPorts);
+      return this;
+    }
+
+    /** Sends {@code key} as {@code api_key} metadata on every call (null: none). */
+    public Builder apiKey(String key) {
+      this.apiKey = key;
+      return this;
+    }
+
+    /** Speaks TLS, trusting the server certificates signed by the CA in this PEM file. */
+    public Builder trustedCa(Path caPem) {
+      this.trustedCa = caPem;
+      return this;
+    }
+
+    /** Presents this certificate (PEM) and PKCS#8 key (PEM) to servers requiring client certs. */
+    public Builder clientCertificate(Path certificatePem, Path keyPem) {
+      this.clientCertificate = certificatePem;
+      this.clientKey = keyPem;
+      return this;
+    }
+
+    /** How long a session keeps trying addresses after its stream broke (default 60 s). */
+    public Builder giveUpAfter(Duration giveUpAfter) {
+      this.giveUpAfter = giveUpAfter;
+      return this;
+    }
+
+    public GridQueueClient build() {
+      if (addresses.isEmpty()) {
+        throw new IllegalArgumentException("at least one address is needed");
+      }
+      if (clientCertificate != null && trustedCa == null) {
+        throw new IllegalArgumentException("a client certificate needs TLS: set trustedCa too");
+      }
+      ChannelCredentials credentials = credentials();
+      List<ManagedChannel> channels = new ArrayList<>();
+      List<Channel> used = new ArrayList<>();
+      for (String hostPort : addresses) {
+        ManagedChannel channel =
+            Grpc.newChannelBuilder(hostPort, credentials)
+                .directExecutor()
+                .maxInboundMessageSize(ContractLimits.MAX_MESSAGE_BYTES)
+                .build();
+        channels.add(channel);
+        used.add(apiKey == null ? channel : ApiKey.attach(channel, apiKey));
+      }
+      return new GridQueueClient(used, channels, giveUpAfter, newTimer(), Ticker.SYSTEM);
+    }
+
+    private ChannelCredentials credentials() {
+      if (trustedCa == null) {
+        return InsecureChannelCredentials.create();
+      }
+      try {
+        TlsChannelCredentials.Builder tls =
+            TlsChannelCredentials.newBuilder().trustManager(trustedCa.toFile());
+        if (clientCertificate != null) {
+          tls.keyManager(clientCertificate.toFile(), clientKey.toFile());
+        }
+        return tls.build();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the CA or client certificate", e);
+      }
+    }
   }
 
   private static ScheduledExecutorService newTimer() {

@@ -34,8 +34,10 @@ public final class GridOptions {
   private final long dataRegionMaxBytes;
   private final int publicThreadPoolSize;
   private final Map<String, Object> userAttributes;
+  private final NodeSsl ssl;
 
   private GridOptions(Builder b) {
+    this.ssl = b.ssl;
     this.instanceName = b.instanceName != null ? b.instanceName : "gridqueue-" + UUID.randomUUID();
     this.clientMode = b.clientMode;
     this.localHost = b.localHost;
@@ -83,7 +85,13 @@ public final class GridOptions {
     b.dataRegionMaxBytes = dataRegionMaxBytes;
     b.publicThreadPoolSize = publicThreadPoolSize;
     b.userAttributes = userAttributes;
+    b.ssl = ssl;
     return b;
+  }
+
+  /** SSL between grid nodes, or null for plaintext (see {@link NodeSsl}). */
+  public NodeSsl ssl() {
+    return ssl;
   }
 
   public String instanceName() {
@@ -186,8 +194,15 @@ public final class GridOptions {
     private long dataRegionMaxBytes = 1L << 30;
     private int publicThreadPoolSize = Math.max(8, Runtime.getRuntime().availableProcessors());
     private Map<String, Object> userAttributes = Map.of();
+    private NodeSsl ssl;
 
     private Builder() {}
+
+    /** SSL for discovery and communication; null for none. */
+    public Builder ssl(NodeSsl ssl) {
+      this.ssl = ssl;
+      return this;
+    }
 
     public Builder instanceName(String name) {
       this.instanceName = requireText(name, "instanceName");

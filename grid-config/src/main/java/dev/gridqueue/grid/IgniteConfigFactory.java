@@ -44,6 +44,11 @@ public final class IgniteConfigFactory {
     cfg.setIncludeEventTypes(
         EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
 
+    if (options.ssl() != null) {
+      // Discovery and communication both take it from here: a node without a certificate from
+      // the grid's CA is refused at the handshake, before it can read or write a cache.
+      cfg.setSslContextFactory(options.ssl().contextFactory());
+    }
     cfg.setDiscoverySpi(discovery(options));
     cfg.setCommunicationSpi(communication(options));
     cfg.setDataStorageConfiguration(dataStorage(options));

@@ -3,6 +3,7 @@ package dev.gridqueue.server;
 import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.Scheduler;
+import dev.gridqueue.server.internal.gateway.Authentication;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
 import dev.gridqueue.server.internal.gateway.QueueService;
 import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
@@ -63,12 +64,16 @@ public final class GridServer implements AutoCloseable {
       QueueService queue =
           new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
       SharedDataService cache =
-          new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
+          new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls), queue.guard());
       Server grpc = startGrpc(options, queue, cache);
       LOG.info(
-          "grid node {} serving gRPC on port {}{}",
+          "grid node {} serving gRPC on {}:{} ({}{}, {}){}",
           ignite.name(),
+          options.grpcHost(),
           grpc.getPort(),
+          options.tls().isPresent() ? "TLS" : "plaintext",
+          options.tls().flatMap(t -> t.clientCa()).isPresent() ? " with client certificates" : "",
+          options.apiKeys().enabled() ? "API keys required" : "no API keys",
           worker != null ? " with a local worker" : "");
       return new GridServer(ignite, queue, blockingCalls, grpc);
     } catch (RuntimeException e) {
@@ -80,8 +85,11 @@ public final class GridServer implements AutoCloseable {
   private static Server startGrpc(
       GridServerOptions options, QueueService queue, SharedDataService cache) {
     try {
-      return NettyServerBuilder.forAddress(
-              new InetSocketAddress(options.grpcHost(), options.grpcPort()))
+      InetSocketAddress address = new InetSocketAddress(options.grpcHost(), options.grpcPort());
+      Authentication authentication = new Authentication(options.apiKeys());
+      return (options.tls().isPresent()
+              ? NettyServerBuilder.forAddress(address, options.tls().get().credentials())
+              : NettyServerBuilder.forAddress(address))
           .maxInboundMessageSize(options.maxMessageBytes())
           // Handlers never block (QueueService offloads what waits): no thread hop per message.
           .directExecutor()
@@ -90,8 +98,10 @@ public final class GridServer implements AutoCloseable {
                   queue,
                   new SessionIdMetadata(),
                   new dev.gridqueue.server.internal.polyglot.WorkerIdMetadata(),
-                  new dev.gridqueue.server.internal.gateway.PeerAddress()))
-          .addService(cache)
+                  new dev.gridqueue.server.internal.gateway.PeerAddress(),
+                  // last: runs first, so nothing (not even a worker id) is given before it
+                  authentication))
+          .addService(ServerInterceptors.intercept(cache, authentication))
           .build()
           .start();
     } catch (IOException e) {

@@ -2,6 +2,8 @@ package dev.gridqueue.server;
 
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridOptions;
+import dev.gridqueue.server.security.ApiKeys;
+import dev.gridqueue.server.security.GrpcTls;
 import dev.gridqueue.shareddata.SharedDataLimits;
 import dev.gridqueue.worker.WorkerOptions;
 import java.util.Objects;
@@ -9,6 +11,11 @@ import java.util.Optional;
 
 /** What a grid server runs: its Ignite node, its gRPC endpoint, and optionally a local worker. */
 public final class GridServerOptions {
+  /**
+   * The address gRPC binds unless told otherwise: this host only (see {@link Builder#insecure}).
+   */
+  public static final String DEFAULT_GRPC_HOST = "127.0.0.1";
+
   /** The gRPC port clients use unless told otherwise (ALPCRUN.CH's). */
   public static final int DEFAULT_GRPC_PORT = 1337;
 
@@ -25,8 +32,12 @@ public final class GridServerOptions {
   private final WorkerOptions localWorker;
   private final SharedDataLimits sharedDataLimits;
   private final java.time.Duration deliveryAckTimeout;
+  private final ApiKeys apiKeys;
+  private final GrpcTls tls;
 
   private GridServerOptions(Builder b) {
+    this.apiKeys = b.apiKeys;
+    this.tls = b.tls;
     this.deliveryAckTimeout = b.deliveryAckTimeout;
     this.sharedDataLimits = b.sharedDataLimits;
     this.grid = Objects.requireNonNull(b.grid, "grid options are required");
@@ -52,6 +63,16 @@ public final class GridServerOptions {
     return grid;
   }
 
+  /** The API keys calls must carry; {@link ApiKeys#none()} lets every call through. */
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  /** TLS of the gRPC port, if any (plaintext otherwise). */
+  public Optional<GrpcTls> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** Address the gRPC server binds; "0.0.0.0" means every interface. */
   public String grpcHost() {
     return grpcHost;
@@ -75,10 +96,21 @@ public final class GridServerOptions {
     return sharedDataLimits;
   }
 
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("grpcHost " + host + " does not resolve", e);
+    }
+  }
+
   /** Builder of {@link GridServerOptions}. */
   public static final class Builder {
     private GridOptions grid;
-    private String grpcHost = "0.0.0.0";
+    private String grpcHost = DEFAULT_GRPC_HOST;
+    private ApiKeys apiKeys = ApiKeys.none();
+    private GrpcTls tls;
+    private boolean insecure;
     private int grpcPort = DEFAULT_GRPC_PORT;
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private WorkerOptions localWorker;
@@ -130,6 +162,28 @@ public final class GridServerOptions {
       return this;
     }
 
+    /** API keys every call must carry (see {@link ApiKeys} for the file format). */
+    public Builder apiKeys(ApiKeys keys) {
+      this.apiKeys = Objects.requireNonNull(keys, "apiKeys");
+      return this;
+    }
+
+    /** Serves gRPC over TLS; null for plaintext. */
+    public Builder tls(GrpcTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Allows gRPC on an address other than loopback without TLS or without API keys (then anyone
+     * who reaches the port can read and cancel every session). Off by default: {@link #build()}
+     * refuses such a server.
+     */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
     /** Runs a worker inside the server; null for none. */
     public Builder localWorker(WorkerOptions worker) {
       this.localWorker = worker;
@@ -137,6 +191,18 @@ public final class GridServerOptions {
     }
 
     public GridServerOptions build() {
+      if (!insecure && !isLoopback(grpcHost) && (tls == null || !apiKeys.enabled())) {
+        throw new IllegalArgumentException(
+            "gRPC would listen on "
+                + grpcHost
+                + ", which is not a loopback address, without "
+                + (tls == null && !apiKeys.enabled()
+                    ? "TLS and API keys"
+                    : tls == null ? "TLS" : "API keys")
+                + ": anyone reaching it could read, cancel and close every session. Give"
+                + " --tls-cert/--tls-key and --api-keys, bind --grpc-host 127.0.0.1, or accept"
+                + " the risk with --insecure");
+      }
       if (maxMessageBytes < sharedDataLimits.maxPayloadBytes()) {
         throw new IllegalArgumentException(
             "maxMessageBytes ("

@@ -43,6 +43,15 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** API keys every call must carry (none by default). */
+  public EmbeddedGrid apiKeys(dev.gridqueue.server.security.ApiKeys keys) {
+    this.apiKeys = keys;
+    return this;
+  }
+
+  private dev.gridqueue.server.security.ApiKeys apiKeys =
+      dev.gridqueue.server.security.ApiKeys.none();
+
   /** How long an unacknowledged result stays in the grid after it was sent. */
   public EmbeddedGrid deliveryAckTimeout(java.time.Duration timeout) {
     this.deliveryAckTimeout = timeout;
@@ -63,7 +72,8 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
                     .build())
             .grpcHost("127.0.0.1")
             .grpcPort(0)
-            .deliveryAckTimeout(deliveryAckTimeout);
+            .deliveryAckTimeout(deliveryAckTimeout)
+            .apiKeys(apiKeys);
     if (localWorkerSlots > 0) {
       options.localWorker(
           WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());

@@ -15,6 +15,9 @@ public final class SessionRecord {
   private final byte[] attributes;
   private final SessionPolicy policy;
 
+  /** The name of the API key that created the session ("" on a grid without keys). */
+  private final String owner;
+
   public SessionRecord(
       String sessionId,
       String appId,
@@ -22,6 +25,18 @@ public final class SessionRecord {
       int maxInflightBatchesPerWorker,
       byte[] attributes,
       SessionPolicy policy) {
+    this(sessionId, appId, priority, maxInflightBatchesPerWorker, attributes, policy, "");
+  }
+
+  public SessionRecord(
+      String sessionId,
+      String appId,
+      int priority,
+      int maxInflightBatchesPerWorker,
+      byte[] attributes,
+      SessionPolicy policy,
+      String owner) {
+    this.owner = Objects.requireNonNull(owner, "owner");
     this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
     this.appId = Objects.requireNonNull(appId, "appId");
     this.priority = priority;
@@ -53,5 +68,10 @@ public final class SessionRecord {
 
   public SessionPolicy policy() {
     return policy;
+  }
+
+  /** The name of the API key that created the session ("" on a grid without keys). */
+  public String owner() {
+    return owner == null ? "" : owner; // null in records stored before owners existed
   }
 }

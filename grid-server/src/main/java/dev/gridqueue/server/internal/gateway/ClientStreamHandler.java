@@ -40,6 +40,9 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
 
   private volatile String sessionId;
 
+  /** Refuses a session the caller may not use (another key's): checked before binding to it. */
+  private final Consumer<String> authorize;
+
   /** Whether small batches may be merged under load: not for sessions that declare resources. */
   private volatile boolean coalesce = true;
 
@@ -55,7 +58,9 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
       ServerCallStreamObserver<Batch> call,
       DeliveryLedger ledger,
       Duration ackTimeout,
-      Consumer<List<String>> deadLettersAcknowledged) {
+      Consumer<List<String>> deadLettersAcknowledged,
+      Consumer<String> authorize) {
+    this.authorize = authorize;
     this.feed = feed;
     this.sessions = sessions;
     this.blockingCalls = blockingCalls;
@@ -82,6 +87,7 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
     if (!sessionFromMetadata.isEmpty()) {
       try {
         sessions.require(sessionFromMetadata);
+        authorize.accept(sessionFromMetadata);
         bind(sessionFromMetadata);
       } catch (RuntimeException e) {
         fail(e);
@@ -109,6 +115,9 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
       boolean acksOnly = batch.getMessagesCount() == 0 && batch.getAckDeliveryIdsCount() > 0;
       if (!acksOnly || sessionId == null) {
         sessions.require(target);
+      }
+      if (sessionId == null) {
+        authorize.accept(target);
       }
       if (!acksOnly) {
         BatchIntake.validate(batch);

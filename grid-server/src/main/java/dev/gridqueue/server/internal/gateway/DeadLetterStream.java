@@ -32,6 +32,10 @@ final class DeadLetterStream {
   private final OutboundStream<Batch> out;
   private final Deliveries letters;
   private volatile String sessionId;
+
+  /** Refuses a session the caller may not use (another key's). */
+  private final java.util.function.Consumer<String> authorize;
+
   private volatile ResultFeed.Attachment attachment;
 
   DeadLetterStream(
@@ -41,7 +45,9 @@ final class DeadLetterStream {
       Executor blockingCalls,
       ServerCallStreamObserver<Batch> call,
       DeliveryLedger ledger,
-      Duration ackTimeout) {
+      Duration ackTimeout,
+      java.util.function.Consumer<String> authorize) {
+    this.authorize = authorize;
     this.feed = feed;
     this.sessions = sessions;
     this.blockingCalls = blockingCalls;
@@ -77,6 +83,7 @@ final class DeadLetterStream {
               throw new InvalidRequestException("id must not be empty");
             }
             sessions.require(requestedSession);
+            authorize.accept(requestedSession);
             sessionId = requestedSession;
             attachment =
                 feed.attach(requestedSession, BatchState.DEAD, letters::deliver, letters::knows);

@@ -1,6 +1,7 @@
 package dev.gridqueue.server.internal.gateway;
 
 import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.errors.PermissionDeniedException;
 import dev.gridqueue.grid.errors.SessionNotFoundException;
 import dev.gridqueue.grid.errors.SharedDataNotFoundException;
 import dev.gridqueue.grid.errors.UpdateLevelMismatchException;
@@ -32,6 +33,10 @@ public final class GrpcErrorMapper {
     if (cause instanceof SessionNotFoundException || cause instanceof SharedDataNotFoundException) {
       LOG.debug("rejected: {}", cause.getMessage());
       return Status.NOT_FOUND.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof PermissionDeniedException) {
+      LOG.debug("refused: {}", cause.getMessage());
+      return Status.PERMISSION_DENIED.withDescription(cause.getMessage()).asRuntimeException();
     }
     if (cause instanceof InvalidRequestException) {
       LOG.debug("rejected: {}", cause.getMessage());

@@ -13,6 +13,7 @@ import dev.gridqueue.proto.v1.WorkerState;
 import dev.gridqueue.scheduler.Scheduler;
 import dev.gridqueue.server.internal.polyglot.RemoteWorkerHub;
 import dev.gridqueue.server.internal.polyglot.WorkerIdMetadata;
+import dev.gridqueue.server.security.Caller;
 import dev.gridqueue.shareddata.SharedDataStore;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -85,6 +86,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.intake = new BatchIntake(ignite, announcer);
     this.feed = new ResultFeed(ignite, blockingCalls);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
+    this.guard = new SessionGuard(ignite, remoteWorkers::serves);
     IdleSessionJanitor janitor = new IdleSessionJanitor(ignite, sessions, this::attachedSessions);
     lingerTimer.scheduleAtFixedRate(
         () -> blockingCalls.execute(janitor),
@@ -146,6 +148,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   private final RemoteWorkerHub remoteWorkers;
 
+  private final SessionGuard guard;
+
   /** Open client streams, re-scanned for results when a server node leaves. */
   private final Set<ClientStreamHandler> streams = ConcurrentHashMap.newKeySet();
 
@@ -191,16 +195,24 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     announcer.close();
   }
 
+  /** The caller's right to sessions (ownership by API key). */
+  public SessionGuard guard() {
+    return guard;
+  }
+
   @Override
   public void createSession(Session request, StreamObserver<Session> response) {
-    offload(response, () -> sessions.create(request));
+    Caller caller = Authentication.current();
+    offload(response, () -> sessions.create(request, caller.ownerName()));
   }
 
   @Override
   public void closeSession(Session request, StreamObserver<Empty> response) {
+    Caller caller = Authentication.current();
     offload(
         response,
         () -> {
+          guard.check(caller, request.getId());
           sessions.close(request.getId());
           return Empty.getDefaultInstance();
         });
@@ -212,6 +224,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public StreamObserver<Batch> clientStream(StreamObserver<Batch> response) {
+    Caller caller = Authentication.current();
     ClientStreamHandler handler =
         new ClientStreamHandler(
             feed,
@@ -222,7 +235,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
             (ServerCallStreamObserver<Batch>) response,
             newLedger(),
             deliveryAckTimeout,
-            this::deadLettersAcknowledged);
+            this::deadLettersAcknowledged,
+            id -> guard.check(caller, id));
     streams.add(handler);
     String fromMetadata = SessionIdMetadata.SESSION_ID.get();
     handler.start(fromMetadata == null ? "" : fromMetadata);
@@ -231,15 +245,20 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public void getStats(StatsRequest request, StreamObserver<Stats> response) {
+    Caller caller = Authentication.current();
     offload(
         response,
         () -> {
           String only = request.getSessionId().isEmpty() ? null : request.getSessionId();
           if (only != null) {
             sessions.require(only);
+            guard.check(caller, only);
           }
-          return WireStats.of(
-              Scheduler.stats(ignite).figures(only), ignite.cluster().forServers().nodes().size());
+          Stats all =
+              WireStats.of(
+                  Scheduler.stats(ignite).figures(only),
+                  ignite.cluster().forServers().nodes().size());
+          return caller.isAdmin() ? all : WireStats.visibleTo(all, id -> guard.sees(caller, id));
         });
   }
 
@@ -250,6 +269,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public void clientStreamDeadLetters(Session request, StreamObserver<Batch> response) {
+    Caller caller = Authentication.current();
     DeadLetterStream stream =
         new DeadLetterStream(
             feed,
@@ -258,36 +278,44 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
             blockingCalls,
             (ServerCallStreamObserver<Batch>) response,
             newLedger(),
-            deliveryAckTimeout);
+            deliveryAckTimeout,
+            id -> guard.check(caller, id));
     deadLetterStreams.add(stream);
     stream.start(request.getId());
   }
 
   @Override
   public void cancelTasks(CancelRequest request, StreamObserver<CancelReply> response) {
+    Caller caller = Authentication.current();
     offload(
         response,
-        () ->
-            CancelReply.newBuilder()
-                .setAccepted(
-                    sessions.cancel(
-                        request.getSessionId(),
-                        new java.util.HashSet<>(request.getTaskIdsList()),
-                        new java.util.HashSet<>(request.getTagsList()),
-                        request.getAll()))
-                .build());
+        () -> {
+          guard.check(caller, request.getSessionId());
+          return CancelReply.newBuilder()
+              .setAccepted(
+                  sessions.cancel(
+                      request.getSessionId(),
+                      new java.util.HashSet<>(request.getTaskIdsList()),
+                      new java.util.HashSet<>(request.getTagsList()),
+                      request.getAll()))
+              .build();
+        });
   }
 
   @Override
   public StreamObserver<WorkerState> workerUpdate(StreamObserver<Instruction> response) {
     String peer = PeerAddress.current();
     return remoteWorkers.openUpdates(
-        WorkerIdMetadata.current(), (ServerCallStreamObserver<Instruction>) response, peer);
+        WorkerIdMetadata.current(),
+        (ServerCallStreamObserver<Instruction>) response,
+        peer,
+        Authentication.current());
   }
 
   @Override
   public StreamObserver<Batch> workerStream(StreamObserver<Batch> response) {
     return remoteWorkers.openSessionStream(
+        Authentication.current(),
         WorkerIdMetadata.current(),
         SessionIdMetadata.SESSION_ID.get(),
         (ServerCallStreamObserver<Batch>) response);

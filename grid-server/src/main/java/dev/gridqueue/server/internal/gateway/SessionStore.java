@@ -42,8 +42,11 @@ final class SessionStore {
     this.sharedData = sharedData;
   }
 
-  /** Validates the request, fills in defaults, stores the session and returns it with its id. */
-  Session create(Session request) {
+  /**
+   * Validates the request, fills in defaults, stores the session (owned by the key named {@code
+   * owner}) and returns it with its id.
+   */
+  Session create(Session request, String owner) {
     String appId = request.getApp().getId();
     if (appId.isBlank()) {
       throw new InvalidRequestException("app.id must not be empty");
@@ -58,7 +61,8 @@ final class SessionStore {
             attributes.getPriority(),
             attributes.getMaxInflightBatchesPerWorker(),
             attributes.toByteArray(),
-            SessionPolicies.of(attributes)));
+            SessionPolicies.of(attributes),
+            owner));
     // Every session has a (first empty) cancel set, so worker near caches hold it after one read.
     cancellations.put(id, CancelSet.EMPTY);
     activity.put(id, System.currentTimeMillis());

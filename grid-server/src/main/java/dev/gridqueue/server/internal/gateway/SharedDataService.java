@@ -4,6 +4,7 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.SharedData;
+import dev.gridqueue.server.security.Caller;
 import dev.gridqueue.shareddata.SharedDataStore;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -17,15 +18,20 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   private final SharedDataStore store;
   private final GrpcBlockingCalls blockingCalls;
 
-  public SharedDataService(SharedDataStore store, GrpcBlockingCalls blockingCalls) {
+  private final SessionGuard guard;
+
+  public SharedDataService(
+      SharedDataStore store, GrpcBlockingCalls blockingCalls, SessionGuard guard) {
     this.store = store;
     this.blockingCalls = blockingCalls;
+    this.guard = guard;
   }
 
   @Override
   public void setSharedData(SharedData request, StreamObserver<Empty> response) {
     run(
         response,
+        request.getSessionId(),
         () -> {
           store.set(request.getSessionId(), level(request), request.getPayload(), ttl(request));
           return Empty.getDefaultInstance();
@@ -36,6 +42,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   public void updateSharedData(SharedData request, StreamObserver<Empty> response) {
     run(
         response,
+        request.getSessionId(),
         () -> {
           store.update(request.getSessionId(), level(request), request.getPayload(), ttl(request));
           return Empty.getDefaultInstance();
@@ -46,6 +53,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   public void getSharedData(SharedData request, StreamObserver<SharedData> response) {
     run(
         response,
+        request.getSessionId(),
         () -> {
           SharedDataStore.Level level = store.get(request.getSessionId(), level(request));
           return SharedData.newBuilder()
@@ -60,14 +68,22 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   public void deleteSharedData(SharedData request, StreamObserver<Empty> response) {
     run(
         response,
+        request.getSessionId(),
         () -> {
           store.delete(request.getSessionId());
           return Empty.getDefaultInstance();
         });
   }
 
-  private <T> void run(StreamObserver<T> response, Supplier<T> call) {
-    blockingCalls.answer(response, call);
+  /** Answers off the network thread, once the caller is allowed the request's session. */
+  private <T> void run(StreamObserver<T> response, String sessionId, Supplier<T> call) {
+    Caller caller = Authentication.current();
+    blockingCalls.answer(
+        response,
+        () -> {
+          guard.check(caller, sessionId);
+          return call.get();
+        });
   }
 
   private static Integer level(SharedData request) {

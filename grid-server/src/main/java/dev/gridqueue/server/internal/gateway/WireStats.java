@@ -34,6 +34,18 @@ final class WireStats {
     return stats.build();
   }
 
+  /**
+   * What a non-admin caller may see: grid-wide figures and its own sessions; no worker ids or hosts
+   * (a worker id was enough to hijack a worker's batches).
+   */
+  static Stats visibleTo(Stats all, java.util.function.Predicate<String> seesSession) {
+    Stats.Builder visible = all.toBuilder().clearSessions().clearWorkers();
+    all.getSessionsList().stream()
+        .filter(s -> seesSession.test(s.getSessionId()))
+        .forEach(visible::addSessions);
+    return visible.build();
+  }
+
   private static SessionStats of(SessionFigures s) {
     return SessionStats.newBuilder()
         .setSessionId(s.sessionId)

@@ -21,6 +21,7 @@ import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Instruction;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.WorkerState;
+import dev.gridqueue.server.security.Caller;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -82,17 +83,29 @@ public final class RemoteWorkerHub implements BatchExecutor {
 
   /** The WorkerUpdate stream of a worker that just connected. */
   public StreamObserver<WorkerState> openUpdates(
-      String workerId, ServerCallStreamObserver<Instruction> out, String peerHost) {
-    RemoteWorker worker = new RemoteWorker(workerId, out, peerHost);
+      String workerId, ServerCallStreamObserver<Instruction> out, String peerHost, Caller caller) {
+    RemoteWorker worker = new RemoteWorker(workerId, out, peerHost, caller);
     workers.put(workerId, worker);
     out.setOnCancelHandler(() -> worker.gone("its WorkerUpdate stream was cancelled"));
     return worker.updates();
   }
 
-  /** The WorkerStream of a worker bound to a session. */
+  /**
+   * The WorkerStream of a worker bound to a session. Only the key that registered the worker may
+   * open it, and only for a session the scheduler has bound the worker to: otherwise anyone who
+   * learnt a worker id could take that worker's batches.
+   */
   public StreamObserver<Batch> openSessionStream(
-      String workerId, String sessionId, ServerCallStreamObserver<Batch> out) {
+      Caller caller, String workerId, String sessionId, ServerCallStreamObserver<Batch> out) {
     RemoteWorker worker = workers.get(workerId);
+    if (worker != null && !worker.owner.equals(caller)) {
+      out.onError(
+          Status.PERMISSION_DENIED
+              .withDescription(
+                  "workerid '" + workerId + "' was registered by another key than " + caller)
+              .asRuntimeException());
+      return new Ignore<>();
+    }
     if (worker == null) {
       out.onError(
           Status.FAILED_PRECONDITION
@@ -117,7 +130,32 @@ public final class RemoteWorkerHub implements BatchExecutor {
               .asRuntimeException());
       return new Ignore<>();
     }
+    if (!worker.boundSessions.contains(sessionId)) {
+      out.onError(
+          Status.PERMISSION_DENIED
+              .withDescription(
+                  "worker "
+                      + workerId
+                      + " is not bound to session "
+                      + sessionId
+                      + ": open WorkerStream after BIND")
+              .asRuntimeException());
+      return new Ignore<>();
+    }
     return worker.lane(sessionId).attach(out);
+  }
+
+  /**
+   * Whether a worker registered on this node by the key named {@code keyName} has been bound to
+   * {@code sessionId} (it may then read the session's shared data).
+   */
+  public boolean serves(String keyName, String sessionId) {
+    for (RemoteWorker w : workers.values()) {
+      if (w.owner.name().equals(keyName) && w.boundSessions.contains(sessionId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Hands a batch to its worker; completes with the job's report when its results are stored. */
@@ -143,6 +181,9 @@ public final class RemoteWorkerHub implements BatchExecutor {
     if (worker == null) {
       return;
     }
+    if (m.bind()) {
+      worker.boundSessions.add(m.sessionId()); // before BIND reaches the worker, which then opens
+    }
     worker.send(
         Instruction.newBuilder()
             .setType(m.bind() ? Instruction.Type.BIND : Instruction.Type.UNBIND)
@@ -159,12 +200,20 @@ public final class RemoteWorkerHub implements BatchExecutor {
     final String id;
     final ServerCallStreamObserver<Instruction> out;
     final String host;
+
+    /** Who registered the worker: only it may open the worker's WorkerStreams. */
+    final Caller owner;
+
+    /** Sessions the scheduler has bound this worker to (kept after UNBIND: no race with BIND). */
+    final java.util.Set<String> boundSessions = ConcurrentHashMap.newKeySet();
+
     final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     volatile boolean registered;
     volatile boolean gone;
 
-    RemoteWorker(String id, ServerCallStreamObserver<Instruction> out, String host) {
+    RemoteWorker(String id, ServerCallStreamObserver<Instruction> out, String host, Caller owner) {
       this.id = id;
+      this.owner = owner;
       this.out = out;
       this.host = host;
     }

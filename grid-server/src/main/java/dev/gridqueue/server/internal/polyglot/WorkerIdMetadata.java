@@ -7,7 +7,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.util.UUID;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 
 /**
  * The {@code workerid} header of the polyglot worker protocol (ALPCRUN.CH's name): WorkerUpdate
@@ -24,7 +25,7 @@ public final class WorkerIdMetadata implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     if (WORKER_UPDATE.equals(call.getMethodDescriptor().getFullMethodName())) {
-      String workerId = "grpc-" + UUID.randomUUID().toString().substring(0, 8);
+      String workerId = newWorkerId();
       // Headers go out at once (a worker waits for its id before sending anything), and only once:
       // the stub's own later sendHeaders is dropped.
       ServerCall<ReqT, RespT> withHeader =
@@ -54,6 +55,18 @@ public final class WorkerIdMetadata implements ServerInterceptor {
         headers,
         next);
   }
+
+  /**
+   * A fresh worker id: 128 random bits from a strong source, so an id cannot be guessed (opening a
+   * WorkerStream also needs the key that registered the worker).
+   */
+  static String newWorkerId() {
+    byte[] bits = new byte[16];
+    RANDOM.nextBytes(bits);
+    return "grpc-" + HexFormat.of().formatHex(bits);
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The worker id of the current call ("" if none). */
   public static String current() {
