@@ -1,8 +1,10 @@
 package dev.gridqueue.server;
 
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.Scheduler;
+import dev.gridqueue.server.internal.gateway.GatewayQuotas;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
 import dev.gridqueue.server.internal.gateway.QueueService;
 import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
@@ -61,7 +63,15 @@ public final class GridServer implements AutoCloseable {
           Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
       SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
       QueueService queue =
-          new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
+          new QueueService(
+              ignite,
+              sharedData,
+              blockingCalls,
+              options.deliveryAckTimeout(),
+              new GatewayQuotas(
+                  options.queuedBytesPerSession(),
+                  options.queuedBytesPerServer(),
+                  ContractLimits.STREAMS_PER_SESSION_MAX));
       SharedDataService cache =
           new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
       Server grpc = startGrpc(options, queue, cache);
@@ -82,7 +92,10 @@ public final class GridServer implements AutoCloseable {
     try {
       return NettyServerBuilder.forAddress(
               new InetSocketAddress(options.grpcHost(), options.grpcPort()))
+          // Checked against each message's length prefix: a bigger one is refused before it is
+          // buffered. Per-method limits are checked after parsing (BatchIntake, SharedDataStore).
           .maxInboundMessageSize(options.maxMessageBytes())
+          .maxConcurrentCallsPerConnection(ContractLimits.CALLS_PER_CONNECTION_MAX)
           // Handlers never block (QueueService offloads what waits): no thread hop per message.
           .directExecutor()
           .addService(

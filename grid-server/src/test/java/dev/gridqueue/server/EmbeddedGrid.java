@@ -24,6 +24,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private java.time.Duration deliveryAckTimeout = GridServerOptions.DEFAULT_DELIVERY_ACK_TIMEOUT;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
+  private java.util.function.Consumer<GridServerOptions.Builder> configure = b -> {};
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -40,6 +41,12 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   /** How fast the grid declares a silent node (a killed worker) failed. */
   public EmbeddedGrid failureDetection(java.time.Duration timeout) {
     this.failureDetection = timeout;
+    return this;
+  }
+
+  /** Further server options (limits, quotas) applied before the server starts. */
+  public EmbeddedGrid configure(java.util.function.Consumer<GridServerOptions.Builder> options) {
+    this.configure = options;
     return this;
   }
 
@@ -68,6 +75,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
       options.localWorker(
           WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());
     }
+    configure.accept(options);
     server = GridServer.start(options.build());
   }
 
