@@ -127,6 +127,13 @@ public final class ContractLimits {
   /** Client streams plus dead-letter streams one session may have open on one server. */
   public static final int STREAMS_PER_SESSION_MAX = 16;
 
+  /**
+   * Shared-data uploads ({@code SetSharedData}, {@code UpdateSharedData}) one server takes at once:
+   * each may buffer up to the largest payload in its heap, so more are refused (RESOURCE_EXHAUSTED)
+   * before their message is read.
+   */
+  public static final int SHARED_DATA_UPLOADS_PER_SERVER_MAX = 2;
+
   /** Calls (streams included) one connection may have open at once. */
   public static final int CALLS_PER_CONNECTION_MAX = 256;
 

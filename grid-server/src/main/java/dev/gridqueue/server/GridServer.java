@@ -9,6 +9,7 @@ import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
 import dev.gridqueue.server.internal.gateway.QueueService;
 import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
 import dev.gridqueue.server.internal.gateway.SharedDataService;
+import dev.gridqueue.server.internal.gateway.UploadLimit;
 import dev.gridqueue.shareddata.SharedDataStore;
 import dev.gridqueue.worker.WorkerRuntime;
 import io.grpc.Server;
@@ -104,7 +105,9 @@ public final class GridServer implements AutoCloseable {
                   new SessionIdMetadata(),
                   new dev.gridqueue.server.internal.polyglot.WorkerIdMetadata(),
                   new dev.gridqueue.server.internal.gateway.PeerAddress()))
-          .addService(cache)
+          .addService(
+              ServerInterceptors.intercept(
+                  cache, new UploadLimit(ContractLimits.SHARED_DATA_UPLOADS_PER_SERVER_MAX)))
           .build()
           .start();
     } catch (IOException e) {

@@ -48,10 +48,11 @@ class QuotasIT {
   private QueueGrpc.QueueBlockingStub queue;
   private QueueGrpc.QueueStub queueAsync;
   private CacheGrpc.CacheBlockingStub cache;
+  private ManagedChannel channel;
 
   @BeforeEach
   void connect() {
-    ManagedChannel channel = grid.newChannel();
+    channel = grid.newChannel();
     queue = QueueGrpc.newBlockingStub(channel);
     queueAsync = QueueGrpc.newStub(channel);
     cache = CacheGrpc.newBlockingStub(channel);
@@ -90,6 +91,38 @@ class QuotasIT {
 
     cache.deleteSharedData(SharedData.newBuilder().setSessionId(session.getId()).build());
     cache.updateSharedData(level(session, MIB3)); // room again
+    queue.closeSession(session);
+  }
+
+  @Test
+  void shouldRefuseSharedDataUploadsPastTheServersLimitBeforeReadingThem() {
+    Session session = queue.createSession(session("echo"));
+    // given uploads started and still sending (their message not yet arrived)
+    List<io.grpc.ClientCall<SharedData, com.google.protobuf.Empty>> started = new ArrayList<>();
+    for (int i = 0; i < ContractLimits.SHARED_DATA_UPLOADS_PER_SERVER_MAX; i++) {
+      io.grpc.ClientCall<SharedData, com.google.protobuf.Empty> call =
+          channel.newCall(CacheGrpc.getSetSharedDataMethod(), io.grpc.CallOptions.DEFAULT);
+      call.start(new io.grpc.ClientCall.Listener<>() {}, new io.grpc.Metadata());
+      call.request(1);
+      started.add(call);
+    }
+
+    // when / then one more upload is refused at once, naming the limit
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertStatus(
+                    () -> cache.setSharedData(level(session, 1000)),
+                    Status.Code.RESOURCE_EXHAUSTED,
+                    "takes "
+                        + ContractLimits.SHARED_DATA_UPLOADS_PER_SERVER_MAX
+                        + " shared-data uploads at once"));
+    started.forEach(c -> c.cancel("test done", null));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> cache.setSharedData(level(session, 1000)) != null);
     queue.closeSession(session);
   }
 

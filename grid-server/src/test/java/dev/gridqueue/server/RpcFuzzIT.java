@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@code -Dfuzz.seed=N} replays a run; the seed is in the failure message).
  */
 class RpcFuzzIT {
-  private static final int ROUNDS = 400;
+  private static final int ROUNDS = 300;
   private static final long STREAM_WAIT_MS = 1_500;
 
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();
@@ -260,9 +260,9 @@ class RpcFuzzIT {
   private Batch batch() {
     Batch.Builder b = Batch.newBuilder();
     if (random.nextInt(4) > 0) b.setSessionId(sessionId());
-    if (random.nextBoolean()) b.setPriority(uint32());
-    if (random.nextBoolean()) b.setMaxRetries(uint32());
-    if (random.nextBoolean()) b.setRequiredSharedDataUpdateLevel(uint32());
+    if (random.nextInt(4) == 0) b.setPriority(uint32());
+    if (random.nextInt(4) == 0) b.setMaxRetries(uint32());
+    if (random.nextInt(4) == 0) b.setRequiredSharedDataUpdateLevel(uint32());
     if (random.nextInt(4) == 0) b.setResources(resources());
     if (random.nextInt(4) == 0) b.setCategory(name());
     if (random.nextInt(4) == 0) b.setId(name());
@@ -270,7 +270,10 @@ class RpcFuzzIT {
     for (int i = random.nextInt(4); i > 0; i--) {
       b.addMessages(
           Message.newBuilder()
-              .setId(random.nextInt(5) == 0 ? "" : name())
+              .setId(
+                  random.nextInt(10) == 0
+                      ? ""
+                      : random.nextBoolean() ? "t" + random.nextInt(1000) : name())
               .setTag(random.nextBoolean() ? "" : name())
               .setPayload(ByteString.copyFromUtf8(name())));
     }
