@@ -39,6 +39,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Mixin WorkerSettings worker = new WorkerSettings();
 
+  @Mixin QuotaOptions quotas = new QuotaOptions();
+
   @Override
   public Integer call() throws Exception {
     if (noLocalWorker && worker.handlersDirectory != null) {
@@ -55,6 +57,7 @@ final class ServerCommand implements Callable<Integer> {
                     .build())
             .grpcHost(grpcHost)
             .grpcPort(port);
+    quotas.applyTo(options);
     if (!noLocalWorker) {
       options.localWorker(worker.toWorkerOptions());
     }

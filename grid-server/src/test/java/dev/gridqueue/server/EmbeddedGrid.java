@@ -25,6 +25,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
   private java.util.function.Consumer<GridServerOptions.Builder> configure = b -> {};
+  private long dataRegionBytes;
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -44,6 +45,12 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** The server's off-heap data region (default: GridOptions'). */
+  public EmbeddedGrid dataRegionBytes(long bytes) {
+    this.dataRegionBytes = bytes;
+    return this;
+  }
+
   /** Further server options (limits, quotas) applied before the server starts. */
   public EmbeddedGrid configure(java.util.function.Consumer<GridServerOptions.Builder> options) {
     this.configure = options;
@@ -60,14 +67,17 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) {
     name = context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime();
     ports = LocalGridPorts.allocate();
+    var gridOptions =
+        ports
+            .options(name + "-server")
+            .workDirectory(workDir())
+            .failureDetectionTimeout(failureDetection);
+    if (dataRegionBytes > 0) {
+      gridOptions.dataRegionMaxBytes(dataRegionBytes);
+    }
     GridServerOptions.Builder options =
         GridServerOptions.newBuilder()
-            .grid(
-                ports
-                    .options(name + "-server")
-                    .workDirectory(workDir())
-                    .failureDetectionTimeout(failureDetection)
-                    .build())
+            .grid(gridOptions.build())
             .grpcHost("127.0.0.1")
             .grpcPort(0)
             .deliveryAckTimeout(deliveryAckTimeout);
