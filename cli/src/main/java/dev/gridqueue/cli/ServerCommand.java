@@ -74,6 +74,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Mixin WorkerSettings worker = new WorkerSettings();
 
+  @Mixin QuotaOptions quotas = new QuotaOptions();
+
   @Override
   public Integer call() throws Exception {
     if (noLocalWorker && worker.handlersDirectory != null) {
@@ -91,6 +93,7 @@ final class ServerCommand implements Callable<Integer> {
             .grpcHost(grpcHost)
             .grpcPort(port)
             .insecure(insecure);
+    quotas.applyTo(options);
     if (apiKeys != null) {
       options.apiKeys(ApiKeys.load(apiKeys));
     }

@@ -42,8 +42,12 @@ public final class ContractLimits {
   /** Largest shared-data payload (one level) a server accepts unless configured otherwise. */
   public static final int SHARED_DATA_MAX_PAYLOAD_BYTES = 256 << 20;
 
-  /** Room above the largest payload for the rest of a message (ids, TTL, protobuf framing). */
-  public static final int MESSAGE_FRAMING_BYTES = 16 << 20;
+  /**
+   * Room above the largest payload for the rest of a message (ids, TTL, protobuf framing). Kept
+   * small: gRPC refuses a message above {@link #MAX_MESSAGE_BYTES} from its length prefix, before
+   * buffering it, so this is how far past the payload limit a client can make the server buffer.
+   */
+  public static final int MESSAGE_FRAMING_BYTES = 1 << 20;
 
   /**
    * gRPC's largest message, on both sides of a connection: the largest shared-data payload plus
@@ -53,6 +57,85 @@ public final class ContractLimits {
 
   /** Longest TTL of a shared-data level, and the TTL of a level that asks for none. */
   public static final Duration SHARED_DATA_MAX_TTL = Duration.ofSeconds(600);
+
+  // ---- Ranges of numeric fields (every uint32 field is also refused at 2^31 and above). ----
+
+  /** Most workers {@code SessionAttributes.min_workers} and {@code max_workers} may name. */
+  public static final int WORKERS_MAX = 100_000;
+
+  /** Highest {@code Batch.priority} (a uint32 on the wire; stored as a Java int). */
+  public static final int BATCH_PRIORITY_MAX = Integer.MAX_VALUE;
+
+  /** Most {@code Resources.cores} a batch may need or a worker offer. */
+  public static final int RESOURCE_CORES_MAX = 65_536;
+
+  /** Most {@code Resources.memory_mb} (64 TiB). */
+  public static final long RESOURCE_MEMORY_MB_MAX = 64L << 20;
+
+  /** Most {@code Resources.disk_mb} (1 PiB). */
+  public static final long RESOURCE_DISK_MB_MAX = 1L << 30;
+
+  /** Most {@code Resources.gpus}. */
+  public static final int RESOURCE_GPUS_MAX = 1_024;
+
+  /** Longest {@code idle_timeout} and {@code max_task_running_time} (a year). */
+  public static final Duration DURATION_MAX = Duration.ofDays(365);
+
+  /** Largest {@code fast_abort_multiplier} (0 is off; else at least 1). */
+  public static final double FAST_ABORT_MULTIPLIER_MAX = 1_000;
+
+  /** Highest shared-data update level: an update past it would wrap the level. */
+  public static final int SHARED_DATA_MAX_LEVEL = Integer.MAX_VALUE;
+
+  /** Most batches a polyglot worker may run at once ({@code WorkerState.slots}). */
+  public static final int WORKER_SLOTS_MAX = 4_096;
+
+  // ---- Sizes of strings and lists (what a request can make a server hold). ----
+
+  /** Longest name: app id, tag, category, host, client id, batch id, worker id. In characters. */
+  public static final int NAME_MAX_CHARS = 256;
+
+  /** Longest task id ({@code Message.id}) and {@code delivery_id}. In characters. */
+  public static final int TASK_ID_MAX_CHARS = 1_024;
+
+  /** Most entries in one list of names: session tags, categories, blocked hosts, worker apps. */
+  public static final int NAMES_PER_LIST_MAX = 256;
+
+  /** Largest encoded {@code SessionAttributes} (sessions are replicated to every server's heap). */
+  public static final int SESSION_ATTRIBUTES_MAX_BYTES = 64 << 10;
+
+  /** Most task ids plus tags one {@code CancelTasks} may name. */
+  public static final int CANCEL_ITEMS_PER_REQUEST_MAX = 100_000;
+
+  /** Most task ids plus tags a session's cancellations may hold in all (RESOURCE_EXHAUSTED). */
+  public static final int CANCEL_ITEMS_PER_SESSION_MAX = 1_000_000;
+
+  /** Most {@code ack_delivery_ids} on one batch. */
+  public static final int ACKS_PER_BATCH_MAX = 100_000;
+
+  // ---- Quotas: what a session or a server may hold, refused with RESOURCE_EXHAUSTED. ----
+
+  /**
+   * Bytes of task batches a session may have in the grid (queued, running, or results not yet
+   * acknowledged), counted on the server that accepted them. Configurable per server.
+   */
+  public static final long QUEUED_BYTES_PER_SESSION_DEFAULT = 256L << 20;
+
+  /** Bytes of shared data (all live levels) a session may hold. Configurable per server. */
+  public static final long SHARED_DATA_BYTES_PER_SESSION_DEFAULT = 512L << 20;
+
+  /** Client streams plus dead-letter streams one session may have open on one server. */
+  public static final int STREAMS_PER_SESSION_MAX = 16;
+
+  /**
+   * Shared-data uploads ({@code SetSharedData}, {@code UpdateSharedData}) one server takes at once:
+   * each may buffer up to the largest payload in its heap, so more are refused (RESOURCE_EXHAUSTED)
+   * before their message is read.
+   */
+  public static final int SHARED_DATA_UPLOADS_PER_SERVER_MAX = 2;
+
+  /** Calls (streams included) one connection may have open at once. */
+  public static final int CALLS_PER_CONNECTION_MAX = 256;
 
   private ContractLimits() {}
 }

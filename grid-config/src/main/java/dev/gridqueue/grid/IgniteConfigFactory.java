@@ -36,6 +36,9 @@ public final class IgniteConfigFactory {
     // gridqueue talks gRPC; Ignite's thin-client and REST ports would only be attack surface.
     cfg.setClientConnectorConfiguration(null);
     cfg.setConnectorConfiguration(null);
+    // A full data region is request-driven (clients fill it): it must not halt the JVM, as
+    // Ignite's default handler would (see DataRegionFullTolerantHandler).
+    cfg.setFailureHandler(new DataRegionFullTolerantHandler());
     cfg.setFailureDetectionTimeout(options.failureDetectionTimeout().toMillis());
     cfg.setClientFailureDetectionTimeout(options.failureDetectionTimeout().toMillis());
     cfg.setPublicThreadPoolSize(options.publicThreadPoolSize());

@@ -1,13 +1,16 @@
 package dev.gridqueue.server;
 
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.Scheduler;
 import dev.gridqueue.server.internal.gateway.Authentication;
+import dev.gridqueue.server.internal.gateway.GatewayQuotas;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
 import dev.gridqueue.server.internal.gateway.QueueService;
 import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
 import dev.gridqueue.server.internal.gateway.SharedDataService;
+import dev.gridqueue.server.internal.gateway.UploadLimit;
 import dev.gridqueue.shareddata.SharedDataStore;
 import dev.gridqueue.worker.WorkerRuntime;
 import io.grpc.Server;
@@ -62,7 +65,15 @@ public final class GridServer implements AutoCloseable {
           Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
       SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
       QueueService queue =
-          new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
+          new QueueService(
+              ignite,
+              sharedData,
+              blockingCalls,
+              options.deliveryAckTimeout(),
+              new GatewayQuotas(
+                  options.queuedBytesPerSession(),
+                  options.queuedBytesPerServer(),
+                  ContractLimits.STREAMS_PER_SESSION_MAX));
       SharedDataService cache =
           new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls), queue.guard());
       Server grpc = startGrpc(options, queue, cache);
@@ -90,7 +101,10 @@ public final class GridServer implements AutoCloseable {
       return (options.tls().isPresent()
               ? NettyServerBuilder.forAddress(address, options.tls().get().credentials())
               : NettyServerBuilder.forAddress(address))
+          // Checked against each message's length prefix: a bigger one is refused before it is
+          // buffered. Per-method limits are checked after parsing (BatchIntake, SharedDataStore).
           .maxInboundMessageSize(options.maxMessageBytes())
+          .maxConcurrentCallsPerConnection(ContractLimits.CALLS_PER_CONNECTION_MAX)
           // Handlers never block (QueueService offloads what waits): no thread hop per message.
           .directExecutor()
           .addService(
@@ -101,7 +115,12 @@ public final class GridServer implements AutoCloseable {
                   new dev.gridqueue.server.internal.gateway.PeerAddress(),
                   // last: runs first, so nothing (not even a worker id) is given before it
                   authentication))
-          .addService(ServerInterceptors.intercept(cache, authentication))
+          .addService(
+              ServerInterceptors.intercept(
+                  cache,
+                  new UploadLimit(ContractLimits.SHARED_DATA_UPLOADS_PER_SERVER_MAX),
+                  // last: runs first, before a shared-data upload takes a slot
+                  authentication))
           .build()
           .start();
     } catch (IOException e) {

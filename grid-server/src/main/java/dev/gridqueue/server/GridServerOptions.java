@@ -34,16 +34,25 @@ public final class GridServerOptions {
   private final java.time.Duration deliveryAckTimeout;
   private final ApiKeys apiKeys;
   private final GrpcTls tls;
+  private final long queuedBytesPerSession;
+  private final long queuedBytesPerServer;
 
   private GridServerOptions(Builder b) {
     this.apiKeys = b.apiKeys;
     this.tls = b.tls;
+    this.queuedBytesPerSession = b.queuedBytesPerSession;
+    this.queuedBytesPerServer =
+        b.queuedBytesPerServer > 0 ? b.queuedBytesPerServer : b.grid.dataRegionMaxBytes() / 2;
     this.deliveryAckTimeout = b.deliveryAckTimeout;
     this.sharedDataLimits = b.sharedDataLimits;
     this.grid = Objects.requireNonNull(b.grid, "grid options are required");
     this.grpcHost = b.grpcHost;
     this.grpcPort = b.grpcPort;
-    this.maxMessageBytes = b.maxMessageBytes;
+    this.maxMessageBytes =
+        b.maxMessageBytes > 0
+            ? b.maxMessageBytes
+            : Math.max(b.sharedDataLimits.maxPayloadBytes(), ContractLimits.MAX_BATCH_BYTES)
+                + ContractLimits.MESSAGE_FRAMING_BYTES;
     this.localWorker = b.localWorker;
   }
 
@@ -57,6 +66,19 @@ public final class GridServerOptions {
    */
   public java.time.Duration deliveryAckTimeout() {
     return deliveryAckTimeout;
+  }
+
+  /** Bytes of batches one session may have in the grid, counted per server (its quota). */
+  public long queuedBytesPerSession() {
+    return queuedBytesPerSession;
+  }
+
+  /**
+   * Bytes of batches all sessions may have in the grid through this server; by default half its
+   * data region, leaving the rest to backups of other servers' batches and shared data.
+   */
+  public long queuedBytesPerServer() {
+    return queuedBytesPerServer;
   }
 
   public GridOptions grid() {
@@ -112,12 +134,32 @@ public final class GridServerOptions {
     private GrpcTls tls;
     private boolean insecure;
     private int grpcPort = DEFAULT_GRPC_PORT;
-    private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private int maxMessageBytes; // 0: the largest payload accepted plus framing
     private WorkerOptions localWorker;
     private SharedDataLimits sharedDataLimits = SharedDataLimits.defaults();
     private java.time.Duration deliveryAckTimeout = DEFAULT_DELIVERY_ACK_TIMEOUT;
+    private long queuedBytesPerSession = ContractLimits.QUEUED_BYTES_PER_SESSION_DEFAULT;
+    private long queuedBytesPerServer; // 0: half the data region
 
     private Builder() {}
+
+    /** Queued-bytes quota of one session (default {@link ContractLimits}'s). */
+    public Builder queuedBytesPerSession(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("queuedBytesPerSession must be positive, got " + bytes);
+      }
+      this.queuedBytesPerSession = bytes;
+      return this;
+    }
+
+    /** Queued-bytes quota of the whole server (default half its data region). */
+    public Builder queuedBytesPerServer(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("queuedBytesPerServer must be positive, got " + bytes);
+      }
+      this.queuedBytesPerServer = bytes;
+      return this;
+    }
 
     public Builder sharedDataLimits(SharedDataLimits limits) {
       this.sharedDataLimits = Objects.requireNonNull(limits, "sharedDataLimits");
@@ -203,7 +245,7 @@ public final class GridServerOptions {
                 + " --tls-cert/--tls-key and --api-keys, bind --grpc-host 127.0.0.1, or accept"
                 + " the risk with --insecure");
       }
-      if (maxMessageBytes < sharedDataLimits.maxPayloadBytes()) {
+      if (maxMessageBytes > 0 && maxMessageBytes < sharedDataLimits.maxPayloadBytes()) {
         throw new IllegalArgumentException(
             "maxMessageBytes ("
                 + maxMessageBytes

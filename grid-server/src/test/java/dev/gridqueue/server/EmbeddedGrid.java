@@ -24,6 +24,8 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private java.time.Duration deliveryAckTimeout = GridServerOptions.DEFAULT_DELIVERY_ACK_TIMEOUT;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
+  private java.util.function.Consumer<GridServerOptions.Builder> configure = b -> {};
+  private long dataRegionBytes;
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -52,6 +54,18 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private dev.gridqueue.server.security.ApiKeys apiKeys =
       dev.gridqueue.server.security.ApiKeys.none();
 
+  /** The server's off-heap data region (default: GridOptions'). */
+  public EmbeddedGrid dataRegionBytes(long bytes) {
+    this.dataRegionBytes = bytes;
+    return this;
+  }
+
+  /** Further server options (limits, quotas) applied before the server starts. */
+  public EmbeddedGrid configure(java.util.function.Consumer<GridServerOptions.Builder> options) {
+    this.configure = options;
+    return this;
+  }
+
   /** How long an unacknowledged result stays in the grid after it was sent. */
   public EmbeddedGrid deliveryAckTimeout(java.time.Duration timeout) {
     this.deliveryAckTimeout = timeout;
@@ -62,14 +76,17 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) {
     name = context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime();
     ports = LocalGridPorts.allocate();
+    var gridOptions =
+        ports
+            .options(name + "-server")
+            .workDirectory(workDir())
+            .failureDetectionTimeout(failureDetection);
+    if (dataRegionBytes > 0) {
+      gridOptions.dataRegionMaxBytes(dataRegionBytes);
+    }
     GridServerOptions.Builder options =
         GridServerOptions.newBuilder()
-            .grid(
-                ports
-                    .options(name + "-server")
-                    .workDirectory(workDir())
-                    .failureDetectionTimeout(failureDetection)
-                    .build())
+            .grid(gridOptions.build())
             .grpcHost("127.0.0.1")
             .grpcPort(0)
             .deliveryAckTimeout(deliveryAckTimeout)
@@ -78,6 +95,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
       options.localWorker(
           WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());
     }
+    configure.accept(options);
     server = GridServer.start(options.build());
   }
 

@@ -11,12 +11,16 @@ public final class SharedDataLimits {
   public static final int DEFAULT_MAX_PAYLOAD_BYTES =
       dev.gridqueue.client.ContractLimits.SHARED_DATA_MAX_PAYLOAD_BYTES;
   static final int DEFAULT_CHUNK_BYTES = 1 << 20;
+  public static final long DEFAULT_MAX_BYTES_PER_SESSION =
+      dev.gridqueue.client.ContractLimits.SHARED_DATA_BYTES_PER_SESSION_DEFAULT;
 
   private final Duration maxTtl;
   private final int maxPayloadBytes;
   private final int chunkBytes;
+  private final long maxBytesPerSession;
 
   private SharedDataLimits(Builder b) {
+    this.maxBytesPerSession = b.maxBytesPerSession;
     this.maxTtl = b.maxTtl;
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.chunkBytes = b.chunkBytes;
@@ -39,6 +43,11 @@ public final class SharedDataLimits {
     return maxPayloadBytes;
   }
 
+  /** Bytes of live levels one session may hold (its quota). */
+  public long maxBytesPerSession() {
+    return maxBytesPerSession;
+  }
+
   /** Payloads are stored in chunks of this size, so no cache entry is huge. */
   public int chunkBytes() {
     return chunkBytes;
@@ -49,8 +58,17 @@ public final class SharedDataLimits {
     private Duration maxTtl = DEFAULT_MAX_TTL;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private int chunkBytes = DEFAULT_CHUNK_BYTES;
+    private long maxBytesPerSession = DEFAULT_MAX_BYTES_PER_SESSION;
 
     private Builder() {}
+
+    public Builder maxBytesPerSession(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxBytesPerSession must be positive, got " + bytes);
+      }
+      this.maxBytesPerSession = bytes;
+      return this;
+    }
 
     public Builder maxTtl(Duration maxTtl) {
       if (maxTtl.isNegative() || maxTtl.isZero()) {

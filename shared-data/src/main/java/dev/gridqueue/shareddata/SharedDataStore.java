@@ -1,8 +1,10 @@
 package dev.gridqueue.shareddata;
 
 import com.google.protobuf.ByteString;
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.errors.QuotaExceededException;
 import dev.gridqueue.grid.errors.SessionNotFoundException;
 import dev.gridqueue.grid.errors.UpdateLevelMismatchException;
 import dev.gridqueue.grid.store.SharedDataHeader;
@@ -56,24 +58,48 @@ public final class SharedDataStore {
     int target = level == null ? 1 : level;
     if (target < 1) {
       throw new InvalidRequestException(
-          "shared_data.update_level must be at least 1, got " + target);
+          "shared_data.update_level must be between 1 and "
+              + ContractLimits.SHARED_DATA_MAX_LEVEL
+              + ", got "
+              + Integer.toUnsignedString(target));
     }
-    IgniteCache<String, Object> expiring = validated(sessionId, payload, ttl);
-    write(expiring, sessionId, target, payload);
-    cache.put(SharedDataKeys.latest(sessionId), target);
+    Duration effective = validated(sessionId, payload, ttl);
+    reserve(sessionId, target, payload.size(), effective);
+    try {
+      write(expiring(effective), sessionId, target, payload);
+      cache.put(SharedDataKeys.latest(sessionId), target);
+    } catch (RuntimeException e) {
+      release(sessionId, target);
+      throw e;
+    }
     return target;
   }
 
   /** Stores the next level; {@code level}, if given, must be latest + 1. */
   public int update(String sessionId, Integer level, ByteString payload, Duration ttl) {
-    IgniteCache<String, Object> expiring = validated(sessionId, payload, ttl);
+    Duration effective = validated(sessionId, payload, ttl);
     Integer latest = (Integer) cache.get(SharedDataKeys.latest(sessionId));
+    if (latest != null && latest >= ContractLimits.SHARED_DATA_MAX_LEVEL) {
+      throw new InvalidRequestException(
+          "shared_data.update_level: session "
+              + sessionId
+              + " is at the highest level, "
+              + ContractLimits.SHARED_DATA_MAX_LEVEL
+              + "; delete its shared data to start again at 1");
+    }
     int expected = latest == null ? 1 : latest + 1;
     int target = level == null ? expected : level;
     if (target != expected) {
       throw new UpdateLevelMismatchException(expected, target);
     }
-    String generation = write(expiring, sessionId, target, payload);
+    reserve(sessionId, target, payload.size(), effective);
+    String generation;
+    try {
+      generation = write(expiring(effective), sessionId, target, payload);
+    } catch (RuntimeException e) {
+      release(sessionId, target);
+      throw e;
+    }
     boolean advanced =
         latest == null
             ? cache.putIfAbsent(SharedDataKeys.latest(sessionId), target)
@@ -86,6 +112,39 @@ public final class SharedDataStore {
       throw new UpdateLevelMismatchException(now == null ? 1 : now + 1, target);
     }
     return target;
+  }
+
+  /**
+   * Counts a level's bytes against the session's quota before any of it is written: refused with
+   * RESOURCE_EXHAUSTED when the session's live levels would pass it.
+   */
+  private void reserve(String sessionId, int level, long bytes, Duration ttl) {
+    long total =
+        cache.invoke(
+            SharedDataKeys.usage(sessionId),
+            new SharedDataUsage.Reserve(
+                level,
+                bytes,
+                System.currentTimeMillis() + ttl.toMillis(),
+                limits.maxBytesPerSession()));
+    if (total > limits.maxBytesPerSession()) {
+      throw new QuotaExceededException(
+          "shared data of session "
+              + sessionId
+              + " would hold "
+              + total
+              + " bytes; the limit is "
+              + limits.maxBytesPerSession()
+              + " bytes per session (delete its shared data, or wait for levels' TTL to end)");
+    }
+  }
+
+  private void release(String sessionId, int level) {
+    try {
+      cache.invoke(SharedDataKeys.usage(sessionId), new SharedDataUsage.Release(level));
+    } catch (RuntimeException e) {
+      // best effort: the level's bytes then count until its TTL ends
+    }
   }
 
   /** Reads {@code level}, or the latest level when null. */
@@ -122,8 +181,8 @@ public final class SharedDataStore {
     }
   }
 
-  private IgniteCache<String, Object> validated(
-      String sessionId, ByteString payload, Duration ttl) {
+  /** Checks the session, payload and TTL; answers the TTL the level gets. */
+  private Duration validated(String sessionId, ByteString payload, Duration ttl) {
     requireOpenSession(sessionId);
     if (payload.size() > limits.maxPayloadBytes()) {
       throw new InvalidRequestException(
@@ -144,9 +203,13 @@ public final class SharedDataStore {
               + limits.maxTtl().toSeconds()
               + " s");
     }
+    return effective;
+  }
+
+  private IgniteCache<String, Object> expiring(Duration ttl) {
     return cache.withExpiryPolicy(
         new CreatedExpiryPolicy(
-            new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, effective.toMillis())));
+            new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttl.toMillis())));
   }
 
   /** Writes the chunks, then the header that makes them readable; returns the generation. */

@@ -25,6 +25,11 @@ public final class CancelSet {
     return all || taskIds.contains(taskId) || (!tag.isEmpty() && tags.contains(tag));
   }
 
+  /** How many task ids and tags the set holds. */
+  public int size() {
+    return taskIds.size() + tags.size();
+  }
+
   /** This set plus the given ids, tags and all-flag. */
   public CancelSet with(Set<String> moreIds, Set<String> moreTags, boolean cancelAll) {
     Set<String> ids = new HashSet<>(taskIds);

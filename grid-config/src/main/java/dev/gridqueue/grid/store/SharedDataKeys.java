@@ -3,7 +3,8 @@ package dev.gridqueue.grid.store;
 /**
  * Keys of the shared-data cache. {@code <session>} holds the latest level (an Integer), {@code
  * <session>/<level>} a {@link SharedDataHeader}, {@code <session>/<level>/<generation>/<chunk>} a
- * byte[] chunk. The session prefix lets a session's entries be found by key alone.
+ * byte[] chunk, {@code <session>/usage} the bytes of its live levels. The session prefix lets a
+ * session's entries be found by key alone.
  */
 public final class SharedDataKeys {
   private SharedDataKeys() {}
@@ -18,6 +19,11 @@ public final class SharedDataKeys {
 
   public static String chunk(String sessionId, int level, String generation, int chunk) {
     return sessionId + "/" + level + "/" + generation + "/" + chunk;
+  }
+
+  /** The session's usage record: bytes per live level, for its quota. */
+  public static String usage(String sessionId) {
+    return sessionId + "/usage";
   }
 
   public static boolean belongsTo(String key, String sessionId) {

@@ -2,6 +2,7 @@ package dev.gridqueue.server.internal.gateway;
 
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.errors.FieldChecks;
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.store.BatchKeys;
 import dev.gridqueue.grid.store.QueuedBatchRef;
@@ -38,7 +39,10 @@ final class BatchIntake {
   private final Affinity<String> affinity;
   private final ClusterNode localNode;
 
-  BatchIntake(Ignite ignite, QueuedAnnouncer announcer) {
+  private final QueuedBytes queuedBytes;
+
+  BatchIntake(Ignite ignite, QueuedAnnouncer announcer, QueuedBytes queuedBytes) {
+    this.queuedBytes = queuedBytes;
     this.batches = ignite.cache(CacheNames.BATCHES);
     this.announcer = announcer;
     this.affinity = ignite.affinity(CacheNames.BATCHES);
@@ -65,19 +69,41 @@ final class BatchIntake {
               + ContractLimits.MAX_BATCH_BYTES
               + " (put large shared inputs in shared data)");
     }
-    if (batch.hasMaxRetries() && batch.getMaxRetries() > ContractLimits.MAX_RETRIES_MAX) {
-      throw new InvalidRequestException(
-          "batch.max_retries must be at most "
-              + ContractLimits.MAX_RETRIES_MAX
-              + ", got "
-              + batch.getMaxRetries());
+    if (batch.hasMaxRetries()) {
+      FieldChecks.uint32(
+          "batch.max_retries", batch.getMaxRetries(), 0, ContractLimits.MAX_RETRIES_MAX);
     }
+    FieldChecks.uint32("batch.priority", batch.getPriority(), 0, ContractLimits.BATCH_PRIORITY_MAX);
+    if (batch.hasRequiredSharedDataUpdateLevel()) {
+      FieldChecks.uint32(
+          "batch.required_shared_data_update_level",
+          batch.getRequiredSharedDataUpdateLevel(),
+          1,
+          ContractLimits.SHARED_DATA_MAX_LEVEL);
+    }
+    if (batch.hasResources()) {
+      ResourceRules.check("batch.resources", batch.getResources());
+    }
+    FieldChecks.length("batch.id", batch.getId(), ContractLimits.NAME_MAX_CHARS);
+    FieldChecks.length("batch.category", batch.getCategory(), ContractLimits.NAME_MAX_CHARS);
     for (int i = 0; i < batch.getMessagesCount(); i++) {
       Message m = batch.getMessages(i);
       if (m.getId().isEmpty()) {
         throw new InvalidRequestException("batch.messages[" + i + "].id must not be empty");
       }
+      FieldChecks.length(
+          "batch.messages[" + i + "].id", m.getId(), ContractLimits.TASK_ID_MAX_CHARS);
+      FieldChecks.length(
+          "batch.messages[" + i + "].tag", m.getTag(), ContractLimits.NAME_MAX_CHARS);
     }
+  }
+
+  /** Throws {@link InvalidRequestException} if the batch acknowledges too much at once. */
+  static void validateAcks(Batch batch) {
+    FieldChecks.count(
+        "batch.ack_delivery_ids",
+        batch.getAckDeliveryIdsCount(),
+        ContractLimits.ACKS_PER_BATCH_MAX);
   }
 
   /**
@@ -109,14 +135,26 @@ final class BatchIntake {
                 group.tasks())
             .withPlacement(group.need(), group.category())
             .withMaxRetries(group.maxRetries());
-    return batches
-        .putAsync(key, stored)
-        .chain(
-            put -> {
-              put.get(); // a failed store fails the stream; nothing to announce
-              announcer.announce(QueuedBatchRef.of(key, stored));
-              return null;
-            });
+    // Reserved as its client batches arrived; counted under its key until the key leaves.
+    queuedBytes.stored(sessionId, key, group.bytes());
+    try {
+      return batches
+          .putAsync(key, stored)
+          .chain(
+              put -> {
+                try {
+                  put.get(); // a failed store fails the stream; nothing to announce
+                } catch (RuntimeException e) {
+                  queuedBytes.removed(java.util.List.of(key));
+                  throw e;
+                }
+                announcer.announce(QueuedBatchRef.of(key, stored));
+                return null;
+              });
+    } catch (RuntimeException e) {
+      queuedBytes.removed(java.util.List.of(key));
+      throw e;
+    }
   }
 
   /** The stored batches under these keys (missing keys are absent from the map). */

@@ -31,6 +31,10 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
   private final ResultFeed feed;
   private final SessionStore sessions;
   private final Executor blockingCalls;
+  private final Executor attachCalls;
+  private final SessionStreams streamSlots;
+  private final QueuedBytes queuedBytes;
+  private volatile SessionStreams.Slot slot;
   private final OutboundStream<Batch> out;
   private final GroupCommit intake;
   private final Deliveries results;
@@ -55,6 +59,9 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
       BatchIntake batchIntake,
       ScheduledExecutorService timer,
       Executor blockingCalls,
+      Executor attachCalls,
+      SessionStreams streamSlots,
+      QueuedBytes queuedBytes,
       ServerCallStreamObserver<Batch> call,
       DeliveryLedger ledger,
       Duration ackTimeout,
@@ -64,6 +71,9 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
     this.feed = feed;
     this.sessions = sessions;
     this.blockingCalls = blockingCalls;
+    this.attachCalls = attachCalls;
+    this.streamSlots = streamSlots;
+    this.queuedBytes = queuedBytes;
     this.deadLettersAcknowledged = deadLettersAcknowledged;
     this.out = new OutboundStream<>(call);
     this.intake = new GroupCommit(batchIntake, timer, this);
@@ -113,6 +123,7 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
             "batch.session_id: this stream serves session " + sessionId + ", got " + target);
       }
       boolean acksOnly = batch.getMessagesCount() == 0 && batch.getAckDeliveryIdsCount() > 0;
+      BatchIntake.validateAcks(batch);
       if (!acksOnly || sessionId == null) {
         sessions.require(target);
       }
@@ -133,6 +144,7 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
         }
         batch = batch.toBuilder().clearAckDeliveryIds().build(); // not stored with the tasks
       }
+      queuedBytes.reserve(sessionId, batch.getSerializedSize()); // before it is held any longer
       intake.accept(sessionId, batch, !coalesce);
     } catch (RuntimeException e) {
       fail(e);
@@ -162,9 +174,11 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
    * thread. Results completed before the attachment are not missed: it starts with a scan.
    */
   private void bind(String target) {
+    slot = streamSlots.open(target);
     sessionId = target;
     coalesce = !sessions.placesByResources(target);
-    blockingCalls.execute(
+    // Its own bounded pool: a slow attach never queues behind, or ahead of, unary calls.
+    attachCalls.execute(
         () -> {
           try {
             attachment = feed.attach(target, BatchState.DONE, results::deliver, results::knows);
@@ -257,6 +271,10 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
   }
 
   private void detach() {
+    SessionStreams.Slot s = slot;
+    if (s != null) {
+      s.close();
+    }
     ResultFeed.Attachment a = attachment;
     if (a != null) {
       attachment = null;

@@ -28,7 +28,9 @@ final class DeadLetterStream {
 
   private final ResultFeed feed;
   private final SessionStore sessions;
-  private final Executor blockingCalls;
+  private final Executor attachCalls;
+  private final SessionStreams streamSlots;
+  private volatile SessionStreams.Slot slot;
   private final OutboundStream<Batch> out;
   private final Deliveries letters;
   private volatile String sessionId;
@@ -43,6 +45,8 @@ final class DeadLetterStream {
       Function<Collection<String>, Map<String, StoredBatch>> load,
       SessionStore sessions,
       Executor blockingCalls,
+      Executor attachCalls,
+      SessionStreams streamSlots,
       ServerCallStreamObserver<Batch> call,
       DeliveryLedger ledger,
       Duration ackTimeout,
@@ -50,7 +54,8 @@ final class DeadLetterStream {
     this.authorize = authorize;
     this.feed = feed;
     this.sessions = sessions;
-    this.blockingCalls = blockingCalls;
+    this.attachCalls = attachCalls;
+    this.streamSlots = streamSlots;
     this.out = new OutboundStream<>(call);
     this.letters =
         new Deliveries(
@@ -76,27 +81,34 @@ final class DeadLetterStream {
 
   /** Checks the session and attaches to its dead letters, off the network thread. */
   void start(String requestedSession) {
-    blockingCalls.execute(
-        () -> {
-          try {
-            if (requestedSession.isEmpty()) {
-              throw new InvalidRequestException("id must not be empty");
-            }
-            sessions.require(requestedSession);
-            authorize.accept(requestedSession);
-            sessionId = requestedSession;
-            attachment =
-                feed.attach(requestedSession, BatchState.DEAD, letters::deliver, letters::knows);
-          } catch (RuntimeException e) {
-            if (out.fail(e)) {
-              detach();
-            }
-            return;
-          }
-          if (out.isEnded()) {
-            detach(); // the client left while we attached
-          }
-        });
+    try {
+      attachCalls.execute(() -> attach(requestedSession));
+    } catch (RuntimeException e) { // the pool is full
+      if (out.fail(e)) {
+        detach();
+      }
+    }
+  }
+
+  private void attach(String requestedSession) {
+    try {
+      if (requestedSession.isEmpty()) {
+        throw new InvalidRequestException("id must not be empty");
+      }
+      sessions.require(requestedSession);
+      authorize.accept(requestedSession);
+      slot = streamSlots.open(requestedSession);
+      sessionId = requestedSession;
+      attachment = feed.attach(requestedSession, BatchState.DEAD, letters::deliver, letters::knows);
+    } catch (RuntimeException e) {
+      if (out.fail(e)) {
+        detach();
+      }
+      return;
+    }
+    if (out.isEnded()) {
+      detach(); // the client left while we attached
+    }
   }
 
   boolean isEnded() {
@@ -143,6 +155,10 @@ final class DeadLetterStream {
   }
 
   private void detach() {
+    SessionStreams.Slot s = slot;
+    if (s != null) {
+      s.close();
+    }
     ResultFeed.Attachment a = attachment;
     if (a != null) {
       attachment = null;

@@ -39,6 +39,9 @@ final class DeliveryLedger {
   private final long ackTimeoutNanos;
   private final LongSupplier nanoClock;
 
+  /** Told of keys removed from the grid (they leave the queued-bytes quota). */
+  private final java.util.function.Consumer<Set<String>> removed;
+
   /** Sent, not acknowledged: key to when it was sent. */
   private final Map<String, Long> unacked = new ConcurrentHashMap<>();
 
@@ -50,7 +53,9 @@ final class DeliveryLedger {
       ScheduledExecutorService timer,
       Executor blockingCalls,
       Duration ackTimeout,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock,
+      java.util.function.Consumer<Set<String>> removed) {
+    this.removed = removed;
     this.batches = batches;
     this.timer = timer;
     this.blockingCalls = blockingCalls;
@@ -143,6 +148,7 @@ final class DeliveryLedger {
               f -> {
                 try {
                   f.get();
+                  removed.accept(keys);
                 } catch (RuntimeException e) {
                   LOG.warn(
                       "removing {} delivered batches failed (they are delivered again): {}",

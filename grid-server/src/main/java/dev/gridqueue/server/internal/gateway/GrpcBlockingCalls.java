@@ -18,14 +18,18 @@ public final class GrpcBlockingCalls {
    * Runs {@code call} on the pool and answers {@code response} with its value or its mapped error.
    */
   public <T> void answer(StreamObserver<T> response, Supplier<T> call) {
-    pool.execute(
-        () -> {
-          try {
-            response.onNext(call.get());
-            response.onCompleted();
-          } catch (RuntimeException e) {
-            response.onError(GrpcErrorMapper.toStatus(e));
-          }
-        });
+    try {
+      pool.execute(
+          () -> {
+            try {
+              response.onNext(call.get());
+              response.onCompleted();
+            } catch (RuntimeException e) {
+              response.onError(GrpcErrorMapper.toStatus(e));
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) { // a bounded pool is full
+      response.onError(GrpcErrorMapper.toStatus(e));
+    }
   }
 }

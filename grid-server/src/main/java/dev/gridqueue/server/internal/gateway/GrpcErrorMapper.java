@@ -2,6 +2,7 @@ package dev.gridqueue.server.internal.gateway;
 
 import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.grid.errors.PermissionDeniedException;
+import dev.gridqueue.grid.errors.QuotaExceededException;
 import dev.gridqueue.grid.errors.SessionNotFoundException;
 import dev.gridqueue.grid.errors.SharedDataNotFoundException;
 import dev.gridqueue.grid.errors.UpdateLevelMismatchException;
@@ -42,6 +43,23 @@ public final class GrpcErrorMapper {
       LOG.debug("rejected: {}", cause.getMessage());
       return Status.INVALID_ARGUMENT.withDescription(cause.getMessage()).asRuntimeException();
     }
+    if (cause instanceof QuotaExceededException) {
+      LOG.debug("rejected: {}", cause.getMessage());
+      return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+      LOG.warn("server busy: {}", cause.toString());
+      return Status.RESOURCE_EXHAUSTED
+          .withDescription("server busy: too many calls waiting on the grid, retry later")
+          .asRuntimeException();
+    }
+    if (hasCause(cause, "org.apache.ignite.internal.mem.IgniteOutOfMemoryException")) {
+      // The last line of defence: quotas should refuse a request before the data region fills.
+      LOG.error("data region full: {}", cause.toString());
+      return Status.RESOURCE_EXHAUSTED
+          .withDescription("the grid's memory is full; delete data or acknowledge results first")
+          .asRuntimeException();
+    }
     // Every Ignite failure (a node left mid-call, a cache with no server) means: try again.
     if (cause instanceof IgniteException
         || cause instanceof CacheServerNotFoundException
@@ -55,6 +73,15 @@ public final class GrpcErrorMapper {
     }
     LOG.error("internal error", cause);
     return Status.INTERNAL.withDescription("internal error: " + cause).asRuntimeException();
+  }
+
+  private static boolean hasCause(Throwable error, String className) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().equals(className)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -65,6 +65,11 @@ final class PendingGroup {
     return tasks;
   }
 
+  /** Encoded bytes of the group's client batches. */
+  int bytes() {
+    return bytes;
+  }
+
   int priority() {
     return shape.getPriority();
   }

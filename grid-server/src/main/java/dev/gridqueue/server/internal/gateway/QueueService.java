@@ -56,6 +56,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
           });
 
   private final GrpcBlockingCalls unaryCalls;
+  private final GrpcBlockingCalls cancels;
 
   /** Tells the scheduler about stored batches. */
   private final QueuedAnnouncer announcer;
@@ -67,6 +68,19 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this(ignite, sharedData, blockingCalls, java.time.Duration.ofSeconds(30));
   }
 
+  public QueueService(
+      Ignite ignite,
+      SharedDataStore sharedData,
+      Executor blockingCalls,
+      java.time.Duration deliveryAckTimeout) {
+    this(
+        ignite,
+        sharedData,
+        blockingCalls,
+        deliveryAckTimeout,
+        GatewayQuotas.defaults(Long.MAX_VALUE));
+  }
+
   /**
    * {@code deliveryAckTimeout}: how long a result or dead-letter delivery stays in the grid after
    * it was sent when the client does not acknowledge it.
@@ -75,15 +89,20 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
       Ignite ignite,
       SharedDataStore sharedData,
       Executor blockingCalls,
-      java.time.Duration deliveryAckTimeout) {
+      java.time.Duration deliveryAckTimeout,
+      GatewayQuotas quotas) {
     this.ignite = ignite;
+    this.queuedBytes =
+        new QueuedBytes(quotas.queuedBytesPerSession(), quotas.queuedBytesPerServer());
+    this.streamSlots = new SessionStreams(quotas.streamsPerSession());
     this.deliveryAckTimeout = deliveryAckTimeout;
     this.blockingCalls = blockingCalls;
     this.unaryCalls = new GrpcBlockingCalls(blockingCalls);
+    this.cancels = new GrpcBlockingCalls(cancelCalls);
     ignite.events().localListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     this.sessions = new SessionStore(ignite, sharedData);
     this.announcer = new QueuedAnnouncer(ignite);
-    this.intake = new BatchIntake(ignite, announcer);
+    this.intake = new BatchIntake(ignite, announcer, queuedBytes);
     this.feed = new ResultFeed(ignite, blockingCalls);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
     this.guard = new SessionGuard(ignite, remoteWorkers::serves);
@@ -103,10 +122,31 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   private final java.time.Duration deliveryAckTimeout;
 
+  private final QueuedBytes queuedBytes;
+  private final SessionStreams streamSlots;
+
+  /**
+   * Opening a stream's result subscription (a replicated write and a scan) and cancels (an update
+   * of a replicated set) can be slow; each has its own small bounded pool, so neither queues ahead
+   * of the unary calls on {@link #blockingCalls} (head-of-line blocking), and a flood of them is
+   * refused (RESOURCE_EXHAUSTED) instead of queued without bound.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor attachCalls =
+      BoundedPool.of("gridqueue-stream-attach", 2, 1_024);
+
+  private final java.util.concurrent.ThreadPoolExecutor cancelCalls =
+      BoundedPool.of("gridqueue-cancel", 1, 64);
+
   /** Open dead-letter streams: swept for ack timeouts and closed sessions. */
   private final Set<DeadLetterStream> deadLetterStreams = ConcurrentHashMap.newKeySet();
 
   private void sweepDeliveries() {
+    try {
+      queuedBytes.forgetClosed(sessions::exists);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(QueueService.class)
+          .warn("queued-bytes sweep failed: {}", e.toString());
+    }
     streams.removeIf(ClientStreamHandler::isEnded);
     deadLetterStreams.removeIf(DeadLetterStream::isEnded);
     try {
@@ -124,7 +164,12 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   private DeliveryLedger newLedger() {
     return new DeliveryLedger(
-        intake.cache(), lingerTimer, blockingCalls, deliveryAckTimeout, System::nanoTime);
+        intake.cache(),
+        lingerTimer,
+        blockingCalls,
+        deliveryAckTimeout,
+        System::nanoTime,
+        queuedBytes::removed);
   }
 
   private void deadLettersAcknowledged(java.util.List<String> keys) {
@@ -191,6 +236,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   public void close() {
     ignite.events().stopLocalListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     lingerTimer.shutdownNow();
+    attachCalls.shutdownNow();
+    cancelCalls.shutdownNow();
     feed.close();
     announcer.close();
   }
@@ -232,6 +279,9 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
             intake,
             lingerTimer,
             blockingCalls,
+            attachCalls,
+            streamSlots,
+            queuedBytes,
             (ServerCallStreamObserver<Batch>) response,
             newLedger(),
             deliveryAckTimeout,
@@ -276,6 +326,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
             intake::getAll,
             sessions,
             blockingCalls,
+            attachCalls,
+            streamSlots,
             (ServerCallStreamObserver<Batch>) response,
             newLedger(),
             deliveryAckTimeout,
@@ -287,10 +339,15 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   @Override
   public void cancelTasks(CancelRequest request, StreamObserver<CancelReply> response) {
     Caller caller = Authentication.current();
-    offload(
+    cancels.answer(
         response,
         () -> {
           guard.check(caller, request.getSessionId());
+          // Counted before any set is built from them: a huge list costs nothing more.
+          dev.gridqueue.grid.errors.FieldChecks.count(
+              "task_ids and tags",
+              request.getTaskIdsCount() + request.getTagsCount(),
+              dev.gridqueue.client.ContractLimits.CANCEL_ITEMS_PER_REQUEST_MAX);
           return CancelReply.newBuilder()
               .setAccepted(
                   sessions.cancel(

@@ -2,7 +2,9 @@ package dev.gridqueue.server.internal.gateway;
 
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.errors.FieldChecks;
 import dev.gridqueue.grid.errors.InvalidRequestException;
+import dev.gridqueue.grid.errors.QuotaExceededException;
 import dev.gridqueue.grid.errors.SessionNotFoundException;
 import dev.gridqueue.grid.store.BatchFilters;
 import dev.gridqueue.grid.store.CancelSet;
@@ -11,9 +13,7 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.SessionAttributes;
 import dev.gridqueue.shareddata.SharedDataStore;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import javax.cache.Cache;
@@ -51,6 +51,7 @@ final class SessionStore {
     if (appId.isBlank()) {
       throw new InvalidRequestException("app.id must not be empty");
     }
+    FieldChecks.length("app.id", appId, ContractLimits.NAME_MAX_CHARS);
     SessionAttributes attributes = withDefaults(request.getAttributes());
     String id = UUID.randomUUID().toString();
     sessions.put(
@@ -126,18 +127,37 @@ final class SessionStore {
     if (!all && taskIds.isEmpty() && tags.isEmpty()) {
       throw new InvalidRequestException("cancel request names nothing: set task_ids, tags or all");
     }
+    FieldChecks.count(
+        "task_ids and tags",
+        taskIds.size() + tags.size(),
+        ContractLimits.CANCEL_ITEMS_PER_REQUEST_MAX);
     if (taskIds.stream().anyMatch(String::isEmpty) || tags.stream().anyMatch(String::isEmpty)) {
       throw new InvalidRequestException("task_ids and tags must not contain empty strings");
     }
-    cancellations.invoke(id, new AddCancellations(taskIds, tags, all));
+    for (String taskId : taskIds) {
+      FieldChecks.length("task_ids entry", taskId, ContractLimits.TASK_ID_MAX_CHARS);
+    }
+    for (String tag : tags) {
+      FieldChecks.length("tags entry", tag, ContractLimits.NAME_MAX_CHARS);
+    }
+    Boolean added = cancellations.invoke(id, new AddCancellations(taskIds, tags, all));
+    if (!Boolean.TRUE.equals(added)) {
+      throw new QuotaExceededException(
+          "session "
+              + id
+              + " has cancelled too many task ids and tags: the limit is "
+              + ContractLimits.CANCEL_ITEMS_PER_SESSION_MAX
+              + " (cancel by tag or all instead)");
+    }
     return taskIds.size() + tags.size() + (all ? 1 : 0);
   }
 
   /**
    * Merges cancellations on the node owning the entry: concurrent cancels never lose each other.
+   * Answers false, changing nothing, when the set would grow past its limit.
    */
   private static final class AddCancellations
-      implements org.apache.ignite.cache.CacheEntryProcessor<String, CancelSet, Void> {
+      implements org.apache.ignite.cache.CacheEntryProcessor<String, CancelSet, Boolean> {
     private static final long serialVersionUID = 1L;
     private final Set<String> taskIds;
     private final Set<String> tags;
@@ -150,11 +170,15 @@ final class SessionStore {
     }
 
     @Override
-    public Void process(
+    public Boolean process(
         javax.cache.processor.MutableEntry<String, CancelSet> entry, Object... args) {
       CancelSet current = entry.exists() ? entry.getValue() : CancelSet.EMPTY;
+      if (current.size() + taskIds.size() + tags.size()
+          > ContractLimits.CANCEL_ITEMS_PER_SESSION_MAX) {
+        return false;
+      }
       entry.setValue(current.with(taskIds, tags, all));
-      return null;
+      return true;
     }
   }
 
@@ -186,77 +210,6 @@ final class SessionStore {
   }
 
   static SessionAttributes withDefaults(SessionAttributes given) {
-    SessionAttributes.Builder a = given.toBuilder();
-    if (!a.hasPriority()) {
-      a.setPriority(ContractLimits.PRIORITY_DEFAULT);
-    } else if (a.getPriority() > ContractLimits.PRIORITY_MAX) {
-      throw new InvalidRequestException(
-          "attributes.priority must be between "
-              + ContractLimits.PRIORITY_MIN
-              + " and "
-              + ContractLimits.PRIORITY_MAX
-              + ", got "
-              + a.getPriority());
-    }
-    if (!a.hasMaxInflightBatchesPerWorker()) {
-      a.setMaxInflightBatchesPerWorker(ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_DEFAULT);
-    } else if (a.getMaxInflightBatchesPerWorker()
-            < ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
-        || a.getMaxInflightBatchesPerWorker()
-            > ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX) {
-      throw new InvalidRequestException(
-          "attributes.max_inflight_batches_per_worker must be between "
-              + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MIN
-              + " and "
-              + ContractLimits.MAX_INFLIGHT_BATCHES_PER_WORKER_MAX
-              + ", got "
-              + a.getMaxInflightBatchesPerWorker());
-    }
-    if (!a.hasMaxRetries()) {
-      a.setMaxRetries(ContractLimits.MAX_RETRIES_DEFAULT);
-    } else if (a.getMaxRetries() > ContractLimits.MAX_RETRIES_MAX) {
-      throw new InvalidRequestException(
-          "attributes.max_retries must be at most "
-              + ContractLimits.MAX_RETRIES_MAX
-              + ", got "
-              + a.getMaxRetries());
-    }
-    if (a.getMaxWorkers() > 0 && a.getMinWorkers() > a.getMaxWorkers()) {
-      throw new InvalidRequestException(
-          "attributes.min_workers ("
-              + a.getMinWorkers()
-              + ") must not exceed attributes.max_workers ("
-              + a.getMaxWorkers()
-              + ")");
-    }
-    List<String> tags = new ArrayList<>(a.getTagsList());
-    if (tags.stream().anyMatch(String::isBlank)) {
-      throw new InvalidRequestException("attributes.tags must not contain empty tags");
-    }
-    if (a.hasIdleTimeout()
-        && (a.getIdleTimeout().getSeconds() < 0 || a.getIdleTimeout().getNanos() < 0)) {
-      throw new InvalidRequestException("attributes.idle_timeout must not be negative");
-    }
-    if (a.hasMaxTaskRunningTime()
-        && (a.getMaxTaskRunningTime().getSeconds() < 0
-            || a.getMaxTaskRunningTime().getNanos() < 0)) {
-      throw new InvalidRequestException("attributes.max_task_running_time must not be negative");
-    }
-    double multiplier = a.getFastAbortMultiplier();
-    if (Double.isNaN(multiplier) || multiplier < 0 || multiplier > 0 && multiplier < 1) {
-      throw new InvalidRequestException(
-          "attributes.fast_abort_multiplier must be 0 (off) or at least 1, got " + multiplier);
-    }
-    for (String category : a.getCategoriesMap().keySet()) {
-      if (category.isBlank()) {
-        throw new InvalidRequestException(
-            "attributes.categories must not have an empty category name");
-      }
-    }
-    if (a.getBlockedWorkerHostsList().stream().anyMatch(String::isBlank)) {
-      throw new InvalidRequestException(
-          "attributes.blocked_worker_hosts must not contain empty host names");
-    }
-    return a.build();
+    return SessionAttributeRules.withDefaults(given);
   }
 }

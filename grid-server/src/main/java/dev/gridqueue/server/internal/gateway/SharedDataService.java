@@ -2,6 +2,9 @@ package dev.gridqueue.server.internal.gateway;
 
 import com.google.protobuf.Empty;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.gridqueue.client.ContractLimits;
+import dev.gridqueue.grid.errors.FieldChecks;
+import dev.gridqueue.grid.errors.InvalidRequestException;
 import dev.gridqueue.proto.v1.CacheGrpc;
 import dev.gridqueue.proto.v1.SharedData;
 import dev.gridqueue.server.security.Caller;
@@ -87,12 +90,24 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   }
 
   private static Integer level(SharedData request) {
-    return request.hasUpdateLevel() ? request.getUpdateLevel() : null;
+    return request.hasUpdateLevel()
+        ? FieldChecks.uint32(
+            "shared_data.update_level",
+            request.getUpdateLevel(),
+            1,
+            ContractLimits.SHARED_DATA_MAX_LEVEL)
+        : null;
   }
 
   private static Duration ttl(SharedData request) {
-    return request.hasTtl()
-        ? Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos())
-        : null;
+    if (!request.hasTtl()) {
+      return null;
+    }
+    com.google.protobuf.Duration ttl = request.getTtl();
+    if (ttl.getSeconds() < 0 || ttl.getNanos() < 0) {
+      throw new InvalidRequestException("shared_data.ttl must not be negative");
+    }
+    FieldChecks.uint32("shared_data.ttl.nanos", ttl.getNanos(), 0, 999_999_999);
+    return Duration.ofSeconds(ttl.getSeconds(), ttl.getNanos());
   }
 }

@@ -232,8 +232,15 @@ public final class RemoteWorkerHub implements BatchExecutor {
       return new StreamObserver<>() {
         @Override
         public void onNext(WorkerState state) {
-          if (!registered) {
+          if (registered || gone) {
+            return;
+          }
+          try {
+            WorkerStateRules.check(state);
             register(state);
+          } catch (RuntimeException e) {
+            // On a network thread: nothing may escape. The worker learns why and is not registered.
+            refuse(e);
           }
         }
 
@@ -276,6 +283,18 @@ public final class RemoteWorkerHub implements BatchExecutor {
                 state.getTagsList(),
                 host);
           });
+    }
+
+    /** Ends the WorkerUpdate call with the mapped status of {@code error}; the worker is gone. */
+    private void refuse(RuntimeException error) {
+      gone("its WorkerState was refused: " + error.getMessage());
+      synchronized (this) {
+        try {
+          out.onError(dev.gridqueue.server.internal.gateway.GrpcErrorMapper.toStatus(error));
+        } catch (RuntimeException e) {
+          LOG.debug("refusing worker {}: {}", id, e.toString());
+        }
+      }
     }
 
     /** The worker is gone: unregister it and fail what it held (the scheduler re-queues it). */

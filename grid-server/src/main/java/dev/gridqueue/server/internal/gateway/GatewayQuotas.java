@@ -1,0 +1,25 @@
+package dev.gridqueue.server.internal.gateway;
+
+import dev.gridqueue.client.ContractLimits;
+
+/**
+ * The quotas a grid node's gateway enforces: queued bytes per session and per server ({@link
+ * QueuedBytes}), and open streams per session ({@link SessionStreams}).
+ */
+public record GatewayQuotas(
+    long queuedBytesPerSession, long queuedBytesPerServer, int streamsPerSession) {
+
+  public GatewayQuotas {
+    if (queuedBytesPerSession < 1 || queuedBytesPerServer < 1 || streamsPerSession < 1) {
+      throw new IllegalArgumentException("quotas must be positive");
+    }
+  }
+
+  /** The contract's defaults, with a per-server queued-bytes quota of {@code perServer}. */
+  public static GatewayQuotas defaults(long perServer) {
+    return new GatewayQuotas(
+        ContractLimits.QUEUED_BYTES_PER_SESSION_DEFAULT,
+        perServer,
+        ContractLimits.STREAMS_PER_SESSION_MAX);
+  }
+}
