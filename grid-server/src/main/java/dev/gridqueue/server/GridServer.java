@@ -3,10 +3,12 @@ package dev.gridqueue.server;
 import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.Scheduler;
+import dev.gridqueue.server.internal.gateway.FilesService;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
 import dev.gridqueue.server.internal.gateway.QueueService;
 import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
 import dev.gridqueue.server.internal.gateway.SharedDataService;
+import dev.gridqueue.shareddata.FileStore;
 import dev.gridqueue.shareddata.SharedDataStore;
 import dev.gridqueue.worker.WorkerRuntime;
 import io.grpc.Server;
@@ -60,11 +62,12 @@ public final class GridServer implements AutoCloseable {
       ExecutorService blockingCalls =
           Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
       SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
+      FileStore files = new FileStore(ignite);
       QueueService queue =
           new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
       SharedDataService cache =
           new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
-      Server grpc = startGrpc(options, queue, cache);
+      Server grpc = startGrpc(options, queue, cache, new FilesService(files, blockingCalls));
       LOG.info(
           "grid node {} serving gRPC on port {}{}",
           ignite.name(),
@@ -78,7 +81,7 @@ public final class GridServer implements AutoCloseable {
   }
 
   private static Server startGrpc(
-      GridServerOptions options, QueueService queue, SharedDataService cache) {
+      GridServerOptions options, QueueService queue, SharedDataService cache, FilesService files) {
     try {
       return NettyServerBuilder.forAddress(
               new InetSocketAddress(options.grpcHost(), options.grpcPort()))
@@ -92,6 +95,7 @@ public final class GridServer implements AutoCloseable {
                   new dev.gridqueue.server.internal.polyglot.WorkerIdMetadata(),
                   new dev.gridqueue.server.internal.gateway.PeerAddress()))
           .addService(cache)
+          .addService(files)
           .build()
           .start();
     } catch (IOException e) {

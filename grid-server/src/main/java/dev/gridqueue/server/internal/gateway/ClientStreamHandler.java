@@ -107,11 +107,10 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
             "batch.session_id: this stream serves session " + sessionId + ", got " + target);
       }
       boolean acksOnly = batch.getMessagesCount() == 0 && batch.getAckDeliveryIdsCount() > 0;
-      if (!acksOnly || sessionId == null) {
-        sessions.require(target);
-      }
       if (!acksOnly) {
-        BatchIntake.validate(batch);
+        BatchIntake.validate(batch, sessions.require(target).appId());
+      } else if (sessionId == null) {
+        sessions.require(target);
       }
       if (sessionId == null) {
         bind(target);
