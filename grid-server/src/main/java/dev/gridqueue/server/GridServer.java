@@ -37,9 +37,15 @@ public final class GridServer implements AutoCloseable {
   private final QueueService queue;
   private final ExecutorService blockingCalls;
   private final Server grpc;
+  private final WorkerRuntime localWorker;
 
   private GridServer(
-      Ignite ignite, QueueService queue, ExecutorService blockingCalls, Server grpc) {
+      Ignite ignite,
+      QueueService queue,
+      ExecutorService blockingCalls,
+      Server grpc,
+      WorkerRuntime localWorker) {
+    this.localWorker = localWorker;
     this.ignite = ignite;
     this.queue = queue;
     this.blockingCalls = blockingCalls;
@@ -73,7 +79,7 @@ public final class GridServer implements AutoCloseable {
           ignite.name(),
           grpc.getPort(),
           worker != null ? " with a local worker" : "");
-      return new GridServer(ignite, queue, blockingCalls, grpc);
+      return new GridServer(ignite, queue, blockingCalls, grpc, worker);
     } catch (RuntimeException e) {
       ignite.close(); // else Ignite's non-daemon threads keep the JVM alive
       throw e;
@@ -106,6 +112,11 @@ public final class GridServer implements AutoCloseable {
   /** The port gRPC listens on (the chosen one when the options said 0). */
   public int grpcPort() {
     return grpc.getPort();
+  }
+
+  /** The worker running inside this node, or null if it has none. */
+  public WorkerRuntime localWorker() {
+    return localWorker;
   }
 
   public Ignite ignite() {
