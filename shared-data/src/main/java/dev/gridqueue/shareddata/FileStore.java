@@ -62,6 +62,12 @@ public final class FileStore {
               + " bytes; the limit is "
               + ContractLimits.FILE_MAX_BYTES);
     }
+    // Hashed first: a file the session holds already (many tasks writing the same output) is not
+    // sent through the grid again.
+    String sha256 = hash(path);
+    if (find(sessionId, sha256) != null) {
+      return new Stored(sha256, size);
+    }
     Upload upload = upload(sessionId);
     try (InputStream in = Files.newInputStream(path)) {
       byte[] buffer = new byte[ContractLimits.FILE_CHUNK_BYTES];
@@ -203,6 +209,18 @@ public final class FileStore {
       cache.put(StoredFile.chunkKey(sessionId, uploadId, chunks++), data);
       filled = 0;
     }
+  }
+
+  private static String hash(Path path) throws IOException {
+    MessageDigest digest = sha256();
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] buffer = new byte[64 << 10];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static MessageDigest sha256() {
