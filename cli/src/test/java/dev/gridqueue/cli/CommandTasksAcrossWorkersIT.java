@@ -54,7 +54,7 @@ class CommandTasksAcrossWorkersIT {
   }
 
   /**
-   * Work Queue's figure is 1,000 tasks reading one 50 MB input; scaled to 300 tasks and 10 MB (and
+   * Work Queue's figure is 1,000 tasks reading one 50 MB input; scaled to 200 tasks and 10 MB (and
    * MD5, the cheapest checksum coreutils has) to keep the test short on a shared machine: the
    * mechanism is the same per worker, and each task still reads the whole file.
    */
@@ -74,7 +74,7 @@ class CommandTasksAcrossWorkersIT {
         client.openSession(
             SessionOptions.forApp(ContractLimits.COMMAND_APP_ID).batchSize(10).build())) {
       // when
-      int tasks = 300;
+      int tasks = 200;
       for (int i = 0; i < tasks; i++) {
         session.submit(
             "t" + i,
