@@ -28,7 +28,7 @@ mkdir -p "$OUT"
 "$PROTOC" -I "$PROTO_ROOT" \
   --python_out="$OUT" \
   --grpc_out="$OUT" --plugin=protoc-gen-grpc="$PLUGIN" \
-  gridqueue/v1/queue.proto gridqueue/v1/cache.proto
+  gridqueue/v1/queue.proto gridqueue/v1/cache.proto gridqueue/v1/command.proto gridqueue/v1/files.proto
 # Which protoc wrote them: tests/test_stubs.py compares the files byte for byte when its protoc is
 # the same, and the contract they carry (the serialized descriptors) with any other.
 "$PROTOC" --version > "$OUT/gridqueue/v1/GENERATED_WITH"

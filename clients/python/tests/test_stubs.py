@@ -9,7 +9,8 @@ import pytest
 
 PYTHON_DIR = Path(__file__).resolve().parents[1]
 STUBS = PYTHON_DIR / "gridqueue" / "v1"
-GENERATED = ["queue_pb2.py", "queue_pb2_grpc.py", "cache_pb2.py", "cache_pb2_grpc.py"]
+GENERATED = ["queue_pb2.py", "queue_pb2_grpc.py", "cache_pb2.py", "cache_pb2_grpc.py",
+             "command_pb2.py", "command_pb2_grpc.py", "files_pb2.py", "files_pb2_grpc.py"]
 FIX = "clients/python/generate_stubs.sh, then commit gridqueue/v1/"
 
 
@@ -22,7 +23,7 @@ def test_checked_in_stubs_match_the_proto_files(tmp_path: Path):
 
     # then: the contract they carry is the .proto files' (whatever protoc made them) ...
     fresh = tmp_path / "gridqueue" / "v1"
-    for name in ("queue_pb2.py", "cache_pb2.py"):
+    for name in ("queue_pb2.py", "cache_pb2.py", "command_pb2.py", "files_pb2.py"):
         same = _descriptor(fresh / name) == _descriptor(STUBS / name)
         assert same, f"gridqueue/v1/{name} is out of date with the .proto files: run {FIX}"
     # ... and, with the protoc that wrote them, they are the same files byte for byte.

@@ -123,7 +123,8 @@ class QueueServicer(object):
     def CancelTasks(self, request, context):
         """gridqueue addition: cancels tasks of a session that have not ended. Tasks not yet started
         are never run; they end on the dead-letter stream with `error` "cancelled". A task already
-        running finishes (its result is delivered). NOT_FOUND for an unknown session.
+        running finishes (its result is delivered), except a command task: its process group is
+        stopped and it ends with RESULT_CANCELLED. NOT_FOUND for an unknown session.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

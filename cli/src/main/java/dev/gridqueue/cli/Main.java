@@ -45,7 +45,10 @@ public final class Main implements Runnable {
    */
   private static int onFailure(Exception e, CommandLine command, ParseResult parsed)
       throws Exception {
-    if (e instanceof HandlerLoadException) {
+    // A bad task (an input that does not exist, a name outside the sandbox, a malformed task
+    // file) is the user's input, said in one line like a bad option.
+    if (e instanceof HandlerLoadException
+        || e instanceof IllegalArgumentException && "submit".equals(command.getCommandName())) {
       command.getErr().println("gridqueue " + command.getCommandName() + ": " + e.getMessage());
       return CommandLine.ExitCode.USAGE;
     }

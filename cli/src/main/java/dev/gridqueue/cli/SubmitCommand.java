@@ -1,10 +1,14 @@
 package dev.gridqueue.cli;
 
+import dev.gridqueue.client.CommandTask;
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +21,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code gridqueue submit}: one session with the given scheduling attributes, N tasks of one
  * payload, results counted. For trying the scheduling rules by hand against a running grid, with
- * {@code status} in another terminal.
+ * {@code status} in another terminal. With {@code --command} (one task) or {@code --tasks FILE}
+ * (one JSON task a line) it runs command tasks instead, and exits 1 unless every one ran to its end
+ * with exit code 0.
  */
 @Command(
     name = "submit",
@@ -36,8 +42,30 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--app", description = "App id (default: ${DEFAULT-VALUE}).")
   String app = "sleep";
 
-  @Option(names = "--tasks", description = "Number of tasks (default: ${DEFAULT-VALUE}).")
-  int tasks = 100;
+  @Option(
+      names = "--tasks",
+      paramLabel = "N|FILE",
+      description =
+          "Number of tasks (default: ${DEFAULT-VALUE}), or a file of command tasks, one JSON object a line (see README).")
+  String tasksOrFile = "100";
+
+  @Option(
+      names = "--command",
+      description = "Run one command task: this command line, with /bin/sh -c in a sandbox.")
+  String command;
+
+  @Option(
+      names = "--input",
+      paramLabel = "LOCAL[:REMOTE]",
+      description =
+          "An input file of the --command task, placed in its sandbox as REMOTE (default: its file name) and cached on the worker.")
+  List<String> inputs = List.of();
+
+  @Option(
+      names = "--output",
+      paramLabel = "REMOTE[:LOCAL]",
+      description = "An output file of the --command task, written to LOCAL (default: REMOTE).")
+  List<String> outputs = List.of();
 
   @Option(
       names = "--payload",
@@ -93,6 +121,10 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<CommandTaskFile.Entry> commandTasks = commandTasks();
+    if (commandTasks != null) {
+      app = ContractLimits.COMMAND_APP_ID;
+    }
     SessionOptions.Builder options =
         SessionOptions.forApp(app)
             .workers(minWorkers, maxWorkers)
@@ -113,6 +145,14 @@ final class SubmitCommand implements Callable<Integer> {
     }
     try (GridQueueClient client = connection.connect(servers);
         TaskSession session = client.openSession(options.build())) {
+      if (commandTasks != null) {
+        System.out.printf("session %s: %,d command tasks%n", session.id(), commandTasks.size());
+        boolean allOk =
+            new CommandSubmission(System.out)
+                .run(session, commandTasks, Duration.ofSeconds(timeoutSeconds));
+        return allOk ? 0 : 1;
+      }
+      int tasks = Integer.parseInt(tasksOrFile);
       System.out.printf("session %s: %,d tasks of app %s%n", session.id(), tasks, app);
       long started = System.nanoTime();
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
@@ -145,5 +185,31 @@ final class SubmitCommand implements Callable<Integer> {
           ok, dead, tasks - seen.size(), seconds);
       return seen.size() == tasks ? 0 : 1;
     }
+  }
+
+  /** The command tasks asked for (--command, or --tasks FILE), or null for N tasks of an app. */
+  private List<CommandTaskFile.Entry> commandTasks() throws IOException {
+    if (command != null) {
+      CommandTask.Builder task = CommandTask.of(command);
+      for (String in : inputs) {
+        int colon = in.indexOf(':');
+        Path local = Path.of(colon < 0 ? in : in.substring(0, colon));
+        task.input(
+            local, colon < 0 ? local.getFileName().toString() : in.substring(colon + 1), true);
+      }
+      for (String out : outputs) {
+        int colon = out.indexOf(':');
+        String remote = colon < 0 ? out : out.substring(0, colon);
+        task.output(remote, Path.of(colon < 0 ? out : out.substring(colon + 1)));
+      }
+      return List.of(new CommandTaskFile.Entry("command", task.build()));
+    }
+    if (!inputs.isEmpty() || !outputs.isEmpty()) {
+      throw new IllegalArgumentException("--input and --output need --command");
+    }
+    if (tasksOrFile.chars().allMatch(Character::isDigit)) {
+      return null;
+    }
+    return CommandTaskFile.read(Path.of(tasksOrFile));
   }
 }

@@ -17,7 +17,7 @@ final class WorkerSettings {
       names = "--apps",
       split = ",",
       description =
-          "App ids to serve (default: every built-in app and every handler in the --handlers jars).")
+          "App ids to serve (default: every built-in app, every handler in the --handlers jars, and command tasks: app 'command').")
   List<String> apps = List.of();
 
   @Option(
@@ -51,6 +51,26 @@ final class WorkerSettings {
   @Option(names = "--gpus", description = "GPUs offered (default: 0).")
   Integer gpus;
 
+  @Option(
+      names = "--sandbox-dir",
+      paramLabel = "DIR",
+      description =
+          "Where command tasks run, one directory each (default: sandboxes in the worker's work directory). Emptied when the worker starts.")
+  Path sandboxDirectory;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description =
+          "Where cacheable inputs of command tasks are kept (default: input-cache in the worker's work directory).")
+  Path cacheDirectory;
+
+  @Option(
+      names = "--cache-mb",
+      description =
+          "Most MB the input cache holds; least recently used files leave first (default: ${DEFAULT-VALUE}).")
+  long cacheMb = WorkerOptions.DEFAULT_CACHE_MB;
+
   WorkerOptions toWorkerOptions() {
     WorkerOptions.Builder b =
         WorkerOptions.newBuilder().apps(new LinkedHashSet<>(apps)).tags(new LinkedHashSet<>(tags));
@@ -64,6 +84,10 @@ final class WorkerSettings {
       b.handlersDirectory(handlersDirectory);
     }
     b.resources(cores, memoryMb, diskMb, gpus);
+    if (sandboxDirectory != null) {
+      b.sandboxDirectory(sandboxDirectory);
+    }
+    b.cache(cacheDirectory, cacheMb);
     return b.build();
   }
 }

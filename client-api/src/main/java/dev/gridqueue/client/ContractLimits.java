@@ -3,10 +3,11 @@ package dev.gridqueue.client;
 import java.time.Duration;
 
 /**
- * The limits and defaults of the wire contract ({@code gridqueue/v1/queue.proto} and {@code
- * cache.proto}), in one place for the Java client and the grid servers. A value here is what the
- * contract promises: a server refuses a request outside these limits with {@code INVALID_ARGUMENT},
- * and fills in the defaults for attributes a request leaves absent.
+ * The limits and defaults of the wire contract ({@code gridqueue/v1/queue.proto}, {@code
+ * cache.proto}, {@code command.proto} and {@code files.proto}), in one place for the Java client
+ * and the grid servers. A value here is what the contract promises: a server refuses a request
+ * outside these limits with {@code INVALID_ARGUMENT}, and fills in the defaults for attributes a
+ * request leaves absent.
  */
 public final class ContractLimits {
   /** Lowest {@code SessionAttributes.priority}. */
@@ -136,6 +137,33 @@ public final class ContractLimits {
 
   /** Calls (streams included) one connection may have open at once. */
   public static final int CALLS_PER_CONNECTION_MAX = 256;
+
+  /** The app id of sessions whose tasks are command lines ({@code Message.command}). */
+  public static final String COMMAND_APP_ID = "command";
+
+  /** Largest {@code InputFile.content} (a buffer); larger inputs go through the Files service. */
+  public static final int INLINE_INPUT_MAX_BYTES = 1 << 20;
+
+  /** Largest file in the grid's file store (an input uploaded with Files, or an output). */
+  public static final long FILE_MAX_BYTES = 1L << 30;
+
+  /** Size of the chunks the file store keeps a file in, and sends on download. */
+  public static final int FILE_CHUNK_BYTES = 1 << 20;
+
+  /** Largest {@code FileChunk.data} a client may send on upload. */
+  public static final int FILE_UPLOAD_CHUNK_MAX_BYTES = 4 << 20;
+
+  /** How long the file store keeps a file of a session that stays open. */
+  public static final Duration FILE_TTL = Duration.ofHours(24);
+
+  /** Bytes of a command's stdout, and of its stderr, kept in its result. */
+  public static final int STD_STREAM_MAX_BYTES = 1 << 20;
+
+  /** Output files up to this size also travel inline in the result ({@code OutputFile.content}). */
+  public static final int INLINE_OUTPUT_MAX_BYTES = 64 << 10;
+
+  /** Between SIGTERM and SIGKILL when a command's process group is stopped. */
+  public static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
   private ContractLimits() {}
 }

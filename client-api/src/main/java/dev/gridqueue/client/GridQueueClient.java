@@ -225,6 +225,15 @@ public final class GridQueueClient implements AutoCloseable {
         this, session, options.batchSize(), endpoints, timer, ticker, giveUpAfter);
   }
 
+  /** The files of a session in the grid's file store (inputs and outputs of command tasks). */
+  public FilesClient files(String sessionId) {
+    return new FilesClient(endpoints, sessionId);
+  }
+
+  Endpoints endpoints() {
+    return endpoints;
+  }
+
   /** The shared data of a session: upload levels, read them back, delete them. */
   public SharedDataClient sharedData(String sessionId) {
     return new SharedDataClient(endpoints, sessionId);

@@ -10,11 +10,14 @@ import dev.gridqueue.client.internal.StreamSupervisor;
 import dev.gridqueue.client.internal.TaskSender;
 import dev.gridqueue.client.internal.Ticker;
 import dev.gridqueue.client.internal.UnfinishedTasks;
+import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.Session;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 
@@ -51,6 +54,7 @@ public final class TaskSession implements AutoCloseable {
   private final ResultReceiver receiver;
   private final TaskSender sender;
   private final StreamSupervisor supervisor;
+  private final CommandOutputs outputs = new CommandOutputs(this::files);
 
   private TaskSession(
       GridQueueClient client,
@@ -148,6 +152,43 @@ public final class TaskSession implements AutoCloseable {
   }
 
   /**
+   * Queues a command task (in a session of app {@link ContractLimits#COMMAND_APP_ID}): uploads its
+   * local inputs the session does not hold yet, then sends it, in a batch of its own if it sets
+   * batch attributes. When it ends, the result is handed over once the outputs it asks for are
+   * written where it says.
+   *
+   * @throws IllegalArgumentException if an input file is missing or over the limit
+   */
+  public void submit(String taskId, CommandTask task) {
+    if (taskId == null || taskId.isEmpty()) {
+      throw new IllegalArgumentException("taskId must not be empty");
+    }
+    Map<CommandTask.Input, String> hashes = new HashMap<>();
+    for (CommandTask.Input in : task.inputs()) {
+      if (in.local() != null) {
+        hashes.put(in, files().upload(in.local()));
+      }
+    }
+    Message message =
+        Message.newBuilder()
+            .setId(taskId)
+            .setTag(task.tag())
+            .setCommand(task.toCommand(hashes))
+            .build();
+    outputs.expect(taskId, task.outputs());
+    if (task.needsOwnBatch()) {
+      sender.submitAlone(message, task.batchAttributes());
+    } else {
+      sender.submit(message);
+    }
+  }
+
+  /** The session's files in the grid (inputs and outputs of command tasks). */
+  public FilesClient files() {
+    return new FilesClient(client.endpoints(), session.getId());
+  }
+
+  /**
    * Cancels tasks that have not started, by id and by tag: they end as dead letters with error
    * "cancelled by the client". A task already running finishes; one already ended is unaffected.
    * Tasks still waiting in this client's unsent batch are cancelled too (the batch is sent first).
@@ -197,7 +238,7 @@ public final class TaskSession implements AutoCloseable {
 
   /** The next result or dead letter, waiting as long as needed; null once the session has ended. */
   public TaskResult take() throws InterruptedException {
-    return inbox.take();
+    return outputs.deliver(inbox.take());
   }
 
   /**
@@ -205,13 +246,15 @@ public final class TaskSession implements AutoCloseable {
    * ended.
    */
   public TaskResult poll(Duration timeout) throws InterruptedException {
-    return inbox.poll(timeout);
+    return outputs.deliver(inbox.poll(timeout));
   }
 
   /** Waits for {@code count} tasks to end (results and dead letters). */
   public List<TaskResult> awaitResults(int count, Duration timeout)
       throws InterruptedException, TimeoutException {
-    return inbox.awaitResults(count, timeout);
+    List<TaskResult> results = inbox.awaitResults(count, timeout);
+    results.forEach(outputs::deliver);
+    return results;
   }
 
   /**

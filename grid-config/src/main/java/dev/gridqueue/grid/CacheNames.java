@@ -18,6 +18,13 @@ public final class CacheNames {
   public static final String SHARED_DATA = "gq-shared-data";
 
   /**
+   * The file store of command tasks: per session, files by SHA-256 ({@code store.StoredFile}) and
+   * their chunks. Partitioned with backups; entries expire after {@code ContractLimits.FILE_TTL},
+   * and leave with their session.
+   */
+  public static final String FILES = "gq-files";
+
+  /**
    * Cancellations, keyed by session id: a {@code store.CancelSet} of task ids and tags (or all).
    * Replicated; every session has one from creation, so worker nodes read it from their near cache
    * before each batch.

@@ -1,6 +1,9 @@
 package dev.gridqueue.grid;
 
+import dev.gridqueue.client.ContractLimits;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
 import org.apache.ignite.cache.CacheWriteSynchronizationMode;
@@ -62,6 +65,7 @@ public final class IgniteConfigFactory {
           sessionsCache(),
           batchesCache(options.backups()),
           sharedDataCache(options.backups()),
+          filesCache(options.backups()),
           cancellationsCache(),
           remoteWorkersCache(),
           replicated(CacheNames.SESSION_ACTIVITY),
@@ -151,6 +155,21 @@ public final class IgniteConfigFactory {
     cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
     cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
     cache.setEagerTtl(true); // expired levels leave memory, not only reads
+    return cache;
+  }
+
+  private static CacheConfiguration<String, Object> filesCache(int backups) {
+    CacheConfiguration<String, Object> cache = new CacheConfiguration<>(CacheNames.FILES);
+    cache.setCacheMode(CacheMode.PARTITIONED);
+    cache.setBackups(backups);
+    cache.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+    cache.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+    // Files of a session left open for good do not hold the grid's memory for ever.
+    cache.setExpiryPolicyFactory(
+        CreatedExpiryPolicy.factoryOf(
+            new javax.cache.expiry.Duration(
+                TimeUnit.SECONDS, ContractLimits.FILE_TTL.toSeconds())));
+    cache.setEagerTtl(true);
     return cache;
   }
 

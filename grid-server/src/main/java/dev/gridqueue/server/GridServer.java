@@ -5,12 +5,14 @@ import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.Scheduler;
 import dev.gridqueue.server.internal.gateway.Authentication;
+import dev.gridqueue.server.internal.gateway.FilesService;
 import dev.gridqueue.server.internal.gateway.GatewayQuotas;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
 import dev.gridqueue.server.internal.gateway.QueueService;
 import dev.gridqueue.server.internal.gateway.SessionIdMetadata;
 import dev.gridqueue.server.internal.gateway.SharedDataService;
 import dev.gridqueue.server.internal.gateway.UploadLimit;
+import dev.gridqueue.shareddata.FileStore;
 import dev.gridqueue.shareddata.SharedDataStore;
 import dev.gridqueue.worker.WorkerRuntime;
 import io.grpc.Server;
@@ -39,9 +41,15 @@ public final class GridServer implements AutoCloseable {
   private final QueueService queue;
   private final ExecutorService blockingCalls;
   private final Server grpc;
+  private final WorkerRuntime localWorker;
 
   private GridServer(
-      Ignite ignite, QueueService queue, ExecutorService blockingCalls, Server grpc) {
+      Ignite ignite,
+      QueueService queue,
+      ExecutorService blockingCalls,
+      Server grpc,
+      WorkerRuntime localWorker) {
+    this.localWorker = localWorker;
     this.ignite = ignite;
     this.queue = queue;
     this.blockingCalls = blockingCalls;
@@ -64,6 +72,7 @@ public final class GridServer implements AutoCloseable {
       ExecutorService blockingCalls =
           Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
       SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
+      FileStore files = new FileStore(ignite);
       QueueService queue =
           new QueueService(
               ignite,
@@ -76,7 +85,8 @@ public final class GridServer implements AutoCloseable {
                   ContractLimits.STREAMS_PER_SESSION_MAX));
       SharedDataService cache =
           new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls), queue.guard());
-      Server grpc = startGrpc(options, queue, cache);
+      Server grpc =
+          startGrpc(options, queue, cache, new FilesService(files, blockingCalls, queue.guard()));
       LOG.info(
           "grid node {} serving gRPC on {}:{} ({}{}, {}){}",
           ignite.name(),
@@ -86,7 +96,7 @@ public final class GridServer implements AutoCloseable {
           options.tls().flatMap(t -> t.clientCa()).isPresent() ? " with client certificates" : "",
           options.apiKeys().enabled() ? "API keys required" : "no API keys",
           worker != null ? " with a local worker" : "");
-      return new GridServer(ignite, queue, blockingCalls, grpc);
+      return new GridServer(ignite, queue, blockingCalls, grpc, worker);
     } catch (RuntimeException e) {
       ignite.close(); // else Ignite's non-daemon threads keep the JVM alive
       throw e;
@@ -94,7 +104,7 @@ public final class GridServer implements AutoCloseable {
   }
 
   private static Server startGrpc(
-      GridServerOptions options, QueueService queue, SharedDataService cache) {
+      GridServerOptions options, QueueService queue, SharedDataService cache, FilesService files) {
     try {
       InetSocketAddress address = new InetSocketAddress(options.grpcHost(), options.grpcPort());
       Authentication authentication = new Authentication(options.apiKeys());
@@ -121,6 +131,7 @@ public final class GridServer implements AutoCloseable {
                   new UploadLimit(ContractLimits.SHARED_DATA_UPLOADS_PER_SERVER_MAX),
                   // last: runs first, before a shared-data upload takes a slot
                   authentication))
+          .addService(ServerInterceptors.intercept(files, authentication))
           .build()
           .start();
     } catch (IOException e) {
@@ -131,6 +142,11 @@ public final class GridServer implements AutoCloseable {
   /** The port gRPC listens on (the chosen one when the options said 0). */
   public int grpcPort() {
     return grpc.getPort();
+  }
+
+  /** The worker running inside this node, or null if it has none. */
+  public WorkerRuntime localWorker() {
+    return localWorker;
   }
 
   public Ignite ignite() {

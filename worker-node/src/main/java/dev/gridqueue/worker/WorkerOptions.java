@@ -12,15 +12,24 @@ import java.util.UUID;
  * which apps and tags it serves. Immutable; build with {@link #newBuilder()}.
  */
 public final class WorkerOptions {
+  /** Size of the input cache of command tasks unless set. */
+  public static final long DEFAULT_CACHE_MB = 1024;
+
   private final String workerId;
   private final int slots;
   private final Set<String> apps;
   private final Set<String> tags;
   private final ResourceAmounts resources;
   private final Path handlersDirectory;
+  private final Path sandboxDirectory;
+  private final Path cacheDirectory;
+  private final long cacheMb;
 
   private WorkerOptions(Builder b) {
     this.handlersDirectory = b.handlersDirectory;
+    this.sandboxDirectory = b.sandboxDirectory;
+    this.cacheDirectory = b.cacheDirectory;
+    this.cacheMb = b.cacheMb;
     this.workerId =
         b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID().toString().substring(0, 8);
     this.slots = b.slots;
@@ -75,6 +84,32 @@ public final class WorkerOptions {
     return tags;
   }
 
+  /**
+   * Where command tasks get their sandbox directories; empty: {@code sandboxes} in the worker's
+   * grid work directory.
+   */
+  public Optional<Path> sandboxDirectory() {
+    return Optional.ofNullable(sandboxDirectory);
+  }
+
+  /**
+   * Where cacheable inputs of command tasks are kept; empty: {@code input-cache} in the worker's
+   * grid work directory.
+   */
+  public Optional<Path> cacheDirectory() {
+    return Optional.ofNullable(cacheDirectory);
+  }
+
+  /** Most megabytes the input cache holds (least recently used files leave first). */
+  public long cacheMb() {
+    return cacheMb;
+  }
+
+  /** Whether the worker runs command tasks: when it serves every app, or names the command app. */
+  public boolean runsCommands() {
+    return apps.isEmpty() || apps.contains(dev.gridqueue.client.ContractLimits.COMMAND_APP_ID);
+  }
+
   /** Builder of {@link WorkerOptions}. */
   public static final class Builder {
     private String workerId;
@@ -86,8 +121,27 @@ public final class WorkerOptions {
     private Long diskMb;
     private int gpus;
     private Path handlersDirectory;
+    private Path sandboxDirectory;
+    private Path cacheDirectory;
+    private long cacheMb = DEFAULT_CACHE_MB;
 
     private Builder() {}
+
+    /** Sandboxes of command tasks under {@code directory} (removed and recreated at start). */
+    public Builder sandboxDirectory(Path directory) {
+      this.sandboxDirectory = Objects.requireNonNull(directory, "sandbox directory");
+      return this;
+    }
+
+    /** The input cache in {@code directory}, at most {@code megabytes} MB. */
+    public Builder cache(Path directory, long megabytes) {
+      if (megabytes < 0) {
+        throw new IllegalArgumentException("cache size must not be negative, got " + megabytes);
+      }
+      this.cacheDirectory = directory; // null: the default
+      this.cacheMb = megabytes;
+      return this;
+    }
 
     /**
      * Also serve the handlers of every {@code *.jar} in {@code directory}. Checked when the worker

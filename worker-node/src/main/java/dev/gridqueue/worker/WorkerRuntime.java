@@ -1,11 +1,13 @@
 package dev.gridqueue.worker;
 
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.notice.GridTopics;
 import dev.gridqueue.grid.notice.WorkerInstruction;
 import dev.gridqueue.grid.store.CancelSet;
 import dev.gridqueue.grid.work.BatchExecutors;
 import dev.gridqueue.grid.work.WorkerDescriptor;
+import dev.gridqueue.shareddata.FileStore;
 import dev.gridqueue.shareddata.SharedDataReader;
 import dev.gridqueue.worker.internal.BatchRunner;
 import dev.gridqueue.worker.internal.CancellationsView;
@@ -14,7 +16,12 @@ import dev.gridqueue.worker.internal.JvmBatchExecutor;
 import dev.gridqueue.worker.internal.SharedDataAccess;
 import dev.gridqueue.worker.internal.Slots;
 import dev.gridqueue.worker.internal.UnboundSessions;
+import dev.gridqueue.worker.internal.command.CommandRunner;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.configuration.NearCacheConfiguration;
@@ -43,6 +50,7 @@ public final class WorkerRuntime {
   private final WorkerOptions options;
   private final HandlerRegistry handlers;
   private volatile SharedDataAccess sharedData;
+  private volatile CommandRunner commands;
 
   private WorkerRuntime(WorkerOptions options, HandlerRegistry handlers) {
     this.options = options;
@@ -56,21 +64,25 @@ public final class WorkerRuntime {
    * @throws HandlerLoadException if the handlers cannot be set up (the message says why)
    */
   public static WorkerRuntime create(WorkerOptions options) {
+    Set<String> handlerApps = new HashSet<>(options.apps());
+    handlerApps.remove(ContractLimits.COMMAND_APP_ID); // run by the worker, not by a handler
     HandlerRegistry handlers =
-        HandlerRegistry.load(
-            options.apps(), WorkerRuntime.class.getClassLoader(), options.handlersDirectory());
+        !options.apps().isEmpty() && handlerApps.isEmpty()
+            ? HandlerRegistry.none()
+            : HandlerRegistry.load(
+                handlerApps, WorkerRuntime.class.getClassLoader(), options.handlersDirectory());
     LOG.info("worker {} task handlers: {}", options.workerId(), handlers.describeOrigins());
     return new WorkerRuntime(options, handlers);
   }
 
   /** Node attributes that advertise this worker; set them on the node before it starts. */
   public Map<String, Object> nodeAttributes() {
+    Set<String> apps = new TreeSet<>(handlers.appIds());
+    if (options.runsCommands()) {
+      apps.add(ContractLimits.COMMAND_APP_ID);
+    }
     return WorkerDescriptor.attributes(
-        options.workerId(),
-        options.slots(),
-        handlers.appIds(),
-        options.tags(),
-        options.resources());
+        options.workerId(), options.slots(), apps, options.tags(), options.resources());
   }
 
   /**
@@ -93,6 +105,16 @@ public final class WorkerRuntime {
             ? ignite.getOrCreateNearCache(CacheNames.CANCELLATIONS, new NearCacheConfiguration<>())
             : ignite.cache(CacheNames.CANCELLATIONS);
     UnboundSessions unbound = new UnboundSessions(options.workerId());
+    Path work = Path.of(ignite.configuration().getWorkDirectory());
+    commands =
+        options.runsCommands()
+            ? CommandRunner.create(
+                new FileStore(ignite),
+                options.sandboxDirectory().orElse(work.resolve("sandboxes")),
+                options.cacheDirectory().orElse(work.resolve("input-cache")),
+                options.cacheMb() << 20,
+                options.workerId())
+            : null;
     ignite
         .message()
         .localListen(
@@ -106,11 +128,24 @@ public final class WorkerRuntime {
         WorkerDescriptor.KIND_JVM,
         new JvmBatchExecutor(
             ignite,
-            new BatchRunner(handlers),
+            new BatchRunner(handlers, commands, options.workerId(), hostName()),
             new Slots(options.slots()),
             unbound,
             new CancellationsView(cancellations),
             sharedData));
+  }
+
+  /** Runs this worker's command tasks; null if it runs none. */
+  public CommandRunner commands() {
+    return commands;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   /** Shared data as this worker reads it (fetch counts for tests and stats). */

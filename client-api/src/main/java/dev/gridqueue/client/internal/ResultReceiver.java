@@ -26,7 +26,7 @@ public final class ResultReceiver {
     for (Message m : results.getMessagesList()) {
       if (firstEnd(m)) {
         String error = m.hasError() ? m.getError() : null;
-        inbox.add(new TaskResult(m.getId(), m.getPayload().toByteArray(), error, m.getAttempts()));
+        inbox.add(of(m, m.getPayload().toByteArray(), error, false));
       }
     }
   }
@@ -36,9 +36,21 @@ public final class ResultReceiver {
     for (Message m : letters.getMessagesList()) {
       if (firstEnd(m)) {
         String error = m.hasError() ? m.getError() : "dead letter";
-        inbox.add(new TaskResult(m.getId(), NO_PAYLOAD, error, m.getAttempts(), true));
+        inbox.add(of(m, NO_PAYLOAD, error, true));
       }
     }
+  }
+
+  private static TaskResult of(Message m, byte[] payload, String error, boolean dead) {
+    return new TaskResult(
+        m.getId(),
+        payload,
+        error,
+        m.getAttempts(),
+        dead,
+        m.getResultCode(),
+        m.getCommandResult(),
+        m.getRun());
   }
 
   /** Deliveries of a task that had already ended, dropped. */

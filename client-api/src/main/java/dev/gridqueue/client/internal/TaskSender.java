@@ -65,6 +65,40 @@ public final class TaskSender {
     }
   }
 
+  /**
+   * Writes the queued tasks, then {@code task} in a batch of its own carrying {@code attributes}
+   * (resources, category, priority, max retries).
+   */
+  public void submitAlone(Message task, Batch attributes) {
+    state.lock();
+    try {
+      if (!pending.isEmpty()) {
+        sendPending();
+      }
+      Attachment attachment = state.awaitWritable();
+      UnfinishedTasks.Group group = new UnfinishedTasks.Group(sharedDataLevel, attributes);
+      Batch.Builder batch = newBatch(group).addMessages(task);
+      unfinished.sent(task, group);
+      acks.drainInto(batch);
+      attachment.send(batch.build());
+    } finally {
+      state.unlock();
+    }
+  }
+
+  /** Queues a task built by the caller (a command task); writes the batch when it is full. */
+  public void submit(Message task) {
+    state.lock();
+    try {
+      pending.add(task);
+      if (pending.size() >= batchSize) {
+        sendPending();
+      }
+    } finally {
+      state.unlock();
+    }
+  }
+
   /** Writes the tasks queued since the last full batch. */
   public void flush() {
     state.lock();
@@ -155,7 +189,7 @@ public final class TaskSender {
    * acknowledgements waiting then ride on it). Used under the lock.
    */
   public Resend resend() {
-    return new Resend(unfinished.byLevel());
+    return new Resend(unfinished.byGroup());
   }
 
   private void sendPending() {
@@ -178,6 +212,10 @@ public final class TaskSender {
     attachment.send(batch.build());
   }
 
+  private Batch.Builder newBatch(UnfinishedTasks.Group group) {
+    return newBatch(group.level()).mergeFrom(group.attributes());
+  }
+
   private Batch.Builder newBatch(int level) {
     Batch.Builder batch =
         Batch.newBuilder().setId(Integer.toString(++batchCounter)).setSessionId(sessionId);
@@ -189,20 +227,20 @@ public final class TaskSender {
 
   /** Batches of the session's batch size, one shared-data level each, built one at a time. */
   public final class Resend implements Iterator<Batch> {
-    private final Iterator<Map.Entry<Integer, List<Message>>> levels;
-    private int level;
+    private final Iterator<Map.Entry<UnfinishedTasks.Group, List<Message>>> levels;
+    private UnfinishedTasks.Group level;
     private List<Message> tasks = List.of();
     private int from;
     private int tasksSent;
 
-    private Resend(Map<Integer, List<Message>> byLevel) {
+    private Resend(Map<UnfinishedTasks.Group, List<Message>> byLevel) {
       this.levels = byLevel.entrySet().iterator();
     }
 
     @Override
     public boolean hasNext() {
       while (from >= tasks.size() && levels.hasNext()) {
-        Map.Entry<Integer, List<Message>> next = levels.next();
+        Map.Entry<UnfinishedTasks.Group, List<Message>> next = levels.next();
         level = next.getKey();
         tasks = next.getValue();
         from = 0;

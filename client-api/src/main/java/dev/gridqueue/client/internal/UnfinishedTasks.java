@@ -1,5 +1,6 @@
 package dev.gridqueue.client.internal;
 
+import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,13 @@ public final class UnfinishedTasks {
   /** Level of tasks that read no shared data (levels start at 1). */
   public static final int NO_SHARED_DATA = 0;
 
-  private record Sent(Message task, int level) {}
+  /**
+   * Tasks sent in batches alike: one shared-data level, and the batch attributes a task set for
+   * itself (resources, category, priority, max retries; the default instance for none).
+   */
+  public record Group(int level, Batch attributes) {}
+
+  private record Sent(Message task, Group group) {}
 
   private final Map<String, Sent> byId = new ConcurrentHashMap<>();
 
@@ -26,7 +33,12 @@ public final class UnfinishedTasks {
    * none).
    */
   public void sent(Message task, int level) {
-    byId.put(task.getId(), new Sent(task, level));
+    sent(task, new Group(level, Batch.getDefaultInstance()));
+  }
+
+  /** {@code task} was sent in a batch of {@code group}. */
+  public void sent(Message task, Group group) {
+    byId.put(task.getId(), new Sent(task, group));
   }
 
   /** Task {@code taskId} ended: true the first time, false for a repeat (or an id never sent). */
@@ -43,15 +55,15 @@ public final class UnfinishedTasks {
   }
 
   /**
-   * The unfinished tasks now, grouped by shared-data level, so each group can be sent in batches
-   * that name one level. Tasks ending meanwhile may or may not be in it: a task sent once more is
-   * harmless, its repeat is dropped.
+   * The unfinished tasks now, grouped by shared-data level and batch attributes, so each group can
+   * be sent in batches that name one level and keep the attributes. Tasks ending meanwhile may or
+   * may not be in it: a task sent once more is harmless, its repeat is dropped.
    */
-  public Map<Integer, List<Message>> byLevel() {
-    Map<Integer, List<Message>> levels = new LinkedHashMap<>();
+  public Map<Group, List<Message>> byGroup() {
+    Map<Group, List<Message>> groups = new LinkedHashMap<>();
     for (Sent s : byId.values()) {
-      levels.computeIfAbsent(s.level(), l -> new ArrayList<>()).add(s.task());
+      groups.computeIfAbsent(s.group(), l -> new ArrayList<>()).add(s.task());
     }
-    return levels;
+    return groups;
   }
 }

@@ -155,6 +155,7 @@ public final class ResultWriter {
               .setRelatedId(task.getId())
               .setAttempts(attempts)
               .setError(reason)
+              .setResultCode(dev.gridqueue.proto.v1.ResultCode.RESULT_MAX_RETRIES)
               .build());
     }
     return write(

@@ -2,13 +2,17 @@ package dev.gridqueue.worker.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import dev.gridqueue.grid.work.BatchAbortedException;
 import dev.gridqueue.grid.work.RunOutcome;
 import dev.gridqueue.grid.work.TaskErrors;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
+import dev.gridqueue.proto.v1.ResultCode;
+import dev.gridqueue.proto.v1.TaskRun;
 import dev.gridqueue.worker.api.TaskContext;
 import dev.gridqueue.worker.api.TaskHandler;
+import dev.gridqueue.worker.internal.command.CommandRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +23,24 @@ import java.util.Optional;
  */
 public final class BatchRunner {
   private final HandlerRegistry handlers;
+  private final CommandRunner commands;
+  private final String workerId;
+  private final String host;
 
   public BatchRunner(HandlerRegistry handlers) {
+    this(handlers, null, "", "");
+  }
+
+  /**
+   * A runner that also runs command tasks with {@code commands} (null: refuses them), and stamps
+   * every result with where it ran ({@code Message.run}).
+   */
+  public BatchRunner(
+      HandlerRegistry handlers, CommandRunner commands, String workerId, String host) {
     this.handlers = handlers;
+    this.commands = commands;
+    this.workerId = workerId;
+    this.host = host;
   }
 
   /** The serialized result batch for the serialized task batch, on a worker without shared data. */
@@ -85,12 +104,25 @@ public final class BatchRunner {
                 .setRelatedId(task.getId())
                 .setAttempts(attempt);
         Message answer;
+        long startedMillis = System.currentTimeMillis();
         if (limits.cancellations().get().cancels(task.getId(), task.getTag())) {
-          answer = result.setError(TaskErrors.CANCELLED + " by the client").build();
+          answer =
+              result
+                  .setError(TaskErrors.CANCELLED + " by the client")
+                  .setResultCode(ResultCode.RESULT_CANCELLED)
+                  .build();
           cancelled++;
         } else if (unavailable != null) {
-          answer = result.setError(unavailable).build();
+          answer =
+              result.setError(unavailable).setResultCode(ResultCode.RESULT_INPUT_MISSING).build();
           failed++;
+        } else if (task.hasCommand()) {
+          answer = runCommand(sessionId, task, result, limits, batchWatch);
+          if (answer.getResultCode() == ResultCode.RESULT_CANCELLED) {
+            cancelled++;
+          } else if (answer.hasError()) {
+            failed++;
+          }
         } else {
           answer =
               runWatched(
@@ -105,7 +137,7 @@ public final class BatchRunner {
             failed++;
           }
         }
-        results.add(answer);
+        results.add(stamped(answer, attempt, startedMillis));
       }
     }
     return new RunOutcome(
@@ -115,6 +147,68 @@ public final class BatchRunner {
         failed,
         cancelled,
         System.nanoTime() - started);
+  }
+
+  /** Runs a command task; a fast abort or a stopping worker ends the batch as for handlers. */
+  private Message runCommand(
+      String sessionId,
+      Message task,
+      Message.Builder result,
+      RunLimits limits,
+      Watchdog.Watch batchWatch) {
+    if (commands == null) {
+      return result
+          .setError("this worker does not run command tasks")
+          .setResultCode(ResultCode.RESULT_TASK_ERROR)
+          .build();
+    }
+    try {
+      return commands.run(
+          sessionId,
+          task,
+          result,
+          limits.maxTaskNanos(),
+          () -> limits.cancellations().get().cancels(task.getId(), task.getTag()));
+    } catch (BatchAbortedException e) {
+      if (batchWatch != null && batchWatch.fired()) {
+        Thread.interrupted();
+        throw new FastAbortedException(
+            "batch ran past its fast-abort limit in task " + task.getId());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The result with where and how long it ran, and its result code when its runner set none (a
+   * handler's result: success, or its error).
+   */
+  private Message stamped(Message answer, int attempt, long startedMillis) {
+    long endedMillis = System.currentTimeMillis();
+    Message.Builder b = answer.toBuilder();
+    if (answer.getResultCode() == ResultCode.RESULT_UNSPECIFIED) {
+      b.setResultCode(
+          !answer.hasError()
+              ? ResultCode.RESULT_SUCCESS
+              : answer.getError().startsWith(TaskErrors.MAX_WALLTIME)
+                  ? ResultCode.RESULT_MAX_RUNNING_TIME
+                  : ResultCode.RESULT_TASK_ERROR);
+    }
+    return b.setRun(
+            TaskRun.newBuilder()
+                .setWorkerId(workerId)
+                .setHost(host)
+                .setAttempt(attempt)
+                .setStarted(timestamp(startedMillis))
+                .setEnded(timestamp(endedMillis)))
+        .build();
+  }
+
+  private static Timestamp timestamp(long millis) {
+    return Timestamp.newBuilder()
+        .setSeconds(Math.floorDiv(millis, 1000))
+        .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000)
+        .build();
   }
 
   private static void checkNotStopped(Watchdog.Watch batchWatch, Message task) {

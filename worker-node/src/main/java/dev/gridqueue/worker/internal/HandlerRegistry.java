@@ -23,6 +23,11 @@ public final class HandlerRegistry {
     this.handlers = Map.copyOf(handlers);
   }
 
+  /** No handlers: a worker that only runs command tasks. */
+  public static HandlerRegistry none() {
+    return new HandlerRegistry(Map.of());
+  }
+
   /**
    * Handlers found with ServiceLoader on the classpath, restricted to {@code apps} unless it is
    * empty.

@@ -28,8 +28,15 @@ public final class Authentication implements ServerInterceptor {
   private static final Set<String> WORKER_CALLS =
       Set.of("gridqueue.v1.Queue/WorkerUpdate", "gridqueue.v1.Queue/WorkerStream");
 
-  /** Calls worker keys may make besides their own (shared data of the sessions they serve). */
-  private static final Set<String> SHARED_CALLS = Set.of("gridqueue.v1.Cache/GetSharedData");
+  /**
+   * Calls worker keys may make besides their own: shared data and input files of the sessions they
+   * serve (checked per session by {@link SessionGuard}).
+   */
+  private static final Set<String> SHARED_CALLS =
+      Set.of(
+          "gridqueue.v1.Cache/GetSharedData",
+          "gridqueue.v1.Files/StatFile",
+          "gridqueue.v1.Files/DownloadFile");
 
   private final ApiKeys keys;
 

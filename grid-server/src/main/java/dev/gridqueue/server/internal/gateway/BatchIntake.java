@@ -1,5 +1,6 @@
 package dev.gridqueue.server.internal.gateway;
 
+import dev.gridqueue.client.CommandRules;
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.errors.FieldChecks;
@@ -49,8 +50,11 @@ final class BatchIntake {
     this.localNode = ignite.cluster().localNode();
   }
 
-  /** Throws {@link InvalidRequestException} naming the field if the batch is malformed. */
-  static void validate(Batch batch) {
+  /**
+   * Throws {@link InvalidRequestException} naming the field if the batch is malformed for a session
+   * of {@code appId}: tasks of the command app must carry a valid command, others none.
+   */
+  static void validate(Batch batch, String appId) {
     if (batch.getMessagesCount() == 0) {
       throw new InvalidRequestException("batch.messages must not be empty");
     }
@@ -95,6 +99,25 @@ final class BatchIntake {
           "batch.messages[" + i + "].id", m.getId(), ContractLimits.TASK_ID_MAX_CHARS);
       FieldChecks.length(
           "batch.messages[" + i + "].tag", m.getTag(), ContractLimits.NAME_MAX_CHARS);
+      String field = "batch.messages[" + i + "].command";
+      if (ContractLimits.COMMAND_APP_ID.equals(appId)) {
+        if (!m.hasCommand()) {
+          throw new InvalidRequestException(
+              field + " is required in a session of app '" + ContractLimits.COMMAND_APP_ID + "'");
+        }
+        String problem = CommandRules.problem(m.getCommand(), field);
+        if (problem != null) {
+          throw new InvalidRequestException(problem);
+        }
+      } else if (m.hasCommand()) {
+        throw new InvalidRequestException(
+            field
+                + " is only for sessions of app '"
+                + ContractLimits.COMMAND_APP_ID
+                + "'; this session's app is '"
+                + appId
+                + "'");
+      }
     }
   }
 

@@ -124,14 +124,13 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
       }
       boolean acksOnly = batch.getMessagesCount() == 0 && batch.getAckDeliveryIdsCount() > 0;
       BatchIntake.validateAcks(batch);
-      if (!acksOnly || sessionId == null) {
-        sessions.require(target);
-      }
       if (sessionId == null) {
-        authorize.accept(target);
+        authorize.accept(target); // before anything about the session is said
       }
       if (!acksOnly) {
-        BatchIntake.validate(batch);
+        BatchIntake.validate(batch, sessions.require(target).appId());
+      } else if (sessionId == null) {
+        sessions.require(target);
       }
       if (sessionId == null) {
         bind(target);

@@ -12,6 +12,7 @@ import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.SessionAttributes;
+import dev.gridqueue.shareddata.FileStore;
 import dev.gridqueue.shareddata.SharedDataStore;
 import java.util.HashSet;
 import java.util.Set;
@@ -29,6 +30,7 @@ final class SessionStore {
   private final IgniteCache<String, SessionRecord> sessions;
   private final IgniteCache<String, StoredBatch> batches;
   private final SharedDataStore sharedData;
+  private final FileStore files;
   private final IgniteCache<String, CancelSet> cancellations;
   private final IgniteCache<String, Long> activity;
   private final IgniteCache<String, java.util.UUID> attachments;
@@ -40,6 +42,7 @@ final class SessionStore {
     this.sessions = ignite.cache(CacheNames.SESSIONS);
     this.batches = ignite.cache(CacheNames.BATCHES);
     this.sharedData = sharedData;
+    this.files = new FileStore(ignite);
   }
 
   /**
@@ -110,6 +113,7 @@ final class SessionStore {
     }
     batches.removeAll(keys);
     sharedData.deleteSession(id);
+    files.deleteSession(id);
     cancellations.remove(id);
     activity.remove(id);
     attachments.removeAll(
