@@ -25,8 +25,12 @@ public final class GridServerOptions {
   private final WorkerOptions localWorker;
   private final SharedDataLimits sharedDataLimits;
   private final java.time.Duration deliveryAckTimeout;
+  private final int metricsPort;
+  private final int dashboardPort;
 
   private GridServerOptions(Builder b) {
+    this.metricsPort = b.metricsPort;
+    this.dashboardPort = b.dashboardPort;
     this.deliveryAckTimeout = b.deliveryAckTimeout;
     this.sharedDataLimits = b.sharedDataLimits;
     this.grid = Objects.requireNonNull(b.grid, "grid options are required");
@@ -75,6 +79,18 @@ public final class GridServerOptions {
     return sharedDataLimits;
   }
 
+  /** Port of the Prometheus endpoint ({@code /metrics}), 0 for a free one; empty for none. */
+  public java.util.OptionalInt metricsPort() {
+    return metricsPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
+  }
+
+  /** Port of the live dashboard, 0 for a free one; empty for none. */
+  public java.util.OptionalInt dashboardPort() {
+    return dashboardPort < 0
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(dashboardPort);
+  }
+
   /** Builder of {@link GridServerOptions}. */
   public static final class Builder {
     private GridOptions grid;
@@ -84,8 +100,29 @@ public final class GridServerOptions {
     private WorkerOptions localWorker;
     private SharedDataLimits sharedDataLimits = SharedDataLimits.defaults();
     private java.time.Duration deliveryAckTimeout = DEFAULT_DELIVERY_ACK_TIMEOUT;
+    private int metricsPort = -1;
+    private int dashboardPort = -1;
 
     private Builder() {}
+
+    /** Serves Prometheus metrics on this port (0: a free one), on the gRPC host's interfaces. */
+    public Builder metricsPort(int port) {
+      this.metricsPort = checkPort("metricsPort", port);
+      return this;
+    }
+
+    /** Serves the live dashboard on this port (0: a free one), on the gRPC host's interfaces. */
+    public Builder dashboardPort(int port) {
+      this.dashboardPort = checkPort("dashboardPort", port);
+      return this;
+    }
+
+    private static int checkPort(String name, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(name + " must be between 0 and 65535, got " + port);
+      }
+      return port;
+    }
 
     public Builder sharedDataLimits(SharedDataLimits limits) {
       this.sharedDataLimits = Objects.requireNonNull(limits, "sharedDataLimits");

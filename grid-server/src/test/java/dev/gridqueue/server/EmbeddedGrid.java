@@ -24,6 +24,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private java.time.Duration deliveryAckTimeout = GridServerOptions.DEFAULT_DELIVERY_ACK_TIMEOUT;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
+  private boolean opsEndpoints;
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -49,6 +50,12 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** Serves the Prometheus endpoint and the dashboard too, on free ports. */
+  public EmbeddedGrid withOpsEndpoints() {
+    this.opsEndpoints = true;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     name = context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime();
@@ -64,6 +71,9 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
             .grpcHost("127.0.0.1")
             .grpcPort(0)
             .deliveryAckTimeout(deliveryAckTimeout);
+    if (opsEndpoints) {
+      options.metricsPort(0).dashboardPort(0);
+    }
     if (localWorkerSlots > 0) {
       options.localWorker(
           WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());
