@@ -35,6 +35,18 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--no-local-worker", description = "Do not run a worker inside this node.")
   boolean noLocalWorker;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: none).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--dashboard-port",
+      paramLabel = "PORT",
+      description = "Serve the live web dashboard at http://HOST:PORT/ (default: none).")
+  Integer dashboardPort;
+
   @Mixin GridAddressOptions grid = new GridAddressOptions();
 
   @Mixin WorkerSettings worker = new WorkerSettings();
@@ -58,6 +70,12 @@ final class ServerCommand implements Callable<Integer> {
     if (!noLocalWorker) {
       options.localWorker(worker.toWorkerOptions());
     }
+    if (metricsPort != null) {
+      options.metricsPort(metricsPort);
+    }
+    if (dashboardPort != null) {
+      options.dashboardPort(dashboardPort);
+    }
     GridServer server = GridServer.start(options.build());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -69,11 +87,21 @@ final class ServerCommand implements Callable<Integer> {
                 },
                 "gridqueue-shutdown"));
     System.out.printf(
-        "gridqueue server up: gRPC on port %d, grid discovery on %s:%d%s%n",
+        "gridqueue server up: gRPC on port %d, grid discovery on %s:%d%s%s%s%n",
         server.grpcPort(),
         grid.host,
         grid.discoveryPort,
-        noLocalWorker ? "" : ", with a local worker");
+        noLocalWorker ? "" : ", with a local worker",
+        server.metricsPort().isPresent()
+            ? ", metrics on http://"
+                + grid.host
+                + ":"
+                + server.metricsPort().getAsInt()
+                + "/metrics"
+            : "",
+        server.dashboardPort().isPresent()
+            ? ", dashboard on http://" + grid.host + ":" + server.dashboardPort().getAsInt() + "/"
+            : "");
     System.out.println("Press Ctrl+C to stop.");
     stopped.await();
     return 0;

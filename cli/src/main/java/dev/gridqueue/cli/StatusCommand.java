@@ -5,12 +5,11 @@ import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.WorkerStats;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gridqueue status}: the grid's live figures, once or every few seconds. */
@@ -18,11 +17,8 @@ import picocli.CommandLine.Option;
     name = "status",
     mixinStandardHelpOptions = true,
     description = "Show workers, tasks and sessions of a running grid.")
-final class StatusCommand implements Callable<Integer> {
-  @Option(
-      names = "--server",
-      description = "gRPC address of a grid node (default: ${DEFAULT-VALUE}).")
-  String server = "localhost:1337";
+final class StatusCommand implements Callable<Integer>, CliFailures.TalksToGrid {
+  @Mixin GridConnection connection = new GridConnection();
 
   @Option(names = "--session", description = "Only this session's line.")
   String session;
@@ -30,24 +26,33 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "Print again every N seconds until interrupted.")
   Integer watchSeconds;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the figures as JSON (the GetStats message, proto3 JSON names), one object a line.")
+  boolean json;
+
+  @Override
+  public GridConnection connection() {
+    return connection;
+  }
+
   @Override
   public Integer call() throws Exception {
-    String[] hostPort = server.split(":");
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
-            .usePlaintext()
-            .build();
-    try {
-      GridQueueClient client = new GridQueueClient(channel);
+    try (GridQueueClient client = connection.connect()) {
       do {
-        print(session == null ? client.stats() : client.stats(session), System.out);
+        Stats stats = session == null ? client.stats() : client.stats(session);
+        if (json) {
+          System.out.println(Json.of(stats));
+        } else {
+          print(stats, System.out);
+        }
+        System.out.flush();
         if (watchSeconds != null) {
           Thread.sleep(TimeUnit.SECONDS.toMillis(watchSeconds)); // the user asked for this pace
         }
       } while (watchSeconds != null);
-      return 0;
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      return ExitCodes.OK;
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,12 +24,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Run N tasks in a new session with the given attributes on a running grid; print what ended how.")
-final class SubmitCommand implements Callable<Integer> {
-  @Option(
-      names = "--server",
-      split = ",",
-      description = "gRPC addresses of grid nodes (default: ${DEFAULT-VALUE}).")
-  List<String> servers = List.of("localhost:1337");
+final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid {
+  @Mixin GridConnection connection = new GridConnection();
 
   @Option(names = "--app", description = "App id (default: ${DEFAULT-VALUE}).")
   String app = "sleep";
@@ -88,6 +85,18 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Give up waiting after this many seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds = 600;
 
+  @Option(
+      names = "--idle-timeout-s",
+      description =
+          "The grid closes the session this long after its client went away (killed submit):"
+              + " default ${DEFAULT-VALUE}; 0 keeps it.")
+  long idleTimeoutSeconds = 60;
+
+  @Override
+  public GridConnection connection() {
+    return connection;
+  }
+
   @Override
   public Integer call() throws Exception {
     SessionOptions.Builder options =
@@ -108,8 +117,19 @@ final class SubmitCommand implements Callable<Integer> {
     if (maxTaskMillis != null) {
       options.maxTaskRunningTime(Duration.ofMillis(maxTaskMillis));
     }
-    try (GridQueueClient client = GridQueueClient.connect(servers);
-        TaskSession session = client.openSession(options.build())) {
+    if (idleTimeoutSeconds > 0) {
+      options.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+    }
+    try (GridQueueClient client = connection.connect()) {
+      new WorkerFit(app, tags, cores, memoryMb, diskMb, gpus)
+          .warning(client.stats())
+          .ifPresent(w -> System.err.println("gridqueue submit: warning: " + w));
+      return run(client, options.build());
+    }
+  }
+
+  private int run(GridQueueClient client, SessionOptions options) throws Exception {
+    try (TaskSession session = client.openSession(options)) {
       System.out.printf("session %s: %,d tasks of app %s%n", session.id(), tasks, app);
       long started = System.nanoTime();
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
@@ -119,6 +139,7 @@ final class SubmitCommand implements Callable<Integer> {
       session.finishSending();
       Set<String> seen = new HashSet<>();
       int ok = 0;
+      int failed = 0;
       int dead = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
       while (seen.size() < tasks && System.nanoTime() < deadline) {
@@ -132,15 +153,26 @@ final class SubmitCommand implements Callable<Integer> {
             System.out.printf(
                 "dead letter %s (attempts %d): %s%n", r.taskId(), r.attempts(), r.error());
           }
-        } else {
+        } else if (r.succeeded()) {
           ok++;
+        } else {
+          failed++;
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      int missing = tasks - seen.size();
       System.out.printf(
-          "ended: %,d results, %,d dead letters, %,d missing; %.1f s%n",
-          ok, dead, tasks - seen.size(), seconds);
-      return seen.size() == tasks ? 0 : 1;
+          "ended: %,d results, %,d failed, %,d dead letters, %,d missing; %.1f s%n",
+          ok, failed, dead, missing, seconds);
+      if (failed + dead + missing > 0) {
+        System.err.printf(
+            "gridqueue submit: %,d of %,d tasks did not succeed%s%n",
+            failed + dead + missing,
+            tasks,
+            missing > 0 ? " (" + missing + " never ended within --timeout-s)" : "");
+        return ExitCodes.FAILED;
+      }
+      return ExitCodes.OK;
     }
   }
 }
