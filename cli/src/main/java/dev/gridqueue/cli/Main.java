@@ -40,6 +40,9 @@ public final class Main implements Runnable {
       System.err.println("gridqueue: " + badLevel);
       System.exit(ExitCodes.USAGE);
     }
+    // Our shutdown hooks stop nodes in order (health NOT_SERVING, gRPC drained, then Ignite);
+    // Ignite's own hook would stop Ignite under them, and they would fail with a stack trace.
+    System.setProperty("IGNITE_NO_SHUTDOWN_HOOK", "true");
     // gRPC logs through java.util.logging: route it to slf4j so one configuration rules all.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();

@@ -12,6 +12,7 @@ import dev.gridqueue.server.internal.gateway.SharedDataService;
 import dev.gridqueue.server.internal.ops.DashboardEndpoint;
 import dev.gridqueue.server.internal.ops.GridFiguresPoller;
 import dev.gridqueue.server.internal.ops.GridHealth;
+import dev.gridqueue.server.internal.ops.MembershipLog;
 import dev.gridqueue.server.internal.ops.MetricsEndpoint;
 import dev.gridqueue.server.internal.polyglot.WorkerIdMetadata;
 import dev.gridqueue.shareddata.SharedDataStore;
@@ -90,6 +91,7 @@ public final class GridServer implements AutoCloseable {
       server.close(); // else Ignite's non-daemon threads keep the JVM alive
       throw e;
     }
+    endpoints.add(new MembershipLog(server.ignite));
     GridFiguresPoller poller = new GridFiguresPoller(server.ignite).onFigures(health::onFigures);
     if (metrics != null) {
       poller.onFigures(metrics::onFigures);
