@@ -27,7 +27,12 @@ public final class GridFiguresPoller implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final List<Consumer<Optional<Stats>>> listeners = new ArrayList<>();
   private volatile Stats latest;
-  private volatile boolean lastFailed;
+
+  /** Failed questions in a row; a scheduler moving to another node costs one or two. */
+  private int failuresInARow;
+
+  /** Failed questions in a row worth a warning (with a one-second period: ten seconds). */
+  private static final int WARN_AFTER_FAILURES = 10;
 
   public GridFiguresPoller(Ignite ignite) {
     this.ignite = ignite;
@@ -64,18 +69,22 @@ public final class GridFiguresPoller implements AutoCloseable {
                   Scheduler.stats(ignite).figures(null),
                   ignite.cluster().forServers().nodes().size()));
       latest = figures.get();
-      if (lastFailed) {
-        LOG.info("the scheduler answers again");
+      if (failuresInARow >= WARN_AFTER_FAILURES) {
+        LOG.info("the scheduler answers again; health SERVING");
       }
-      lastFailed = false;
+      failuresInARow = 0;
     } catch (RuntimeException e) {
       figures = Optional.empty();
-      if (!lastFailed) {
-        // Once per outage: while the scheduler moves to another node this is expected briefly.
-        LOG.info(
-            "the scheduler does not answer ({}); health NOT_SERVING until it does", e.toString());
+      failuresInARow++;
+      // While the scheduler moves to another node (its host left) this is expected for a moment.
+      if (failuresInARow == WARN_AFTER_FAILURES) {
+        LOG.warn(
+            "the scheduler has not answered for {} questions ({}); health NOT_SERVING until it does",
+            failuresInARow,
+            e.toString());
+      } else {
+        LOG.debug("the scheduler does not answer", e);
       }
-      lastFailed = true;
     }
     List<Consumer<Optional<Stats>>> now;
     synchronized (this) {
