@@ -150,6 +150,8 @@ public final class GridServer implements AutoCloseable {
             .directExecutor()
             .addService(health.service())
             .addService(ProtoReflectionServiceV1.newInstance())
+            // v1alpha too: grpcurl and other tools before 2024 ask only for it.
+            .addService(v1alphaReflection())
             .fallbackHandlerRegistry(handlers);
     if (metrics != null) {
       builder.intercept(metrics.grpcInterceptor());
@@ -176,6 +178,11 @@ public final class GridServer implements AutoCloseable {
               + "); choose another with --port",
           e);
     }
+  }
+
+  @SuppressWarnings("deprecation") // kept for clients that know only v1alpha
+  private static io.grpc.BindableService v1alphaReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 
   /** The port gRPC listens on (the chosen one when the options said 0). */
