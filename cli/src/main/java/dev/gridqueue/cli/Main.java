@@ -12,6 +12,13 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "gridqueue 0.1.0",
     description = "A distributed task queue on Apache Ignite.",
+    footer = {
+      "",
+      "Also: ./gridqueue bench [--help]  end-to-end benchmark (run by the launcher from"
+          + " benchmarks/target/benchmarks.jar).",
+      "Exit codes: 0 done, 1 the work failed, 2 bad usage, 3 no grid node answered / a port is"
+          + " taken."
+    },
     subcommands = {
       DemoCommand.class,
       JacobiDemoCommand.class,
