@@ -1,10 +1,10 @@
 package dev.gridqueue.cli;
 
-import dev.gridqueue.worker.HandlerLoadException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code gridqueue} command line. */
 @Command(
@@ -12,47 +12,54 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     version = "gridqueue 0.1.0",
     description = "A distributed task queue on Apache Ignite.",
+    footer = {
+      "",
+      "Also: ./gridqueue bench [--help]  end-to-end benchmark (run by the launcher from"
+          + " benchmarks/target/benchmarks.jar).",
+      "Exit codes: 0 done, 1 the work failed, 2 bad usage, 3 no grid node answered / a port is"
+          + " taken."
+    },
     subcommands = {
       DemoCommand.class,
       JacobiDemoCommand.class,
       ServerCommand.class,
       WorkerCommand.class,
       StatusCommand.class,
+      SessionsCommand.class,
+      SubmitCommand.class,
       ChaosCommand.class,
       SoakCommand.class,
-      SubmitCommand.class,
       CertsCommand.class
     })
 public final class Main implements Runnable {
+  // Read by LogLevel before picocli runs (logback reads it once); declared here for help/parsing.
+  @Option(
+      names = "--log-level",
+      scope = ScopeType.INHERIT,
+      paramLabel = "LEVEL",
+      description =
+          "ERROR, WARN, INFO (default for server and worker), DEBUG or TRACE: gridqueue's own log"
+              + " lines; DEBUG also prints stack traces of failures.")
+  String logLevel;
+
   public static void main(String[] args) {
-    if (args.length > 0
-        && args[0].startsWith("demo")
-        && System.getProperty("gridqueue.log.level") == null) {
-      System.setProperty("gridqueue.log.level", "WARN"); // before the first logger exists
-      System.setProperty("gridqueue.ignite.log.level", "ERROR");
+    String badLevel = LogLevel.apply(args);
+    if (badLevel != null) {
+      System.err.println("gridqueue: " + badLevel);
+      System.exit(ExitCodes.USAGE);
     }
+    // Our shutdown hooks stop nodes in order (health NOT_SERVING, gRPC drained, then Ignite);
+    // Ignite's own hook would stop Ignite under them, and they would fail with a stack trace.
+    System.setProperty("IGNITE_NO_SHUTDOWN_HOOK", "true");
     // gRPC logs through java.util.logging: route it to slf4j so one configuration rules all.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(
-        new CommandLine(new Main()).setExecutionExceptionHandler(Main::onFailure).execute(args));
+    System.exit(commandLine().execute(args));
   }
 
-  /**
-   * A worker whose handlers cannot be set up (missing directory, unreadable jar, two handlers of
-   * one app) says so in one line and exits 2, like a bad option: the message names the files, a
-   * stack trace would only bury it. Everything else keeps picocli's report.
-   */
-  private static int onFailure(Exception e, CommandLine command, ParseResult parsed)
-      throws Exception {
-    // A bad task (an input that does not exist, a name outside the sandbox, a malformed task
-    // file) is the user's input, said in one line like a bad option.
-    if (e instanceof HandlerLoadException
-        || e instanceof IllegalArgumentException && "submit".equals(command.getCommandName())) {
-      command.getErr().println("gridqueue " + command.getCommandName() + ": " + e.getMessage());
-      return CommandLine.ExitCode.USAGE;
-    }
-    throw e;
+  /** The command line with its failure handling (tests run it in-process). */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExecutionExceptionHandler(new CliFailures());
   }
 
   @Override

@@ -70,6 +70,18 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--no-local-worker", description = "Do not run a worker inside this node.")
   boolean noLocalWorker;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: none).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--dashboard-port",
+      paramLabel = "PORT",
+      description = "Serve the live web dashboard at http://HOST:PORT/ (default: none).")
+  Integer dashboardPort;
+
   @Mixin GridAddressOptions grid = new GridAddressOptions();
 
   @Mixin WorkerSettings worker = new WorkerSettings();
@@ -107,14 +119,15 @@ final class ServerCommand implements Callable<Integer> {
     if (!noLocalWorker) {
       options.localWorker(worker.toWorkerOptions());
     }
-    GridServerOptions built;
-    try {
-      built = options.build();
-    } catch (IllegalArgumentException e) {
-      System.err.println("gridqueue server: " + e.getMessage());
-      return 2;
+    if (metricsPort != null) {
+      options.metricsPort(metricsPort);
     }
-    GridServer server = GridServer.start(built);
+    if (dashboardPort != null) {
+      options.dashboardPort(dashboardPort);
+    }
+    // An option combination the server refuses (e.g. an open port without TLS and keys) is one
+    // line and exit 2 (CliFailures).
+    GridServer server = GridServer.start(options.build());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -125,7 +138,7 @@ final class ServerCommand implements Callable<Integer> {
                 },
                 "gridqueue-shutdown"));
     System.out.printf(
-        "gridqueue server up: gRPC on %s:%d (%s%s), grid discovery on %s:%d%s%s%n",
+        "gridqueue server up: gRPC on %s:%d (%s%s), grid discovery on %s:%d%s%s%s%s%n",
         grpcHost,
         server.grpcPort(),
         tlsCert != null ? "TLS" : "plaintext",
@@ -133,7 +146,17 @@ final class ServerCommand implements Callable<Integer> {
         grid.host,
         grid.discoveryPort,
         grid.nodeSsl != null ? " over SSL" : "",
-        noLocalWorker ? "" : ", with a local worker");
+        noLocalWorker ? "" : ", with a local worker",
+        server.metricsPort().isPresent()
+            ? ", metrics on http://"
+                + grid.host
+                + ":"
+                + server.metricsPort().getAsInt()
+                + "/metrics"
+            : "",
+        server.dashboardPort().isPresent()
+            ? ", dashboard on http://" + grid.host + ":" + server.dashboardPort().getAsInt() + "/"
+            : "");
     System.out.println("Press Ctrl+C to stop.");
     stopped.await();
     return 0;

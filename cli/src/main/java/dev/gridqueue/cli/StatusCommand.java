@@ -17,13 +17,8 @@ import picocli.CommandLine.Option;
     name = "status",
     mixinStandardHelpOptions = true,
     description = "Show workers, tasks and sessions of a running grid.")
-final class StatusCommand implements Callable<Integer> {
-  @Option(
-      names = "--server",
-      description = "gRPC address of a grid node (default: ${DEFAULT-VALUE}).")
-  String server = "localhost:1337";
-
-  @Mixin ClientConnectionOptions connection = new ClientConnectionOptions();
+final class StatusCommand implements Callable<Integer>, CliFailures.TalksToGrid {
+  @Mixin GridConnection connection = new GridConnection();
 
   @Option(names = "--session", description = "Only this session's line.")
   String session;
@@ -31,16 +26,33 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "Print again every N seconds until interrupted.")
   Integer watchSeconds;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the figures as JSON (the GetStats message, proto3 JSON names), one object a line.")
+  boolean json;
+
+  @Override
+  public GridConnection connection() {
+    return connection;
+  }
+
   @Override
   public Integer call() throws Exception {
-    try (GridQueueClient client = connection.connect(java.util.List.of(server))) {
+    try (GridQueueClient client = connection.connect()) {
       do {
-        print(session == null ? client.stats() : client.stats(session), System.out);
+        Stats stats = session == null ? client.stats() : client.stats(session);
+        if (json) {
+          System.out.println(Json.of(stats));
+        } else {
+          print(stats, System.out);
+        }
+        System.out.flush();
         if (watchSeconds != null) {
           Thread.sleep(TimeUnit.SECONDS.toMillis(watchSeconds)); // the user asked for this pace
         }
       } while (watchSeconds != null);
-      return 0;
+      return ExitCodes.OK;
     }
   }
 

@@ -30,14 +30,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Run N tasks in a new session with the given attributes on a running grid; print what ended how.")
-final class SubmitCommand implements Callable<Integer> {
-  @Option(
-      names = "--server",
-      split = ",",
-      description = "gRPC addresses of grid nodes (default: ${DEFAULT-VALUE}).")
-  List<String> servers = List.of("localhost:1337");
-
-  @Mixin ClientConnectionOptions connection = new ClientConnectionOptions();
+final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid {
+  @Mixin GridConnection connection = new GridConnection();
 
   @Option(names = "--app", description = "App id (default: ${DEFAULT-VALUE}).")
   String app = "sleep";
@@ -119,6 +113,18 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Give up waiting after this many seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds = 600;
 
+  @Option(
+      names = "--idle-timeout-s",
+      description =
+          "The grid closes the session this long after its client went away (killed submit):"
+              + " default ${DEFAULT-VALUE}; 0 keeps it.")
+  long idleTimeoutSeconds = 60;
+
+  @Override
+  public GridConnection connection() {
+    return connection;
+  }
+
   @Override
   public Integer call() throws Exception {
     List<CommandTaskFile.Entry> commandTasks = commandTasks();
@@ -143,14 +149,27 @@ final class SubmitCommand implements Callable<Integer> {
     if (maxTaskMillis != null) {
       options.maxTaskRunningTime(Duration.ofMillis(maxTaskMillis));
     }
-    try (GridQueueClient client = connection.connect(servers);
-        TaskSession session = client.openSession(options.build())) {
+    if (idleTimeoutSeconds > 0) {
+      options.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+    }
+    try (GridQueueClient client = connection.connect()) {
+      new WorkerFit(app, tags, cores, memoryMb, diskMb, gpus)
+          .warning(client.stats())
+          .ifPresent(w -> System.err.println("gridqueue submit: warning: " + w));
+      return run(client, options.build(), commandTasks);
+    }
+  }
+
+  private int run(
+      GridQueueClient client, SessionOptions options, List<CommandTaskFile.Entry> commandTasks)
+      throws Exception {
+    try (TaskSession session = client.openSession(options)) {
       if (commandTasks != null) {
         System.out.printf("session %s: %,d command tasks%n", session.id(), commandTasks.size());
         boolean allOk =
             new CommandSubmission(System.out)
                 .run(session, commandTasks, Duration.ofSeconds(timeoutSeconds));
-        return allOk ? 0 : 1;
+        return allOk ? ExitCodes.OK : ExitCodes.FAILED;
       }
       int tasks = Integer.parseInt(tasksOrFile);
       System.out.printf("session %s: %,d tasks of app %s%n", session.id(), tasks, app);
@@ -162,6 +181,7 @@ final class SubmitCommand implements Callable<Integer> {
       session.finishSending();
       Set<String> seen = new HashSet<>();
       int ok = 0;
+      int failed = 0;
       int dead = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
       while (seen.size() < tasks && System.nanoTime() < deadline) {
@@ -175,15 +195,26 @@ final class SubmitCommand implements Callable<Integer> {
             System.out.printf(
                 "dead letter %s (attempts %d): %s%n", r.taskId(), r.attempts(), r.error());
           }
-        } else {
+        } else if (r.succeeded()) {
           ok++;
+        } else {
+          failed++;
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      int missing = tasks - seen.size();
       System.out.printf(
-          "ended: %,d results, %,d dead letters, %,d missing; %.1f s%n",
-          ok, dead, tasks - seen.size(), seconds);
-      return seen.size() == tasks ? 0 : 1;
+          "ended: %,d results, %,d failed, %,d dead letters, %,d missing; %.1f s%n",
+          ok, failed, dead, missing, seconds);
+      if (failed + dead + missing > 0) {
+        System.err.printf(
+            "gridqueue submit: %,d of %,d tasks did not succeed%s%n",
+            failed + dead + missing,
+            tasks,
+            missing > 0 ? " (" + missing + " never ended within --timeout-s)" : "");
+        return ExitCodes.FAILED;
+      }
+      return ExitCodes.OK;
     }
   }
 

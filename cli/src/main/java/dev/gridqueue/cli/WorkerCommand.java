@@ -21,10 +21,18 @@ final class WorkerCommand implements Callable<Integer> {
       grid.seeds =
           java.util.List.of(grid.host + ":" + grid.discoveryPort + ".." + (grid.discoveryPort + 9));
     }
-    WorkerNode node =
-        WorkerNode.start(
-            grid.toGridOptions("gridqueue-worker-" + ProcessHandle.current().pid()).build(),
-            worker.toWorkerOptions());
+    String where =
+        grid.k8sService != null
+            ? "Kubernetes service " + grid.k8sNamespace + "/" + grid.k8sService
+            : String.join(",", grid.seeds);
+    System.out.printf("gridqueue worker: joining the grid at %s ...%n", where);
+    WorkerNode node;
+    try (JoinWatch watch = JoinWatch.every(java.time.Duration.ofSeconds(10), where)) {
+      node =
+          WorkerNode.start(
+              grid.toGridOptions("gridqueue-worker-" + ProcessHandle.current().pid()).build(),
+              worker.toWorkerOptions());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -36,6 +36,8 @@ public final class GridServerOptions {
   private final GrpcTls tls;
   private final long queuedBytesPerSession;
   private final long queuedBytesPerServer;
+  private final int metricsPort;
+  private final int dashboardPort;
 
   private GridServerOptions(Builder b) {
     this.apiKeys = b.apiKeys;
@@ -43,6 +45,8 @@ public final class GridServerOptions {
     this.queuedBytesPerSession = b.queuedBytesPerSession;
     this.queuedBytesPerServer =
         b.queuedBytesPerServer > 0 ? b.queuedBytesPerServer : b.grid.dataRegionMaxBytes() / 2;
+    this.metricsPort = b.metricsPort;
+    this.dashboardPort = b.dashboardPort;
     this.deliveryAckTimeout = b.deliveryAckTimeout;
     this.sharedDataLimits = b.sharedDataLimits;
     this.grid = Objects.requireNonNull(b.grid, "grid options are required");
@@ -126,6 +130,18 @@ public final class GridServerOptions {
     }
   }
 
+  /** Port of the Prometheus endpoint ({@code /metrics}), 0 for a free one; empty for none. */
+  public java.util.OptionalInt metricsPort() {
+    return metricsPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
+  }
+
+  /** Port of the live dashboard, 0 for a free one; empty for none. */
+  public java.util.OptionalInt dashboardPort() {
+    return dashboardPort < 0
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(dashboardPort);
+  }
+
   /** Builder of {@link GridServerOptions}. */
   public static final class Builder {
     private GridOptions grid;
@@ -140,6 +156,8 @@ public final class GridServerOptions {
     private java.time.Duration deliveryAckTimeout = DEFAULT_DELIVERY_ACK_TIMEOUT;
     private long queuedBytesPerSession = ContractLimits.QUEUED_BYTES_PER_SESSION_DEFAULT;
     private long queuedBytesPerServer; // 0: half the data region
+    private int metricsPort = -1;
+    private int dashboardPort = -1;
 
     private Builder() {}
 
@@ -159,6 +177,25 @@ public final class GridServerOptions {
       }
       this.queuedBytesPerServer = bytes;
       return this;
+    }
+
+    /** Serves Prometheus metrics on this port (0: a free one), on the gRPC host's interfaces. */
+    public Builder metricsPort(int port) {
+      this.metricsPort = checkPort("metricsPort", port);
+      return this;
+    }
+
+    /** Serves the live dashboard on this port (0: a free one), on the gRPC host's interfaces. */
+    public Builder dashboardPort(int port) {
+      this.dashboardPort = checkPort("dashboardPort", port);
+      return this;
+    }
+
+    private static int checkPort(String name, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(name + " must be between 0 and 65535, got " + port);
+      }
+      return port;
     }
 
     public Builder sharedDataLimits(SharedDataLimits limits) {

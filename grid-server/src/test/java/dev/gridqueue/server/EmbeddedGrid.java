@@ -26,6 +26,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private final List<AutoCloseable> started = new ArrayList<>();
   private java.util.function.Consumer<GridServerOptions.Builder> configure = b -> {};
   private long dataRegionBytes;
+  private boolean opsEndpoints;
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -72,6 +73,12 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** Serves the Prometheus endpoint and the dashboard too, on free ports. */
+  public EmbeddedGrid withOpsEndpoints() {
+    this.opsEndpoints = true;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     name = context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime();
@@ -91,6 +98,9 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
             .grpcPort(0)
             .deliveryAckTimeout(deliveryAckTimeout)
             .apiKeys(apiKeys);
+    if (opsEndpoints) {
+      options.metricsPort(0).dashboardPort(0);
+    }
     if (localWorkerSlots > 0) {
       options.localWorker(
           WorkerOptions.newBuilder().workerId(name + "-local").slots(localWorkerSlots).build());

@@ -8,10 +8,10 @@ import dev.gridqueue.scheduler.SessionFigures;
 import dev.gridqueue.scheduler.WorkerFigures;
 
 /** The wire's {@code Stats} from the scheduler's {@link GridFigures}. */
-final class WireStats {
+public final class WireStats {
   private WireStats() {}
 
-  static Stats of(GridFigures f, int gridNodes) {
+  public static Stats of(GridFigures f, int gridNodes) {
     Stats.Builder stats =
         Stats.newBuilder()
             .setGridNodes(gridNodes)
