@@ -102,7 +102,7 @@ class OperatorCommandsIT {
     assertThat(run.err)
         .contains(
             "gridqueue submit: warning: no connected worker serves app 'no-such-app' (workers"
-                + " serve: echo, jacobi, pi, shared-digest, sleep)");
+                + " serve: command, echo, jacobi, pi, shared-digest, sleep)");
     assertThat(run.exit).isEqualTo(ExitCodes.FAILED);
   }
 
