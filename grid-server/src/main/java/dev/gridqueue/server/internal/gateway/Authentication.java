@@ -28,8 +28,12 @@ public final class Authentication implements ServerInterceptor {
   private static final Set<String> WORKER_CALLS =
       Set.of("gridqueue.v1.Queue/WorkerUpdate", "gridqueue.v1.Queue/WorkerStream");
 
-  /** Calls worker keys may make besides their own (shared data of the sessions they serve). */
-  private static final Set<String> SHARED_CALLS = Set.of("gridqueue.v1.Cache/GetSharedData");
+  /**
+   * Calls worker keys may make besides their own, limited to the sessions their workers serve
+   * (shared data; GetStats, through which a worker learns a bound session's app).
+   */
+  private static final Set<String> SHARED_CALLS =
+      Set.of("gridqueue.v1.Cache/GetSharedData", "gridqueue.v1.Queue/GetStats");
 
   private final ApiKeys keys;
 
