@@ -8,7 +8,7 @@
 'use strict';
 
 const grpc = require('@grpc/grpc-js');
-const { loadContract } = require('./contract');
+const { loadContract, connection } = require('./contract');
 
 const TIMEOUT_MS = 120_000;
 const UNARY_DEADLINE_MS = 30_000;
@@ -27,7 +27,7 @@ if (!Number.isInteger(tasks) || tasks < 1) usage(`tasks must be a positive integ
 if (!Number.isInteger(batchSize) || batchSize < 1) usage(`batchSize must be a positive integer, got ${process.argv[4]}`);
 
 const gridqueue = loadContract();
-const client = new gridqueue.Queue(target, grpc.credentials.createInsecure());
+const client = new gridqueue.Queue(target, ...connection());
 
 let sessionId = null;
 

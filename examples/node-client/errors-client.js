@@ -6,15 +6,15 @@
 'use strict';
 
 const grpc = require('@grpc/grpc-js');
-const { loadContract } = require('./contract');
+const { loadContract, connection } = require('./contract');
 
 const TIMEOUT_MS = 120_000;
 const DEADLINE_MS = 30_000;
 const target = process.argv[2] || 'localhost:1337';
 
 const gridqueue = loadContract();
-const queue = new gridqueue.Queue(target, grpc.credentials.createInsecure());
-const cache = new gridqueue.Cache(target, grpc.credentials.createInsecure());
+const queue = new gridqueue.Queue(target, ...connection());
+const cache = new gridqueue.Cache(target, ...connection());
 
 const overall = setTimeout(() => {
   console.error(`FAIL: checks did not finish within ${TIMEOUT_MS / 1000} s`);

@@ -18,7 +18,7 @@
 const path = require('path');
 const { spawn } = require('child_process');
 const grpc = require('@grpc/grpc-js');
-const { loadContract } = require('./contract');
+const { loadContract, connection } = require('./contract');
 
 const target = process.argv[2] || 'localhost:1337';
 const TASKS = Number(process.argv[3] || 10000);
@@ -27,7 +27,7 @@ if (!Number.isInteger(TASKS) || TASKS < 100) fatal(`tasks must be an integer >= 
 if (!Number.isInteger(BATCH) || BATCH < 1) fatal(`batchSize must be a positive integer, got ${process.argv[4]}`);
 
 const gridqueue = loadContract();
-const client = new gridqueue.Queue(target, grpc.credentials.createInsecure());
+const client = new gridqueue.Queue(target, ...connection());
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const workers = new Set(); // child processes started here
 const openSessions = new Set();

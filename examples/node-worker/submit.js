@@ -7,7 +7,7 @@
 'use strict';
 
 const grpc = require('@grpc/grpc-js');
-const { loadContract } = require('./contract');
+const { loadContract, connection } = require('./contract');
 
 const [target = 'localhost:1337', app = 'upper', tasksArg = '1000', batchArg = '100', tagsArg = ''] = process.argv.slice(2);
 const tasks = Number(tasksArg);
@@ -18,7 +18,7 @@ if (!(tasks > 0 && batchSize > 0)) {
   process.exit(2);
 }
 
-const client = new (loadContract().Queue)(target, grpc.credentials.createInsecure());
+const client = new (loadContract().Queue)(target, ...connection());
 const unary = (method, req) => new Promise((resolve, reject) =>
   client[method](req, { deadline: Date.now() + 30_000 }, (e, r) => (e ? reject(e) : resolve(r))));
 

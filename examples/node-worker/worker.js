@@ -11,7 +11,7 @@
 'use strict';
 
 const grpc = require('@grpc/grpc-js');
-const { loadContract } = require('./contract');
+const { loadContract, connection } = require('./contract');
 
 // ---------------------------------------------------------------------------------------------
 // Apps: put your own here. A handler gets a task's payload (a Buffer) and the task message, and
@@ -88,7 +88,7 @@ function parseOptions(argv) {
 
 const opts = parseOptions(process.argv.slice(2));
 const gridqueue = loadContract();
-const client = new gridqueue.Queue(opts.grid, grpc.credentials.createInsecure());
+const client = new gridqueue.Queue(opts.grid, ...connection());
 
 const log = (...a) => console.log(new Date().toISOString(), ...a);
 const debug = (...a) => { if (!opts.quiet) log(...a); };

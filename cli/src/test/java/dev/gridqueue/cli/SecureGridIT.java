@@ -42,10 +42,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A grid secured as the README says, with processes started by {@code ./gridqueue}: certificates
- * from {@code gridqueue certs}, a server with gRPC TLS, API keys and SSL between nodes. Clients
- * without the CA fail, with it they work; an Ignite node without the grid's certificates (none, or
- * another CA's) cannot join, one with them can; a server asked to listen on every interface without
- * TLS and keys refuses to start.
+ * from {@code gridqueue certs}, two servers with gRPC TLS (one also requiring client certificates),
+ * API keys and SSL between nodes. Clients without the CA fail, with it they work; an Ignite node
+ * without the grid's certificates (none, or another CA's) cannot join, one with them can; a server
+ * asked to listen on every interface without TLS and keys refuses to start.
  */
 class SecureGridIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -57,6 +57,7 @@ class SecureGridIT {
   private static final LocalGridPorts PORTS = LocalGridPorts.allocate();
   private static final List<Process> PROCESSES = new ArrayList<>();
   private static int grpcPort;
+  private static int mutualTlsPort;
 
   @BeforeAll
   static void startSecuredServer() throws Exception {
@@ -74,35 +75,50 @@ class SecureGridIT {
         StandardCharsets.UTF_8);
     Files.writeString(WORK.resolve("alice.key"), "key-alice\n", StandardCharsets.UTF_8);
     grpcPort = FreePorts.any();
-    start(
-        "server",
-        "server",
-        "--port",
-        Integer.toString(grpcPort),
-        "--tls-cert",
-        CERTS.resolve("server.pem").toString(),
-        "--tls-key",
-        CERTS.resolve("server.key").toString(),
-        "--api-keys",
-        WORK.resolve("keys").toString(),
-        "--node-ssl",
-        CERTS.toString(),
-        "--discovery-port",
-        Integer.toString(PORTS.discoveryPort()),
-        "--grid",
-        PORTS.seedAddress(),
-        "--communication-port",
-        Integer.toString(FreePorts.findRange(100)),
-        "--work-dir",
-        WORK.toString(),
-        "--data-region-mb",
-        "256",
-        "--slots",
-        "2");
-    await("server up")
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> logOf("server").contains("gridqueue server up"));
+    mutualTlsPort = FreePorts.any();
+    // A second server of the same grid asks clients for certificates too (mutual TLS).
+    startServer(
+        "mtls-server",
+        mutualTlsPort,
+        "--no-local-worker",
+        "--tls-client-ca",
+        CERTS.resolve("ca.pem").toString());
+    startServer("server", grpcPort, "--slots", "2");
+    for (String server : List.of("server", "mtls-server")) {
+      await(server + " up")
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> logOf(server).contains("gridqueue server up"));
+    }
+  }
+
+  private static void startServer(String name, int port, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "server",
+                "--port",
+                Integer.toString(port),
+                "--tls-cert",
+                CERTS.resolve("server.pem").toString(),
+                "--tls-key",
+                CERTS.resolve("server.key").toString(),
+                "--api-keys",
+                WORK.resolve("keys").toString(),
+                "--node-ssl",
+                CERTS.toString(),
+                "--discovery-port",
+                Integer.toString(PORTS.discoveryPort()),
+                "--grid",
+                PORTS.seedAddress(),
+                "--communication-port",
+                Integer.toString(FreePorts.findRange(100)),
+                "--work-dir",
+                WORK.toString(),
+                "--data-region-mb",
+                "256"));
+    args.addAll(List.of(more));
+    start(name, args.toArray(String[]::new));
   }
 
   @AfterAll
@@ -146,6 +162,39 @@ class SecureGridIT {
   }
 
   @Test
+  void shouldRequireAClientCertificateWhereTheServerAsksForOne() throws Exception {
+    // a client trusting the CA but presenting no certificate: the handshake fails
+    assertThat(
+            statsStatus(
+                mutualTlsPort,
+                TlsChannelCredentials.newBuilder()
+                    .trustManager(CERTS.resolve("ca.pem").toFile())
+                    .build()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    // another CA's client certificate: refused as well
+    assertThat(
+            statsStatus(
+                mutualTlsPort,
+                TlsChannelCredentials.newBuilder()
+                    .trustManager(CERTS.resolve("ca.pem").toFile())
+                    .keyManager(
+                        OTHER_CA.resolve("client.pem").toFile(),
+                        OTHER_CA.resolve("client.key").toFile())
+                    .build()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    // the grid's client certificate, through the Java client's builder: served
+    try (GridQueueClient client =
+        GridQueueClient.newBuilder()
+            .addresses(List.of("localhost:" + mutualTlsPort))
+            .trustedCa(CERTS.resolve("ca.pem"))
+            .clientCertificate(CERTS.resolve("client.pem"), CERTS.resolve("client.key"))
+            .apiKey("key-ops")
+            .build()) {
+      assertThat(client.stats().getGridNodes()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void shouldRunStatusWithTheCaAndKeyFileOnly() throws Exception {
     String server = "localhost:" + grpcPort;
     String key = WORK.resolve("alice.key").toString();
@@ -170,7 +219,7 @@ class SecureGridIT {
             CERTS.resolve("ca.pem").toString());
     assertThat(withCa.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(withCa.exitValue()).as(logOf("status-ca")).isZero();
-    assertThat(logOf("status-ca")).contains("grid: 1 node(s)");
+    assertThat(logOf("status-ca")).contains("grid: 2 node(s)");
     assertThat(withoutCa.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(withoutCa.exitValue()).isNotZero();
     assertThat(withoutKey.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -189,7 +238,7 @@ class SecureGridIT {
         .isNotNull();
     // the grid's own certificates: joins, and reads the caches (communication over SSL too)
     try (Ignite node = joinAsClientNode("trusted", CERTS)) {
-      assertThat(node.cluster().forServers().nodes()).hasSize(1);
+      assertThat(node.cluster().forServers().nodes()).hasSize(2);
       assertThat(node.cache(CacheNames.SESSIONS).size()).isGreaterThanOrEqualTo(0);
     }
   }
@@ -235,7 +284,12 @@ class SecureGridIT {
   }
 
   private static Status.Code statsStatus(ChannelCredentials credentials) throws Exception {
-    ManagedChannel channel = Grpc.newChannelBuilder("localhost:" + grpcPort, credentials).build();
+    return statsStatus(grpcPort, credentials);
+  }
+
+  private static Status.Code statsStatus(int port, ChannelCredentials credentials)
+      throws Exception {
+    ManagedChannel channel = Grpc.newChannelBuilder("localhost:" + port, credentials).build();
     try {
       QueueGrpc.newBlockingStub(ApiKey.attach(channel, "key-ops"))
           .withDeadlineAfter(30, TimeUnit.SECONDS)

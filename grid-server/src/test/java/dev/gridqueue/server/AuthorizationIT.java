@@ -285,6 +285,17 @@ class AuthorizationIT {
               statusOf(() -> CacheGrpc.newBlockingStub(as("key-rogue")).getSharedData(level1))
                   .getCode())
           .isEqualTo(Status.Code.PERMISSION_DENIED);
+      // and GetStats of the session (how a worker learns its app): the pool's key, not the rogue's
+      StatsRequest ofSession = StatsRequest.newBuilder().setSessionId(id).build();
+      Stats seenByPool = QueueGrpc.newBlockingStub(as("key-pool")).getStats(ofSession);
+      assertThat(seenByPool.getSessionsList())
+          .singleElement()
+          .satisfies(s -> assertThat(s.getAppId()).isEqualTo("upper"));
+      assertThat(seenByPool.getWorkersList()).isEmpty();
+      assertThat(
+              statusOf(() -> QueueGrpc.newBlockingStub(as("key-rogue")).getStats(ofSession))
+                  .getCode())
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
       rogueState.onCompleted();
     }
   }

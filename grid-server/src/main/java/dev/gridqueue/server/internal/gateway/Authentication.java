@@ -29,14 +29,16 @@ public final class Authentication implements ServerInterceptor {
       Set.of("gridqueue.v1.Queue/WorkerUpdate", "gridqueue.v1.Queue/WorkerStream");
 
   /**
-   * Calls worker keys may make besides their own: shared data and input files of the sessions they
-   * serve (checked per session by {@link SessionGuard}).
+   * Calls worker keys may make besides their own, limited to the sessions their workers serve
+   * (checked per session by {@link SessionGuard}): shared data, input files, and GetStats, through
+   * which a worker learns a bound session's app.
    */
   private static final Set<String> SHARED_CALLS =
       Set.of(
           "gridqueue.v1.Cache/GetSharedData",
           "gridqueue.v1.Files/StatFile",
-          "gridqueue.v1.Files/DownloadFile");
+          "gridqueue.v1.Files/DownloadFile",
+          "gridqueue.v1.Queue/GetStats");
 
   private final ApiKeys keys;
 

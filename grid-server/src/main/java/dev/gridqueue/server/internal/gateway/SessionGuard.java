@@ -47,10 +47,16 @@ public final class SessionGuard {
     }
   }
 
-  /** Whether {@code caller} sees the session in GetStats. */
+  /**
+   * Whether {@code caller} sees the session in GetStats: its own sessions for a client key, the
+   * sessions its workers serve for a worker key.
+   */
   public boolean sees(Caller caller, String sessionId) {
     if (caller.isAdmin()) {
       return true;
+    }
+    if (caller.role() == Caller.Role.WORKER) {
+      return workerServes.test(caller.name(), sessionId);
     }
     SessionRecord record = sessions.get(sessionId);
     return record != null && caller.mayUseSessionOf(record.owner());
