@@ -206,6 +206,33 @@ class CommandTasksIT {
   }
 
   @Test
+  void shouldSendTasksWithBatchAttributesInBatchesOfTheirOwn() throws Exception {
+    try (TaskSession session = commandSession()) {
+      // given: tasks that set resources, category, max retries and priority, between plain ones
+      session.submit("plain-1", CommandTask.of("echo 1").build());
+      session.submit(
+          "sized",
+          CommandTask.of("echo 2")
+              .resources(1, 16, 0, 0)
+              .category("small")
+              .maxRetries(1)
+              .priority(4)
+              .build());
+      session.submit("plain-2", CommandTask.of("echo 3").build());
+      session.flush();
+
+      // when
+      Map<String, TaskResult> ended = byId(session.awaitResults(3, Duration.ofSeconds(30)));
+
+      // then
+      assertThat(ended.get("plain-1").stdout()).isEqualTo("1\n");
+      assertThat(ended.get("sized").stdout()).isEqualTo("2\n");
+      assertThat(ended.get("plain-2").stdout()).isEqualTo("3\n");
+      assertThat(ended.values()).allSatisfy(r -> assertThat(r.commandSucceeded()).isTrue());
+    }
+  }
+
+  @Test
   void shouldStampJavaHandlerResultsWithWhereAndHowLong() throws Exception {
     try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
       session.submit("e", "x".getBytes(StandardCharsets.UTF_8));
