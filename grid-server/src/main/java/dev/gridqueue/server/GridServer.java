@@ -4,6 +4,7 @@ import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.Scheduler;
+import dev.gridqueue.server.internal.gateway.DataRegionGuard;
 import dev.gridqueue.server.internal.gateway.GatewayQuotas;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
 import dev.gridqueue.server.internal.gateway.QueueService;
@@ -72,9 +73,13 @@ public final class GridServer implements AutoCloseable {
               new GatewayQuotas(
                   options.queuedBytesPerSession(),
                   options.queuedBytesPerServer(),
-                  ContractLimits.STREAMS_PER_SESSION_MAX));
+                  ContractLimits.STREAMS_PER_SESSION_MAX,
+                  options.dataRegionWritesStopAt()));
       SharedDataService cache =
-          new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls));
+          new SharedDataService(
+              sharedData,
+              new GrpcBlockingCalls(blockingCalls),
+              new DataRegionGuard(ignite, options.dataRegionWritesStopAt()));
       Server grpc = startGrpc(options, queue, cache);
       LOG.info(
           "grid node {} serving gRPC on port {}{}",

@@ -27,9 +27,11 @@ public final class GridServerOptions {
   private final java.time.Duration deliveryAckTimeout;
   private final long queuedBytesPerSession;
   private final long queuedBytesPerServer;
+  private final double dataRegionWritesStopAt;
 
   private GridServerOptions(Builder b) {
     this.queuedBytesPerSession = b.queuedBytesPerSession;
+    this.dataRegionWritesStopAt = b.dataRegionWritesStopAt;
     this.queuedBytesPerServer =
         b.queuedBytesPerServer > 0 ? b.queuedBytesPerServer : b.grid.dataRegionMaxBytes() / 2;
     this.deliveryAckTimeout = b.deliveryAckTimeout;
@@ -70,6 +72,11 @@ public final class GridServerOptions {
     return queuedBytesPerServer;
   }
 
+  /** Share of the data region past which client writes are refused (RESOURCE_EXHAUSTED). */
+  public double dataRegionWritesStopAt() {
+    return dataRegionWritesStopAt;
+  }
+
   public GridOptions grid() {
     return grid;
   }
@@ -108,6 +115,20 @@ public final class GridServerOptions {
     private java.time.Duration deliveryAckTimeout = DEFAULT_DELIVERY_ACK_TIMEOUT;
     private long queuedBytesPerSession = ContractLimits.QUEUED_BYTES_PER_SESSION_DEFAULT;
     private long queuedBytesPerServer; // 0: half the data region
+    private double dataRegionWritesStopAt = ContractLimits.DATA_REGION_WRITES_STOP_AT;
+
+    /**
+     * Share of the data region past which client writes are refused (default {@link
+     * ContractLimits}'s); above 1 turns the guard off (tests of what happens without it).
+     */
+    public Builder dataRegionWritesStopAt(double fraction) {
+      if (!(fraction > 0)) {
+        throw new IllegalArgumentException(
+            "dataRegionWritesStopAt must be positive, got " + fraction);
+      }
+      this.dataRegionWritesStopAt = fraction;
+      return this;
+    }
 
     private Builder() {}
 

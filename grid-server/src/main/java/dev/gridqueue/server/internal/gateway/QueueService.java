@@ -92,7 +92,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
       GatewayQuotas quotas) {
     this.ignite = ignite;
     this.queuedBytes =
-        new QueuedBytes(quotas.queuedBytesPerSession(), quotas.queuedBytesPerServer());
+        new QueuedBytes(
+            quotas.queuedBytesPerSession(),
+            quotas.queuedBytesPerServer(),
+            new DataRegionGuard(ignite, quotas.dataRegionWritesStopAt()));
     this.streamSlots = new SessionStreams(quotas.streamsPerSession());
     this.deliveryAckTimeout = deliveryAckTimeout;
     this.blockingCalls = blockingCalls;

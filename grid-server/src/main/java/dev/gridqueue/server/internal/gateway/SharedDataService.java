@@ -20,9 +20,13 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   private final SharedDataStore store;
   private final GrpcBlockingCalls blockingCalls;
 
-  public SharedDataService(SharedDataStore store, GrpcBlockingCalls blockingCalls) {
+  private final DataRegionGuard region;
+
+  public SharedDataService(
+      SharedDataStore store, GrpcBlockingCalls blockingCalls, DataRegionGuard region) {
     this.store = store;
     this.blockingCalls = blockingCalls;
+    this.region = region;
   }
 
   @Override
@@ -30,6 +34,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
     run(
         response,
         () -> {
+          region.check(request.getPayload().size());
           store.set(request.getSessionId(), level(request), request.getPayload(), ttl(request));
           return Empty.getDefaultInstance();
         });
@@ -40,6 +45,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
     run(
         response,
         () -> {
+          region.check(request.getPayload().size());
           store.update(request.getSessionId(), level(request), request.getPayload(), ttl(request));
           return Empty.getDefaultInstance();
         });
