@@ -125,6 +125,12 @@ public final class ContractLimits {
   /** Bytes of shared data (all live levels) a session may hold. Configurable per server. */
   public static final long SHARED_DATA_BYTES_PER_SESSION_DEFAULT = 512L << 20;
 
+  /**
+   * Share of a server's data region past which it refuses new task batches and shared data
+   * (RESOURCE_EXHAUSTED): a region that fills breaks Ignite's writes midway.
+   */
+  public static final double DATA_REGION_WRITES_STOP_AT = 0.9;
+
   /** Client streams plus dead-letter streams one session may have open on one server. */
   public static final int STREAMS_PER_SESSION_MAX = 16;
 

@@ -37,9 +37,22 @@ final class DataRegionFullTolerantHandler extends StopNodeOrHaltFailureHandler {
   }
 
   static boolean causedByFullDataRegion(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    return causedByFullDataRegion(error, 0);
+  }
+
+  /** Looks through causes and suppressed exceptions (Ignite attaches the cause to either). */
+  private static boolean causedByFullDataRegion(Throwable error, int depth) {
+    for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
       if (t.getClass().getName().equals(DATA_REGION_FULL)) {
         return true;
+      }
+      for (Throwable s : t.getSuppressed()) {
+        if (causedByFullDataRegion(s, depth + 1)) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        return false;
       }
     }
     return false;

@@ -24,6 +24,9 @@ import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 public final class IgniteConfigFactory {
   private static final long INITIAL_DATA_REGION_BYTES = 64L << 20;
 
+  /** The one data region every cache lives in. */
+  public static final String DATA_REGION = "default";
+
   private IgniteConfigFactory() {}
 
   public static IgniteConfiguration create(GridOptions options) {
@@ -110,7 +113,7 @@ public final class IgniteConfigFactory {
 
   private static DataStorageConfiguration dataStorage(GridOptions options) {
     DataRegionConfiguration region = new DataRegionConfiguration();
-    region.setName("default");
+    region.setName(DATA_REGION);
     region.setInitialSize(Math.min(INITIAL_DATA_REGION_BYTES, options.dataRegionMaxBytes()));
     region.setMaxSize(options.dataRegionMaxBytes());
     DataStorageConfiguration storage = new DataStorageConfiguration();

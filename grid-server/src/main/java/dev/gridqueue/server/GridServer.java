@@ -5,6 +5,7 @@ import dev.gridqueue.grid.GridNodes;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.Scheduler;
 import dev.gridqueue.server.internal.gateway.Authentication;
+import dev.gridqueue.server.internal.gateway.DataRegionGuard;
 import dev.gridqueue.server.internal.gateway.FilesService;
 import dev.gridqueue.server.internal.gateway.GatewayQuotas;
 import dev.gridqueue.server.internal.gateway.GrpcBlockingCalls;
@@ -137,7 +138,8 @@ public final class GridServer implements AutoCloseable {
             new GatewayQuotas(
                 options.queuedBytesPerSession(),
                 options.queuedBytesPerServer(),
-                ContractLimits.STREAMS_PER_SESSION_MAX));
+                ContractLimits.STREAMS_PER_SESSION_MAX,
+                options.dataRegionWritesStopAt()));
     handlers.add(
         ServerInterceptors.intercept(
             queue,
@@ -148,7 +150,11 @@ public final class GridServer implements AutoCloseable {
             authentication));
     handlers.add(
         ServerInterceptors.intercept(
-            new SharedDataService(sharedData, new GrpcBlockingCalls(blockingCalls), queue.guard()),
+            new SharedDataService(
+                sharedData,
+                new GrpcBlockingCalls(blockingCalls),
+                queue.guard(),
+                new DataRegionGuard(ignite, options.dataRegionWritesStopAt())),
             new UploadLimit(ContractLimits.SHARED_DATA_UPLOADS_PER_SERVER_MAX),
             // last: runs first, before a shared-data upload takes a slot
             authentication));

@@ -38,11 +38,13 @@ public final class GridServerOptions {
   private final long queuedBytesPerServer;
   private final int metricsPort;
   private final int dashboardPort;
+  private final double dataRegionWritesStopAt;
 
   private GridServerOptions(Builder b) {
     this.apiKeys = b.apiKeys;
     this.tls = b.tls;
     this.queuedBytesPerSession = b.queuedBytesPerSession;
+    this.dataRegionWritesStopAt = b.dataRegionWritesStopAt;
     this.queuedBytesPerServer =
         b.queuedBytesPerServer > 0 ? b.queuedBytesPerServer : b.grid.dataRegionMaxBytes() / 2;
     this.metricsPort = b.metricsPort;
@@ -83,6 +85,11 @@ public final class GridServerOptions {
    */
   public long queuedBytesPerServer() {
     return queuedBytesPerServer;
+  }
+
+  /** Share of the data region past which client writes are refused (RESOURCE_EXHAUSTED). */
+  public double dataRegionWritesStopAt() {
+    return dataRegionWritesStopAt;
   }
 
   public GridOptions grid() {
@@ -158,6 +165,20 @@ public final class GridServerOptions {
     private long queuedBytesPerServer; // 0: half the data region
     private int metricsPort = -1;
     private int dashboardPort = -1;
+    private double dataRegionWritesStopAt = ContractLimits.DATA_REGION_WRITES_STOP_AT;
+
+    /**
+     * Share of the data region past which client writes are refused (default {@link
+     * ContractLimits}'s); above 1 turns the guard off (tests of what happens without it).
+     */
+    public Builder dataRegionWritesStopAt(double fraction) {
+      if (!(fraction > 0)) {
+        throw new IllegalArgumentException(
+            "dataRegionWritesStopAt must be positive, got " + fraction);
+      }
+      this.dataRegionWritesStopAt = fraction;
+      return this;
+    }
 
     private Builder() {}
 

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The last line of defence: with the quotas set above what the server's memory holds, a client
- * fills the data region. Ignite's default failure handler halted the JVM then (this test's JVM: the
- * run died); now the write fails with RESOURCE_EXHAUSTED, and once the session is closed the server
- * serves again.
+ * The server's last bound: with the session and server quotas set above what its memory holds, a
+ * client sending work no worker takes is refused once the data region is 90% full (before, the
+ * region filled and Ignite's default failure handler halted the JVM), and once the session is
+ * closed the server serves again.
  */
 class DataRegionFullIT {
   @RegisterExtension
@@ -28,8 +28,16 @@ class DataRegionFullIT {
           .dataRegionBytes(64L << 20)
           .configure(o -> o.queuedBytesPerSession(1L << 40).queuedBytesPerServer(1L << 40));
 
+  /** The expected refusal. */
+  static final String REFUSAL = "memory for the grid is nearly full";
+
   @Test
   void shouldRefuseWritesWhenTheDataRegionIsFullAndKeepServing() throws Exception {
+    fillAndRecover(grid, REFUSAL);
+  }
+
+  /** Fills the grid's region through one session; expects {@code refusal}; closes; serves. */
+  static void fillAndRecover(EmbeddedGrid grid, String refusal) throws Exception {
     ManagedChannel channel = grid.newChannel();
     QueueGrpc.QueueBlockingStub queue = QueueGrpc.newBlockingStub(channel);
     QueueGrpc.QueueStub queueAsync = QueueGrpc.newStub(channel);
@@ -52,7 +60,7 @@ class DataRegionFullIT {
     // then the stream ends with RESOURCE_EXHAUSTED (not a halted server)
     Status status = call.awaitEnd(Duration.ofSeconds(60));
     assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(status.getDescription()).contains("memory is full");
+    assertThat(status.getDescription()).contains(refusal);
     // and once the session's batches are gone, the server serves again
     queue.closeSession(session);
     Session fresh = queue.createSession(session("echo"));

@@ -364,9 +364,10 @@ class RpcFuzzIT {
   }
 
   private String sessionId() {
-    return switch (random.nextInt(4)) {
+    return switch (random.nextInt(5)) {
       case 0 -> "";
       case 1 -> "no-such-session";
+      case 2 -> "s".repeat(5_000); // echoed in an error, it must not overflow the trailers
       default -> liveSession;
     };
   }

@@ -29,11 +29,13 @@ public final class GrpcErrorMapper {
     }
     if (cause instanceof UpdateLevelMismatchException) {
       LOG.debug("rejected: {}", cause.getMessage());
-      return Status.FAILED_PRECONDITION.withDescription(cause.getMessage()).asRuntimeException();
+      return Status.FAILED_PRECONDITION
+          .withDescription(describe(cause.getMessage()))
+          .asRuntimeException();
     }
     if (cause instanceof SessionNotFoundException || cause instanceof SharedDataNotFoundException) {
       LOG.debug("rejected: {}", cause.getMessage());
-      return Status.NOT_FOUND.withDescription(cause.getMessage()).asRuntimeException();
+      return Status.NOT_FOUND.withDescription(describe(cause.getMessage())).asRuntimeException();
     }
     if (cause instanceof PermissionDeniedException) {
       LOG.debug("refused: {}", cause.getMessage());
@@ -41,11 +43,15 @@ public final class GrpcErrorMapper {
     }
     if (cause instanceof InvalidRequestException) {
       LOG.debug("rejected: {}", cause.getMessage());
-      return Status.INVALID_ARGUMENT.withDescription(cause.getMessage()).asRuntimeException();
+      return Status.INVALID_ARGUMENT
+          .withDescription(describe(cause.getMessage()))
+          .asRuntimeException();
     }
     if (cause instanceof QuotaExceededException) {
       LOG.debug("rejected: {}", cause.getMessage());
-      return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage()).asRuntimeException();
+      return Status.RESOURCE_EXHAUSTED
+          .withDescription(describe(cause.getMessage()))
+          .asRuntimeException();
     }
     if (cause instanceof java.util.concurrent.RejectedExecutionException) {
       LOG.warn("server busy: {}", cause.toString());
@@ -68,20 +74,49 @@ public final class GrpcErrorMapper {
             && cause.getMessage().contains("Grid is in invalid state")) {
       LOG.warn("grid unavailable: {}", cause.toString());
       return Status.UNAVAILABLE
-          .withDescription("grid unavailable, retry the call: " + cause.getMessage())
+          .withDescription(describe("grid unavailable, retry the call: " + cause.getMessage()))
           .asRuntimeException();
     }
     LOG.error("internal error", cause);
-    return Status.INTERNAL.withDescription("internal error: " + cause).asRuntimeException();
+    return Status.INTERNAL
+        .withDescription(describe("internal error: " + cause))
+        .asRuntimeException();
   }
 
+  /** Whether {@code className} is among the causes of {@code error}, or their suppressed ones. */
   private static boolean hasCause(Throwable error, String className) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    return hasCause(error, className, 0);
+  }
+
+  private static boolean hasCause(Throwable error, String className, int depth) {
+    for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
       if (t.getClass().getName().equals(className)) {
         return true;
       }
+      for (Throwable s : t.getSuppressed()) {
+        if (hasCause(s, className, depth + 1)) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        return false;
+      }
     }
     return false;
+  }
+
+  /** Longest status description sent: it travels in a trailer, which clients cap (8 KiB). */
+  static final int MAX_DESCRIPTION_CHARS = 1_024;
+
+  /** {@code message} cut to {@link #MAX_DESCRIPTION_CHARS}: a message may echo client input. */
+  static String describe(String message) {
+    if (message == null || message.length() <= MAX_DESCRIPTION_CHARS) {
+      return message;
+    }
+    return message.substring(0, MAX_DESCRIPTION_CHARS)
+        + "... ("
+        + (message.length() - MAX_DESCRIPTION_CHARS)
+        + " more characters)";
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -36,7 +36,8 @@ import org.apache.ignite.lang.IgnitePredicate;
  *
  * <p>The gRPC server runs handlers directly on its network threads (measured: 3x the small-batch
  * throughput of a handler thread pool), so nothing here may block: calls that wait on the grid
- * (session create and close, opening a result subscription) run on {@link #blockingCalls}.
+ * (session create and close, stats) run on {@link #blockingCalls}; opening a stream's result
+ * subscription and cancels run on their own bounded pools.
  */
 public final class QueueService extends QueueGrpc.QueueImplBase implements AutoCloseable {
   private final Ignite ignite;
@@ -93,7 +94,10 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
       GatewayQuotas quotas) {
     this.ignite = ignite;
     this.queuedBytes =
-        new QueuedBytes(quotas.queuedBytesPerSession(), quotas.queuedBytesPerServer());
+        new QueuedBytes(
+            quotas.queuedBytesPerSession(),
+            quotas.queuedBytesPerServer(),
+            new DataRegionGuard(ignite, quotas.dataRegionWritesStopAt()));
     this.streamSlots = new SessionStreams(quotas.streamsPerSession());
     this.deliveryAckTimeout = deliveryAckTimeout;
     this.blockingCalls = blockingCalls;

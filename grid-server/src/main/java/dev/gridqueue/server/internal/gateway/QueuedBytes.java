@@ -30,7 +30,10 @@ final class QueuedBytes {
 
   private record Counted(String sessionId, long bytes) {}
 
-  QueuedBytes(long perSession, long perServer) {
+  private final DataRegionGuard region;
+
+  QueuedBytes(long perSession, long perServer, DataRegionGuard region) {
+    this.region = region;
     this.perSession = perSession;
     this.perServer = perServer;
   }
@@ -40,6 +43,7 @@ final class QueuedBytes {
    * the quota they would pass.
    */
   void reserve(String sessionId, long bytes) {
+    region.check(bytes);
     AtomicLong session = bySession.computeIfAbsent(sessionId, s -> new AtomicLong());
     long nowSession = session.addAndGet(bytes);
     if (nowSession > perSession) {

@@ -22,12 +22,17 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
   private final GrpcBlockingCalls blockingCalls;
 
   private final SessionGuard guard;
+  private final DataRegionGuard region;
 
   public SharedDataService(
-      SharedDataStore store, GrpcBlockingCalls blockingCalls, SessionGuard guard) {
+      SharedDataStore store,
+      GrpcBlockingCalls blockingCalls,
+      SessionGuard guard,
+      DataRegionGuard region) {
     this.store = store;
     this.blockingCalls = blockingCalls;
     this.guard = guard;
+    this.region = region;
   }
 
   @Override
@@ -36,6 +41,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
         response,
         request.getSessionId(),
         () -> {
+          region.check(request.getPayload().size());
           store.set(request.getSessionId(), level(request), request.getPayload(), ttl(request));
           return Empty.getDefaultInstance();
         });
@@ -47,6 +53,7 @@ public final class SharedDataService extends CacheGrpc.CacheImplBase {
         response,
         request.getSessionId(),
         () -> {
+          region.check(request.getPayload().size());
           store.update(request.getSessionId(), level(request), request.getPayload(), ttl(request));
           return Empty.getDefaultInstance();
         });
