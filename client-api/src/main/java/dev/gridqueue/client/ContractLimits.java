@@ -54,5 +54,12 @@ public final class ContractLimits {
   /** Longest TTL of a shared-data level, and the TTL of a level that asks for none. */
   public static final Duration SHARED_DATA_MAX_TTL = Duration.ofSeconds(600);
 
+  /**
+   * How long a session whose {@code idle_timeout} is absent may stay without an attached client
+   * before the grid closes it (a killed client must not leave its tasks in the grid forever); a
+   * grid server may be given another ({@code server --session-idle-timeout-s}).
+   */
+  public static final Duration SESSION_IDLE_TIMEOUT_DEFAULT = Duration.ofHours(1);
+
   private ContractLimits() {}
 }

@@ -118,7 +118,13 @@ public final class GridServer implements AutoCloseable {
     // gRPC handlers run on network threads; calls that wait on the grid run here instead.
     blockingCalls = Executors.newFixedThreadPool(4, daemonThreads("gridqueue-grpc-blocking"));
     SharedDataStore sharedData = new SharedDataStore(ignite, options.sharedDataLimits());
-    queue = new QueueService(ignite, sharedData, blockingCalls, options.deliveryAckTimeout());
+    queue =
+        new QueueService(
+            ignite,
+            sharedData,
+            blockingCalls,
+            options.deliveryAckTimeout(),
+            options.sessionIdleTimeout());
     handlers.add(
         ServerInterceptors.intercept(
             queue, new SessionIdMetadata(), new WorkerIdMetadata(), new PeerAddress()));

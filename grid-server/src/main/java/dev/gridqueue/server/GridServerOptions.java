@@ -27,8 +27,10 @@ public final class GridServerOptions {
   private final java.time.Duration deliveryAckTimeout;
   private final int metricsPort;
   private final int dashboardPort;
+  private final java.time.Duration sessionIdleTimeout;
 
   private GridServerOptions(Builder b) {
+    this.sessionIdleTimeout = b.sessionIdleTimeout;
     this.metricsPort = b.metricsPort;
     this.dashboardPort = b.dashboardPort;
     this.deliveryAckTimeout = b.deliveryAckTimeout;
@@ -79,6 +81,14 @@ public final class GridServerOptions {
     return sharedDataLimits;
   }
 
+  /**
+   * How long a session that sets no {@code idle_timeout} may go without a client before it is
+   * closed; zero: never.
+   */
+  public java.time.Duration sessionIdleTimeout() {
+    return sessionIdleTimeout;
+  }
+
   /** Port of the Prometheus endpoint ({@code /metrics}), 0 for a free one; empty for none. */
   public java.util.OptionalInt metricsPort() {
     return metricsPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
@@ -102,8 +112,19 @@ public final class GridServerOptions {
     private java.time.Duration deliveryAckTimeout = DEFAULT_DELIVERY_ACK_TIMEOUT;
     private int metricsPort = -1;
     private int dashboardPort = -1;
+    private java.time.Duration sessionIdleTimeout = ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT;
 
     private Builder() {}
+
+    /** The idle timeout of sessions that set none (default 1 hour); zero: never close them. */
+    public Builder sessionIdleTimeout(java.time.Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "sessionIdleTimeout must not be negative, got " + timeout);
+      }
+      this.sessionIdleTimeout = timeout;
+      return this;
+    }
 
     /** Serves Prometheus metrics on this port (0: a free one), on the gRPC host's interfaces. */
     public Builder metricsPort(int port) {

@@ -25,6 +25,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AutoCloseable> started = new ArrayList<>();
   private boolean opsEndpoints;
+  private java.time.Duration sessionIdleTimeout;
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -50,6 +51,12 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** The server's idle timeout for sessions that set none. */
+  public EmbeddedGrid sessionIdleTimeout(java.time.Duration timeout) {
+    this.sessionIdleTimeout = timeout;
+    return this;
+  }
+
   /** Serves the Prometheus endpoint and the dashboard too, on free ports. */
   public EmbeddedGrid withOpsEndpoints() {
     this.opsEndpoints = true;
@@ -71,6 +78,9 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
             .grpcHost("127.0.0.1")
             .grpcPort(0)
             .deliveryAckTimeout(deliveryAckTimeout);
+    if (sessionIdleTimeout != null) {
+      options.sessionIdleTimeout(sessionIdleTimeout);
+    }
     if (opsEndpoints) {
       options.metricsPort(0).dashboardPort(0);
     }

@@ -62,19 +62,17 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   /** Results and dead letters for the streams attached to this node. */
   private final ResultFeed feed;
 
-  public QueueService(Ignite ignite, SharedDataStore sharedData, Executor blockingCalls) {
-    this(ignite, sharedData, blockingCalls, java.time.Duration.ofSeconds(30));
-  }
-
   /**
    * {@code deliveryAckTimeout}: how long a result or dead-letter delivery stays in the grid after
-   * it was sent when the client does not acknowledge it.
+   * it was sent when the client does not acknowledge it; {@code defaultIdleTimeout}: the idle
+   * timeout of sessions that set none.
    */
   public QueueService(
       Ignite ignite,
       SharedDataStore sharedData,
       Executor blockingCalls,
-      java.time.Duration deliveryAckTimeout) {
+      java.time.Duration deliveryAckTimeout,
+      java.time.Duration defaultIdleTimeout) {
     this.ignite = ignite;
     this.deliveryAckTimeout = deliveryAckTimeout;
     this.blockingCalls = blockingCalls;
@@ -85,7 +83,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.intake = new BatchIntake(ignite, announcer);
     this.feed = new ResultFeed(ignite, blockingCalls);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
-    IdleSessionJanitor janitor = new IdleSessionJanitor(ignite, sessions, this::attachedSessions);
+    IdleSessionJanitor janitor =
+        new IdleSessionJanitor(ignite, sessions, this::attachedSessions, defaultIdleTimeout);
     lingerTimer.scheduleAtFixedRate(
         () -> blockingCalls.execute(janitor),
         IdleSessionJanitor.ROUND_MILLIS,
