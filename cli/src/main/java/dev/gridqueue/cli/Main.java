@@ -1,5 +1,6 @@
 package dev.gridqueue.cli;
 
+import java.io.PrintWriter;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.ScopeType;
       "Also: ./gridqueue bench [--help]  end-to-end benchmark (run by the launcher from"
           + " benchmarks/target/benchmarks.jar).",
       "Exit codes: 0 done, 1 the work failed, 2 bad usage, 3 no grid node answered / a port is"
-          + " taken."
+          + " taken.%n"
     },
     subcommands = {
       DemoCommand.class,
@@ -59,7 +60,20 @@ public final class Main implements Runnable {
 
   /** The command line with its failure handling (tests run it in-process). */
   static CommandLine commandLine() {
-    return new CommandLine(new Main()).setExecutionExceptionHandler(new CliFailures());
+    return new CommandLine(new Main())
+        .setExecutionExceptionHandler(new CliFailures())
+        .setParameterExceptionHandler(Main::onBadUsage);
+  }
+
+  /** A bad option: the reason and where to read more, not the whole usage text. */
+  private static int onBadUsage(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println(e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+    err.flush();
+    return ExitCodes.USAGE;
   }
 
   @Override

@@ -71,6 +71,15 @@ final class ServerCommand implements Callable<Integer> {
   boolean noLocalWorker;
 
   @Option(
+      names = "--session-idle-timeout-s",
+      paramLabel = "SECONDS",
+      description =
+          "Close a session that sets no idle_timeout after this long without a client"
+              + " (default: 3600; 0: never).")
+  long sessionIdleTimeoutSeconds =
+      dev.gridqueue.client.ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT.toSeconds();
+
+  @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: none).")
@@ -104,7 +113,8 @@ final class ServerCommand implements Callable<Integer> {
                     .build())
             .grpcHost(grpcHost)
             .grpcPort(port)
-            .insecure(insecure);
+            .insecure(insecure)
+            .sessionIdleTimeout(java.time.Duration.ofSeconds(sessionIdleTimeoutSeconds));
     quotas.applyTo(options);
     if (apiKeys != null) {
       options.apiKeys(ApiKeys.load(apiKeys));

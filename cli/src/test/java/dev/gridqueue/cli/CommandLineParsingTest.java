@@ -55,10 +55,11 @@ class CommandLineParsingTest {
             .execute("status", "--server", "localhost:notaport");
 
     assertThat(exit).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString())
-        .startsWith(
+    assertThat(err.toString().lines())
+        .containsExactly(
             "Invalid value for option '--server' (HOST[:PORT]): 'localhost:notaport': port"
-                + " 'notaport' is not a number between 1 and 65535");
+                + " 'notaport' is not a number between 1 and 65535",
+            "Try 'gridqueue status --help' for the options.");
   }
 
   @Test

@@ -171,5 +171,12 @@ public final class ContractLimits {
   /** Between SIGTERM and SIGKILL when a command's process group is stopped. */
   public static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
+  /**
+   * How long a session whose {@code idle_timeout} is absent may stay without an attached client
+   * before the grid closes it (a killed client must not leave its tasks in the grid forever); a
+   * grid server may be given another ({@code server --session-idle-timeout-s}).
+   */
+  public static final Duration SESSION_IDLE_TIMEOUT_DEFAULT = Duration.ofHours(1);
+
   private ContractLimits() {}
 }

@@ -139,7 +139,8 @@ public final class GridServer implements AutoCloseable {
                 options.queuedBytesPerSession(),
                 options.queuedBytesPerServer(),
                 ContractLimits.STREAMS_PER_SESSION_MAX,
-                options.dataRegionWritesStopAt()));
+                options.dataRegionWritesStopAt()),
+            options.sessionIdleTimeout());
     handlers.add(
         ServerInterceptors.intercept(
             queue,

@@ -39,6 +39,7 @@ public final class GridServerOptions {
   private final int metricsPort;
   private final int dashboardPort;
   private final double dataRegionWritesStopAt;
+  private final java.time.Duration sessionIdleTimeout;
 
   private GridServerOptions(Builder b) {
     this.apiKeys = b.apiKeys;
@@ -47,6 +48,7 @@ public final class GridServerOptions {
     this.dataRegionWritesStopAt = b.dataRegionWritesStopAt;
     this.queuedBytesPerServer =
         b.queuedBytesPerServer > 0 ? b.queuedBytesPerServer : b.grid.dataRegionMaxBytes() / 2;
+    this.sessionIdleTimeout = b.sessionIdleTimeout;
     this.metricsPort = b.metricsPort;
     this.dashboardPort = b.dashboardPort;
     this.deliveryAckTimeout = b.deliveryAckTimeout;
@@ -137,6 +139,14 @@ public final class GridServerOptions {
     }
   }
 
+  /**
+   * How long a session that sets no {@code idle_timeout} may go without a client before it is
+   * closed; zero: never.
+   */
+  public java.time.Duration sessionIdleTimeout() {
+    return sessionIdleTimeout;
+  }
+
   /** Port of the Prometheus endpoint ({@code /metrics}), 0 for a free one; empty for none. */
   public java.util.OptionalInt metricsPort() {
     return metricsPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
@@ -166,6 +176,9 @@ public final class GridServerOptions {
     private int metricsPort = -1;
     private int dashboardPort = -1;
     private double dataRegionWritesStopAt = ContractLimits.DATA_REGION_WRITES_STOP_AT;
+    private java.time.Duration sessionIdleTimeout = ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT;
+
+    private Builder() {}
 
     /**
      * Share of the data region past which client writes are refused (default {@link
@@ -179,8 +192,6 @@ public final class GridServerOptions {
       this.dataRegionWritesStopAt = fraction;
       return this;
     }
-
-    private Builder() {}
 
     /** Queued-bytes quota of one session (default {@link ContractLimits}'s). */
     public Builder queuedBytesPerSession(long bytes) {
@@ -197,6 +208,16 @@ public final class GridServerOptions {
         throw new IllegalArgumentException("queuedBytesPerServer must be positive, got " + bytes);
       }
       this.queuedBytesPerServer = bytes;
+      return this;
+    }
+
+    /** The idle timeout of sessions that set none (default 1 hour); zero: never close them. */
+    public Builder sessionIdleTimeout(java.time.Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "sessionIdleTimeout must not be negative, got " + timeout);
+      }
+      this.sessionIdleTimeout = timeout;
       return this;
     }
 

@@ -27,6 +27,7 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
   private java.util.function.Consumer<GridServerOptions.Builder> configure = b -> {};
   private long dataRegionBytes;
   private boolean opsEndpoints;
+  private java.time.Duration sessionIdleTimeout;
   private LocalGridPorts ports;
   private GridServer server;
   private String name;
@@ -73,6 +74,12 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** The server's idle timeout for sessions that set none. */
+  public EmbeddedGrid sessionIdleTimeout(java.time.Duration timeout) {
+    this.sessionIdleTimeout = timeout;
+    return this;
+  }
+
   /** Serves the Prometheus endpoint and the dashboard too, on free ports. */
   public EmbeddedGrid withOpsEndpoints() {
     this.opsEndpoints = true;
@@ -98,6 +105,9 @@ public final class EmbeddedGrid implements BeforeAllCallback, AfterAllCallback {
             .grpcPort(0)
             .deliveryAckTimeout(deliveryAckTimeout)
             .apiKeys(apiKeys);
+    if (sessionIdleTimeout != null) {
+      options.sessionIdleTimeout(sessionIdleTimeout);
+    }
     if (opsEndpoints) {
       options.metricsPort(0).dashboardPort(0);
     }

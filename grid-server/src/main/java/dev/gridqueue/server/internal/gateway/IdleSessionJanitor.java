@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes sessions whose {@code idle_timeout} has passed with no client attached. Every grid node
- * records, each round, that its attached sessions are alive; the oldest server node closes those
- * idle too long (one node acts, so a session is closed once).
+ * Closes sessions whose {@code idle_timeout} (or, when they set none, the server's default) has
+ * passed with no client attached. Every grid node records, each round, that its attached sessions
+ * are alive; the oldest server node closes those idle too long (one node acts, so a session is
+ * closed once).
  */
 final class IdleSessionJanitor implements Runnable {
   static final long ROUND_MILLIS = 2_000;
@@ -28,8 +29,14 @@ final class IdleSessionJanitor implements Runnable {
   private final Ignite ignite;
   private final SessionStore sessions;
   private final Supplier<Set<String>> attachedHere;
+  private final long defaultTimeoutMillis;
 
-  IdleSessionJanitor(Ignite ignite, SessionStore sessions, Supplier<Set<String>> attachedHere) {
+  IdleSessionJanitor(
+      Ignite ignite,
+      SessionStore sessions,
+      Supplier<Set<String>> attachedHere,
+      java.time.Duration defaultTimeout) {
+    this.defaultTimeoutMillis = defaultTimeout.toMillis();
     this.ignite = ignite;
     this.sessions = sessions;
     this.attachedHere = attachedHere;
@@ -66,8 +73,9 @@ final class IdleSessionJanitor implements Runnable {
         try {
           sessions.close(e.getKey());
           LOG.info(
-              "session {} closed: no client attached for more than its idle_timeout ({} ms)",
+              "session {} closed: no client attached for more than {} ({} ms)",
               e.getKey(),
+              hasOwnTimeout(e.getValue()) ? "its idle_timeout" : "the server's default idle time",
               timeoutMillis);
         } catch (SessionNotFoundException gone) {
           // closed meanwhile
@@ -76,14 +84,23 @@ final class IdleSessionJanitor implements Runnable {
     }
   }
 
-  private static long idleTimeoutMillis(SessionRecord record) {
+  /** The session's own idle_timeout (zero: never), else the server's default. */
+  private long idleTimeoutMillis(SessionRecord record) {
     try {
       SessionAttributes a = SessionAttributes.parseFrom(record.attributes());
       return a.hasIdleTimeout()
           ? a.getIdleTimeout().getSeconds() * 1000 + a.getIdleTimeout().getNanos() / 1_000_000
-          : 0;
+          : defaultTimeoutMillis;
     } catch (InvalidProtocolBufferException ex) {
       return 0;
+    }
+  }
+
+  private static boolean hasOwnTimeout(SessionRecord record) {
+    try {
+      return SessionAttributes.parseFrom(record.attributes()).hasIdleTimeout();
+    } catch (InvalidProtocolBufferException ex) {
+      return false;
     }
   }
 }

@@ -65,33 +65,18 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   /** Results and dead letters for the streams attached to this node. */
   private final ResultFeed feed;
 
-  public QueueService(Ignite ignite, SharedDataStore sharedData, Executor blockingCalls) {
-    this(ignite, sharedData, blockingCalls, java.time.Duration.ofSeconds(30));
-  }
-
-  public QueueService(
-      Ignite ignite,
-      SharedDataStore sharedData,
-      Executor blockingCalls,
-      java.time.Duration deliveryAckTimeout) {
-    this(
-        ignite,
-        sharedData,
-        blockingCalls,
-        deliveryAckTimeout,
-        GatewayQuotas.defaults(Long.MAX_VALUE));
-  }
-
   /**
    * {@code deliveryAckTimeout}: how long a result or dead-letter delivery stays in the grid after
-   * it was sent when the client does not acknowledge it.
+   * it was sent when the client does not acknowledge it; {@code defaultIdleTimeout}: the idle
+   * timeout of sessions that set none.
    */
   public QueueService(
       Ignite ignite,
       SharedDataStore sharedData,
       Executor blockingCalls,
       java.time.Duration deliveryAckTimeout,
-      GatewayQuotas quotas) {
+      GatewayQuotas quotas,
+      java.time.Duration defaultIdleTimeout) {
     this.ignite = ignite;
     this.queuedBytes =
         new QueuedBytes(
@@ -110,7 +95,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.feed = new ResultFeed(ignite, blockingCalls);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
     this.guard = new SessionGuard(ignite, remoteWorkers::serves);
-    IdleSessionJanitor janitor = new IdleSessionJanitor(ignite, sessions, this::attachedSessions);
+    IdleSessionJanitor janitor =
+        new IdleSessionJanitor(ignite, sessions, this::attachedSessions, defaultIdleTimeout);
     lingerTimer.scheduleAtFixedRate(
         () -> blockingCalls.execute(janitor),
         IdleSessionJanitor.ROUND_MILLIS,
