@@ -148,7 +148,7 @@ async function main() {
     await unaryStatus(queue, 'CancelTasks', { session_id: 'no-such-session', all: true }),
     grpc.status.NOT_FOUND, ['no-such-session']);
 
-  // Shared data (Cache service): the error contract of DESIGN.md section 5.
+  // Shared data (Cache service): the error contract in docs/architecture.md ("Error contract").
   for (const m of ['SetSharedData', 'UpdateSharedData', 'GetSharedData', 'DeleteSharedData']) {
     check(`Cache.${m} for session "no-such-session"`,
       await unaryStatus(cache, m, { session_id: 'no-such-session', update_level: 1, payload: Buffer.from('x') }),
