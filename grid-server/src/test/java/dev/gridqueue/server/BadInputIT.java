@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Malformed and misdirected requests get the status codes of docs/architecture.md's error
- * contract; the server keeps serving.
+ * Malformed and misdirected requests get the status codes of docs/architecture.md's error contract;
+ * the server keeps serving.
  */
 class BadInputIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid();
