@@ -15,7 +15,7 @@ import java.util.Set;
  * binary marshaller.
  */
 public final class SessionPolicy implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final Set<String> tags;
   private final int minWorkers;
@@ -27,6 +27,7 @@ public final class SessionPolicy implements Serializable {
   private final long maxTaskRunningNanos;
   private final double fastAbortMultiplier;
   private final Set<String> blockedHosts;
+  private final Map<String, CategoryLimitAmounts> categoryLimits;
 
   public SessionPolicy(
       Set<String> tags,
@@ -39,6 +40,33 @@ public final class SessionPolicy implements Serializable {
       long maxTaskRunningNanos,
       double fastAbortMultiplier,
       Set<String> blockedHosts) {
+    this(
+        tags,
+        minWorkers,
+        maxWorkers,
+        preemptible,
+        maxRetries,
+        taskResources,
+        categories,
+        maxTaskRunningNanos,
+        fastAbortMultiplier,
+        blockedHosts,
+        Map.of());
+  }
+
+  /** As above, with Work Queue's category limits and allocation modes by category name. */
+  public SessionPolicy(
+      Set<String> tags,
+      int minWorkers,
+      int maxWorkers,
+      boolean preemptible,
+      int maxRetries,
+      ResourceAmounts taskResources,
+      Map<String, ResourceAmounts> categories,
+      long maxTaskRunningNanos,
+      double fastAbortMultiplier,
+      Set<String> blockedHosts,
+      Map<String, CategoryLimitAmounts> categoryLimits) {
     this.tags = Set.copyOf(tags);
     this.minWorkers = minWorkers;
     this.maxWorkers = maxWorkers;
@@ -49,6 +77,12 @@ public final class SessionPolicy implements Serializable {
     this.maxTaskRunningNanos = maxTaskRunningNanos;
     this.fastAbortMultiplier = fastAbortMultiplier;
     this.blockedHosts = Set.copyOf(blockedHosts);
+    this.categoryLimits = Map.copyOf(categoryLimits);
+  }
+
+  /** Category limits and allocation modes by category name (empty: none). */
+  public Map<String, CategoryLimitAmounts> categoryLimits() {
+    return categoryLimits == null ? Map.of() : categoryLimits;
   }
 
   public Set<String> tags() {

@@ -1,5 +1,6 @@
 package dev.gridqueue.grid.work;
 
+import dev.gridqueue.grid.store.ResourceAmounts;
 import java.io.Serializable;
 import java.util.UUID;
 
@@ -12,7 +13,7 @@ import java.util.UUID;
  * plain class: it crosses JVMs through Ignite's binary marshaller.
  */
 public final class BatchAssignment implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String batchKey;
   private final String appId;
@@ -22,6 +23,8 @@ public final class BatchAssignment implements Serializable {
   private final long maxTaskNanos;
   private final long abortAfterNanos;
   private final UUID deliverTo;
+  private final ResourceAmounts allocation;
+  private final boolean retryAtMax;
 
   public BatchAssignment(
       String batchKey,
@@ -32,6 +35,35 @@ public final class BatchAssignment implements Serializable {
       long maxTaskNanos,
       long abortAfterNanos,
       UUID deliverTo) {
+    this(
+        batchKey,
+        appId,
+        workerId,
+        attempt,
+        bindGeneration,
+        maxTaskNanos,
+        abortAfterNanos,
+        deliverTo,
+        null,
+        false);
+  }
+
+  /**
+   * As above, with the resources the batch was given ({@code allocation}, null: the whole worker),
+   * which a command task must not exceed in memory or disk, and whether a batch that does is to run
+   * again with its category's maximum ({@code retryAtMax}) rather than end its task.
+   */
+  public BatchAssignment(
+      String batchKey,
+      String appId,
+      String workerId,
+      int attempt,
+      long bindGeneration,
+      long maxTaskNanos,
+      long abortAfterNanos,
+      UUID deliverTo,
+      ResourceAmounts allocation,
+      boolean retryAtMax) {
     this.batchKey = batchKey;
     this.appId = appId;
     this.workerId = workerId;
@@ -40,6 +72,18 @@ public final class BatchAssignment implements Serializable {
     this.maxTaskNanos = maxTaskNanos;
     this.abortAfterNanos = abortAfterNanos;
     this.deliverTo = deliverTo;
+    this.allocation = allocation;
+    this.retryAtMax = retryAtMax;
+  }
+
+  /** What the batch was given; null: the whole worker (nothing enforced but running time). */
+  public ResourceAmounts allocation() {
+    return allocation;
+  }
+
+  /** Whether a batch that runs out of its allocation runs again with its category's maximum. */
+  public boolean retryAtMax() {
+    return retryAtMax;
   }
 
   public String batchKey() {

@@ -8,7 +8,7 @@ import java.io.Serializable;
  * Ignite's binary marshaller, which cannot fill a record's fields (they would arrive as zeros).
  */
 public final class JobReport implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Not run: already done, delivered, or its session closed. */
   public static final JobReport SKIPPED = new JobReport(false, 0, 0, 0, 0, false, false);
@@ -26,6 +26,8 @@ public final class JobReport implements Serializable {
   private final long runNanos;
   private final boolean returned;
   private final boolean fastAborted;
+  private final BatchUsage usage;
+  private final String exhausted;
 
   private JobReport(
       boolean ran,
@@ -35,6 +37,19 @@ public final class JobReport implements Serializable {
       long runNanos,
       boolean returned,
       boolean fastAborted) {
+    this(ran, tasks, failed, cancelled, runNanos, returned, fastAborted, BatchUsage.NONE, null);
+  }
+
+  private JobReport(
+      boolean ran,
+      int tasks,
+      int failed,
+      int cancelled,
+      long runNanos,
+      boolean returned,
+      boolean fastAborted,
+      BatchUsage usage,
+      String exhausted) {
     this.ran = ran;
     this.tasks = tasks;
     this.failed = failed;
@@ -42,6 +57,23 @@ public final class JobReport implements Serializable {
     this.runNanos = runNanos;
     this.returned = returned;
     this.fastAborted = fastAborted;
+    this.usage = usage;
+    this.exhausted = exhausted;
+  }
+
+  /** The batch ran and its results were stored; its tasks used {@code usage}. */
+  public static JobReport ran(
+      int tasks, int failed, int cancelled, long runNanos, BatchUsage usage) {
+    return new JobReport(true, tasks, failed, cancelled, runNanos, false, false, usage, null);
+  }
+
+  /**
+   * Stopped because a task used more than the batch's allocation ({@code why}, e.g. "memory: peak
+   * 612 MB > 256 MB declared") while its category offers more: to run again with the category's
+   * maximum. Nothing was written.
+   */
+  public static JobReport exhausted(String why, BatchUsage usage) {
+    return new JobReport(false, 0, 0, 0, 0, false, false, usage, why);
   }
 
   /** The batch ran and its results were stored. */
@@ -79,5 +111,15 @@ public final class JobReport implements Serializable {
   /** Stopped for running past its fast-abort limit; to run on another worker. */
   public boolean fastAborted() {
     return fastAborted;
+  }
+
+  /** What the batch's tasks used; {@link BatchUsage#NONE} when not measured. */
+  public BatchUsage usage() {
+    return usage == null ? BatchUsage.NONE : usage;
+  }
+
+  /** Why the batch is to run again with its category's maximum; null: it is not. */
+  public String exhausted() {
+    return exhausted;
   }
 }

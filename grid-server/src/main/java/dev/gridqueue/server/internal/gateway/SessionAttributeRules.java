@@ -94,6 +94,7 @@ final class SessionAttributeRules {
         ContractLimits.NAME_MAX_CHARS);
     a.getCategoriesMap()
         .forEach((name, r) -> ResourceRules.check("attributes.categories[" + name + "]", r));
+    CategoryLimitRules.check(a.getCategoryLimitsMap());
     names(
         "attributes.blocked_worker_hosts",
         new ArrayList<>(a.getBlockedWorkerHostsList()),

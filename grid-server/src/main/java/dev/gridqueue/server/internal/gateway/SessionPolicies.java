@@ -1,5 +1,6 @@
 package dev.gridqueue.server.internal.gateway;
 
+import dev.gridqueue.grid.store.CategoryLimitAmounts;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.store.SessionPolicy;
 import dev.gridqueue.proto.v1.SessionAttributes;
@@ -30,6 +31,21 @@ final class SessionPolicies {
                 + a.getMaxTaskRunningTime().getNanos()
             : 0,
         a.getFastAbortMultiplier(),
-        Set.copyOf(a.getBlockedWorkerHostsList()));
+        Set.copyOf(a.getBlockedWorkerHostsList()),
+        categoryLimits(a));
+  }
+
+  private static Map<String, CategoryLimitAmounts> categoryLimits(SessionAttributes a) {
+    Map<String, CategoryLimitAmounts> limits = new HashMap<>();
+    a.getCategoryLimitsMap()
+        .forEach(
+            (name, l) ->
+                limits.put(
+                    name,
+                    new CategoryLimitAmounts(
+                        WireResources.of(l.getMax()),
+                        WireResources.of(l.getMin()),
+                        l.getModeValue())));
+    return limits;
   }
 }
