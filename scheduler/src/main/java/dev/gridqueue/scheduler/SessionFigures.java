@@ -1,6 +1,7 @@
 package dev.gridqueue.scheduler;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * One session as the scheduler reports it (Work Queue's names). Task counts are tasks; {@code
@@ -9,7 +10,7 @@ import java.io.Serializable;
  * marshaller.
  */
 public final class SessionFigures implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   public final String sessionId;
   public final String appId;
@@ -31,6 +32,9 @@ public final class SessionFigures implements Serializable {
   public final long gridBatchesDone;
   public final long gridDeadLetterEntries;
 
+  /** What its tasks used, per category (batches without one under ""). */
+  public final List<CategoryFigures> categories;
+
   public SessionFigures(
       String sessionId,
       String appId,
@@ -48,6 +52,44 @@ public final class SessionFigures implements Serializable {
       long gridBatchesQueued,
       long gridBatchesDone,
       long gridDeadLetterEntries) {
+    this(
+        sessionId,
+        appId,
+        priority,
+        preemptible,
+        minWorkers,
+        maxWorkers,
+        workers,
+        tasksWaiting,
+        tasksRunning,
+        tasksDone,
+        tasksFailed,
+        tasksDeadLettered,
+        tasksFittingNoWorker,
+        gridBatchesQueued,
+        gridBatchesDone,
+        gridDeadLetterEntries,
+        List.of());
+  }
+
+  public SessionFigures(
+      String sessionId,
+      String appId,
+      int priority,
+      boolean preemptible,
+      int minWorkers,
+      int maxWorkers,
+      int workers,
+      long tasksWaiting,
+      long tasksRunning,
+      long tasksDone,
+      long tasksFailed,
+      long tasksDeadLettered,
+      long tasksFittingNoWorker,
+      long gridBatchesQueued,
+      long gridBatchesDone,
+      long gridDeadLetterEntries,
+      List<CategoryFigures> categories) {
     this.sessionId = sessionId;
     this.appId = appId;
     this.priority = priority;
@@ -64,5 +106,6 @@ public final class SessionFigures implements Serializable {
     this.gridBatchesQueued = gridBatchesQueued;
     this.gridBatchesDone = gridBatchesDone;
     this.gridDeadLetterEntries = gridDeadLetterEntries;
+    this.categories = List.copyOf(categories);
   }
 }

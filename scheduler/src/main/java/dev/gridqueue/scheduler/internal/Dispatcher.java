@@ -54,7 +54,9 @@ final class Dispatcher implements SchedulingLoop.Decisions {
               a.maxTaskNanos(),
               a.abortAfterNanos(),
               // Where the results go: the scheduler reads its own copy, the worker need not ask.
-              routes.attachedNodeLocally(a.sessionId(), BatchState.DONE));
+              routes.attachedNodeLocally(a.sessionId(), BatchState.DONE),
+              a.allocation(),
+              a.retryAtMax());
       compute
           .callAsync(new RunBatchJob(assignment, a.workerKind()))
           .listen(done -> onJobEnd(a, done::get));
@@ -83,10 +85,24 @@ final class Dispatcher implements SchedulingLoop.Decisions {
             state ->
                 state.requeue(
                     a.batchKey(), a.workerId(), SchedulerState.Loss.FAST_ABORTED, "fast abort"));
+      } else if (report.exhausted() != null) {
+        LOG.info(
+            "batch {} ran out of its allocation on worker {} ({}); runs again at its category's"
+                + " maximum",
+            a.batchKey(),
+            a.workerId(),
+            report.exhausted());
+        loop.post(
+            state ->
+                state.exhausted(a.batchKey(), a.workerId(), report.exhausted(), report.usage()));
       } else {
         SchedulerState.Outcome outcome =
             new SchedulerState.Outcome(
-                report.tasks(), report.failed(), report.cancelled(), report.runNanos());
+                report.tasks(),
+                report.failed(),
+                report.cancelled(),
+                report.runNanos(),
+                report.usage());
         loop.post(state -> state.finished(a.batchKey(), a.workerId(), outcome));
       }
     } catch (Exception e) {

@@ -116,7 +116,7 @@ final class Ledger {
       throw new IllegalStateException("enqueue for unknown session " + ref.sessionId);
     }
     QueuedEntry entry =
-        new QueuedEntry(ref, session.info.needOf(ref.need, ref.category), 0, 0, null);
+        new QueuedEntry(ref, CategorySizing.needOf(session, ref.need, ref.category), 0, 0, null);
     queued.put(ref.key, entry);
     addQueued(session, entry);
   }

@@ -1,5 +1,7 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.ResourceAmounts;
+import dev.gridqueue.grid.work.BatchUsage;
 import dev.gridqueue.scheduler.internal.SchedulerState.GivenUp;
 import dev.gridqueue.scheduler.internal.SchedulerState.Loss;
 import dev.gridqueue.scheduler.internal.SessionQueue.QueuedEntry;
@@ -55,6 +57,28 @@ final class RetryRules {
       }
     }
     ledger.requeue(retry(e, loss, avoid));
+  }
+
+  /**
+   * A task of the batch went past its allocation ({@code why}, measured {@code usage}): queued
+   * again with its category's maximum (Work Queue's rule: once, and only when that is larger; a
+   * batch already at its maximum is not told to come back, its task ends instead). Not counted
+   * against max_retries.
+   */
+  void retryAtMax(String key, String workerId, String why, BatchUsage usage) {
+    Ledger.InFlight running = ledger.takeBack(key, workerId);
+    if (running == null) {
+      return;
+    }
+    QueuedEntry e = running.entry();
+    SessionQueue owner = ledger.session(e.ref().sessionId);
+    ResourceAmounts bigger = CategorySizing.atMax(owner, e);
+    if (owner == null || bigger == null) {
+      ledger.requeue(e); // closed meanwhile (dropped), or nothing larger: runs as it was
+      return;
+    }
+    CategorySizing.retriedAtMax(owner, e, usage);
+    ledger.requeue(new QueuedEntry(e.ref(), bigger, e.attempts(), e.jobFailures(), null));
   }
 
   /** The worker handed the batch back unstarted (it was unbound): queued again as it was. */

@@ -2,6 +2,7 @@ package dev.gridqueue.scheduler.internal;
 
 import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.TaskCounters;
+import dev.gridqueue.grid.work.BatchUsage;
 import dev.gridqueue.grid.work.WorkerDescriptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,11 @@ final class SchedulerState {
   record GivenUp(String batchKey, int attempts, String reason) {}
 
   /** What a finished job reported. */
-  record Outcome(int tasks, int failed, int cancelled, long runNanos) {}
+  record Outcome(int tasks, int failed, int cancelled, long runNanos, BatchUsage usage) {
+    Outcome(int tasks, int failed, int cancelled, long runNanos) {
+      this(tasks, failed, cancelled, runNanos, BatchUsage.NONE);
+    }
+  }
 
   private final LongSupplier clock;
   private final Instructions instructions = new Instructions();
@@ -157,7 +162,16 @@ final class SchedulerState {
     tally.finished(session, ledger.worker(workerId), outcome);
     if (session != null) {
       FastAbort.ran(session, running.entry(), outcome.runNanos());
+      CategorySizing.ran(session, running.entry(), outcome.usage());
     }
+  }
+
+  /**
+   * A task of the batch went past its allocation ({@code why}) and the batch's category offers
+   * more: the batch is queued again with the category's maximum ({@link RetryRules#retryAtMax}).
+   */
+  void exhausted(String key, String workerId, String why, BatchUsage usage) {
+    retries.retryAtMax(key, workerId, why, usage);
   }
 
   /**

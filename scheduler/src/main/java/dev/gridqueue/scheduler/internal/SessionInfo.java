@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.CategoryLimitAmounts;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.store.SessionPolicy;
 import dev.gridqueue.grid.store.SessionRecord;
@@ -11,7 +12,8 @@ import java.util.Set;
  * run on a {@code blockedHosts} host; at least {@code minWorkers} (when it has work) and at most
  * {@code maxWorkers} (0: no cap) workers are bound to it; a batch lost with its worker is run at
  * most {@code 1 + maxRetries} times; {@code taskResources} (null: none declared) and {@code
- * categories} give what a batch needs when it declares nothing itself.
+ * categories} give what a batch needs when it declares nothing itself; {@code categoryLimits} are
+ * Work Queue's category max, min and allocation mode ({@link CategorySizing}).
  */
 record SessionInfo(
     String sessionId,
@@ -27,7 +29,8 @@ record SessionInfo(
     Map<String, ResourceAmounts> categories,
     long maxTaskRunningNanos,
     double fastAbortMultiplier,
-    Set<String> blockedHosts) {
+    Set<String> blockedHosts,
+    Map<String, CategoryLimitAmounts> categoryLimits) {
   static final int DEFAULT_MAX_RETRIES = 3;
 
   static Builder builder(String sessionId, String appId) {
@@ -66,7 +69,8 @@ record SessionInfo(
         p.categories(),
         p.maxTaskRunningNanos(),
         p.fastAbortMultiplier(),
-        p.blockedHosts());
+        p.blockedHosts(),
+        p.categoryLimits());
   }
 
   /** Builder for tests and benchmarks. */
@@ -84,6 +88,7 @@ record SessionInfo(
     private Map<String, ResourceAmounts> categories = Map.of();
     private double fastAbortMultiplier;
     private Set<String> blockedHosts = Set.of();
+    private Map<String, CategoryLimitAmounts> categoryLimits = Map.of();
 
     private Builder(String sessionId, String appId) {
       this.sessionId = sessionId;
@@ -136,6 +141,11 @@ record SessionInfo(
       return this;
     }
 
+    Builder categoryLimits(Map<String, CategoryLimitAmounts> limits) {
+      categoryLimits = limits;
+      return this;
+    }
+
     Builder blockedHosts(String... hosts) {
       blockedHosts = Set.of(hosts);
       return this;
@@ -156,7 +166,8 @@ record SessionInfo(
           categories,
           0,
           fastAbortMultiplier,
-          blockedHosts);
+          blockedHosts,
+          categoryLimits);
     }
   }
 }

@@ -63,6 +63,9 @@ final class SessionQueue {
   /** Run times, strikes and blocklist; only {@link FastAbort} changes them. */
   final FastAbort.History fastAbort = new FastAbort.History();
 
+  /** What the session's categories used, for their first allocations ({@link CategorySizing}). */
+  final CategorySizing.History sizing = new CategorySizing.History();
+
   /** Done, failed and dead-lettered tasks; only {@link TaskTally} counts into them. */
   final TaskTally.Counts tasks = new TaskTally.Counts();
 

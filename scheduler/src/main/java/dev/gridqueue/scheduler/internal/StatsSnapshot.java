@@ -89,7 +89,8 @@ final class StatsSnapshot {
                 unfit,
                 inGrid.queuedBatches,
                 inGrid.doneBatches,
-                inGrid.deadLetterEntries));
+                inGrid.deadLetterEntries,
+                CategorySizing.figures(s)));
       }
     }
     int connected = state.workers().size();

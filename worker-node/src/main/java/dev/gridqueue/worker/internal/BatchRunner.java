@@ -8,11 +8,13 @@ import dev.gridqueue.grid.work.RunOutcome;
 import dev.gridqueue.grid.work.TaskErrors;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
+import dev.gridqueue.proto.v1.ResourceUsage;
 import dev.gridqueue.proto.v1.ResultCode;
 import dev.gridqueue.proto.v1.TaskRun;
 import dev.gridqueue.worker.api.TaskContext;
 import dev.gridqueue.worker.api.TaskHandler;
 import dev.gridqueue.worker.internal.command.CommandRunner;
+import dev.gridqueue.worker.internal.command.ResourceWatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -104,6 +106,7 @@ public final class BatchRunner {
                 .setRelatedId(task.getId())
                 .setAttempts(attempt);
         Message answer;
+        ResourceUsage usage = null;
         long startedMillis = System.currentTimeMillis();
         if (limits.cancellations().get().cancels(task.getId(), task.getTag())) {
           answer =
@@ -124,6 +127,9 @@ public final class BatchRunner {
             failed++;
           }
         } else {
+          long cpuBefore = HandlerMeter.cpuNanos();
+          long allocBefore = HandlerMeter.allocatedBytes();
+          long wallBefore = System.nanoTime();
           answer =
               runWatched(
                   handler,
@@ -133,11 +139,18 @@ public final class BatchRunner {
                   result,
                   limits,
                   batchWatch);
+          usage =
+              HandlerMeter.usage(
+                  cpuBefore,
+                  HandlerMeter.cpuNanos(),
+                  allocBefore,
+                  HandlerMeter.allocatedBytes(),
+                  System.nanoTime() - wallBefore);
           if (answer.hasError()) {
             failed++;
           }
         }
-        results.add(stamped(answer, attempt, startedMillis));
+        results.add(stamped(answer, attempt, startedMillis, usage));
       }
     }
     return new RunOutcome(
@@ -163,12 +176,18 @@ public final class BatchRunner {
           .build();
     }
     try {
-      return commands.run(
-          sessionId,
-          task,
-          result,
-          limits.maxTaskNanos(),
-          () -> limits.cancellations().get().cancels(task.getId(), task.getTag()));
+      Message answer =
+          commands.run(
+              sessionId,
+              task,
+              result,
+              limits.maxTaskNanos(),
+              () -> limits.cancellations().get().cancels(task.getId(), task.getTag()),
+              limits.allocation());
+      if (limits.retryAtMax() && ResourceWatch.exceededAllocation(answer)) {
+        throw new AllocationExceededException(answer.getError(), answer.getRun().getUsage());
+      }
+      return answer;
     } catch (BatchAbortedException e) {
       if (batchWatch != null && batchWatch.fired()) {
         Thread.interrupted();
@@ -183,8 +202,11 @@ public final class BatchRunner {
    * The result with where and how long it ran, and its result code when its runner set none (a
    * handler's result: success, or its error).
    */
-  private Message stamped(Message answer, int attempt, long startedMillis) {
+  private Message stamped(Message answer, int attempt, long startedMillis, ResourceUsage usage) {
     long endedMillis = System.currentTimeMillis();
+    if (usage == null && answer.hasRun()) {
+      usage = answer.getRun().getUsage(); // a command's, measured by its runner
+    }
     Message.Builder b = answer.toBuilder();
     if (answer.getResultCode() == ResultCode.RESULT_UNSPECIFIED) {
       b.setResultCode(
@@ -194,14 +216,17 @@ public final class BatchRunner {
                   ? ResultCode.RESULT_MAX_RUNNING_TIME
                   : ResultCode.RESULT_TASK_ERROR);
     }
-    return b.setRun(
-            TaskRun.newBuilder()
-                .setWorkerId(workerId)
-                .setHost(host)
-                .setAttempt(attempt)
-                .setStarted(timestamp(startedMillis))
-                .setEnded(timestamp(endedMillis)))
-        .build();
+    TaskRun.Builder run =
+        TaskRun.newBuilder()
+            .setWorkerId(workerId)
+            .setHost(host)
+            .setAttempt(attempt)
+            .setStarted(timestamp(startedMillis))
+            .setEnded(timestamp(endedMillis));
+    if (usage != null) {
+      run.setUsage(usage);
+    }
+    return b.setRun(run).build();
   }
 
   private static Timestamp timestamp(long millis) {

@@ -76,7 +76,9 @@ public final class JvmBatchExecutor implements BatchExecutor {
                     new RunLimits(
                         new LiveCancellations(() -> cancellations.of(queued.sessionId())),
                         a.maxTaskNanos(),
-                        a.abortAfterNanos());
+                        a.abortAfterNanos(),
+                        a.allocation(),
+                        a.retryAtMax());
                 return runner.runCounted(
                     queued.sessionId(),
                     a.appId(),
@@ -87,6 +89,8 @@ public final class JvmBatchExecutor implements BatchExecutor {
               });
     } catch (FastAbortedException e) {
       return JobReport.FAST_ABORTED;
+    } catch (AllocationExceededException e) {
+      return JobReport.exhausted(e.getMessage(), UsageSummary.of(e.usage(), true));
     }
     if (outcome == null) {
       return JobReport.RETURNED;
@@ -98,6 +102,10 @@ public final class JvmBatchExecutor implements BatchExecutor {
     }
     written.announce(routes, a.deliverTo());
     return JobReport.ran(
-        outcome.tasks(), outcome.failed(), outcome.cancelled(), outcome.runNanos());
+        outcome.tasks(),
+        outcome.failed(),
+        outcome.cancelled(),
+        outcome.runNanos(),
+        UsageSummary.of(outcome.results()));
   }
 }

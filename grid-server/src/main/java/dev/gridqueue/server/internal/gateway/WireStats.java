@@ -1,11 +1,15 @@
 package dev.gridqueue.server.internal.gateway;
 
+import dev.gridqueue.proto.v1.CategoryStats;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.WorkerStats;
+import dev.gridqueue.scheduler.CategoryFigures;
 import dev.gridqueue.scheduler.GridFigures;
 import dev.gridqueue.scheduler.SessionFigures;
 import dev.gridqueue.scheduler.WorkerFigures;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The wire's {@code Stats} from the scheduler's {@link GridFigures}. */
 public final class WireStats {
@@ -64,7 +68,30 @@ public final class WireStats {
         .setGridBatchesQueued(s.gridBatchesQueued)
         .setGridBatchesDone(s.gridBatchesDone)
         .setGridDeadLetterEntries(s.gridDeadLetterEntries)
+        .addAllCategories(categories(s))
         .build();
+  }
+
+  private static List<CategoryStats> categories(SessionFigures s) {
+    if (s.categories == null) {
+      return List.of();
+    }
+    List<CategoryStats> out = new ArrayList<>(s.categories.size());
+    for (CategoryFigures c : s.categories) {
+      CategoryStats.Builder b =
+          CategoryStats.newBuilder()
+              .setCategory(c.category)
+              .setTasksMeasured(c.tasksMeasured)
+              .setPeak(WireResources.toWire(c.peak))
+              .setModeValue(c.mode)
+              .setBatchesRetriedAtMax(c.batchesRetriedAtMax)
+              .setTasksExhausted(c.tasksExhausted);
+      if (c.firstAllocation != null) {
+        b.setFirstAllocation(WireResources.toWire(c.firstAllocation));
+      }
+      out.add(b.build());
+    }
+    return out;
   }
 
   private static WorkerStats of(WorkerFigures w) {

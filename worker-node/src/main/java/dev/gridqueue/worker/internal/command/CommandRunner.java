@@ -3,6 +3,7 @@ package dev.gridqueue.worker.internal.command;
 import com.google.protobuf.ByteString;
 import dev.gridqueue.client.CommandRules;
 import dev.gridqueue.client.ContractLimits;
+import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.work.BatchAbortedException;
 import dev.gridqueue.grid.work.TaskErrors;
 import dev.gridqueue.proto.v1.Command;
@@ -11,6 +12,7 @@ import dev.gridqueue.proto.v1.InputFile;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.OutputFile;
 import dev.gridqueue.proto.v1.ResultCode;
+import dev.gridqueue.proto.v1.TaskRun;
 import dev.gridqueue.shareddata.FileStore;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -81,6 +83,22 @@ public final class CommandRunner {
       Message.Builder result,
       long maxTaskNanos,
       BooleanSupplier cancelled) {
+    return run(sessionId, task, result, maxTaskNanos, cancelled, null);
+  }
+
+  /**
+   * As above, stopping the command when it goes past the memory or disk of {@code allocation}
+   * (null: the whole worker, nothing enforced): it ends with RESULT_RESOURCE_EXHAUSTION and an
+   * error naming the resource and the amounts. The result carries what the command used ({@code
+   * run.usage}).
+   */
+  public Message run(
+      String sessionId,
+      Message task,
+      Message.Builder result,
+      long maxTaskNanos,
+      BooleanSupplier cancelled,
+      ResourceAmounts allocation) {
     Command command = task.getCommand();
     String problem = CommandRules.problem(command, "command");
     if (problem != null) {
@@ -98,7 +116,14 @@ public final class CommandRunner {
         return ended(result, ResultCode.RESULT_INPUT_MISSING, missing);
       }
       return execute(
-          sessionId, task, command, run, result, limitNanos(command, maxTaskNanos), cancelled);
+          sessionId,
+          task,
+          command,
+          run,
+          result,
+          limitNanos(command, maxTaskNanos),
+          cancelled,
+          allocation);
     } catch (IOException e) {
       return ended(result, ResultCode.RESULT_RESOURCE_EXHAUSTION, e.toString());
     } finally {
@@ -159,7 +184,8 @@ public final class CommandRunner {
       Sandboxes.Run run,
       Message.Builder result,
       long limitNanos,
-      BooleanSupplier cancelled)
+      BooleanSupplier cancelled,
+      ResourceAmounts allocation)
       throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder()
@@ -176,9 +202,17 @@ public final class CommandRunner {
     }
     running.add(group);
     ResultCode stoppedFor = null;
+    long started = System.nanoTime();
+    ResourceWatch watch =
+        new ResourceWatch(group.process().pid(), run.sandbox(), allocation, started);
+    String exceeded = null;
     try {
-      long started = System.nanoTime();
       while (true) {
+        exceeded = watch.check(System.nanoTime());
+        if (exceeded != null) {
+          stoppedFor = ResultCode.RESULT_RESOURCE_EXHAUSTION;
+          break;
+        }
         long waitMillis = POLL_MILLIS;
         if (limitNanos > 0) {
           long left = limitNanos - (System.nanoTime() - started);
@@ -209,10 +243,19 @@ public final class CommandRunner {
     } finally {
       running.remove(group);
     }
+    String exceededAtEnd = watch.ended(System.nanoTime());
+    if (stoppedFor == null && exceededAtEnd != null) {
+      stoppedFor = ResultCode.RESULT_RESOURCE_EXHAUSTION;
+      exceeded = exceededAtEnd;
+    }
+    result.setRun(TaskRun.newBuilder().setUsage(watch.usage()));
     int exit = group.process().exitValue();
     CommandResult.Builder out = CommandResult.newBuilder();
     captureStd(run.stdout(), true, out);
     captureStd(run.stderr(), false, out);
+    if (stoppedFor == ResultCode.RESULT_RESOURCE_EXHAUSTION) {
+      return ended(result.setCommandResult(out), stoppedFor, exceeded);
+    }
     if (stoppedFor == ResultCode.RESULT_MAX_RUNNING_TIME) {
       return ended(
           result.setCommandResult(out),
