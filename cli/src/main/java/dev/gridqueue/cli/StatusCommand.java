@@ -32,6 +32,13 @@ final class StatusCommand implements Callable<Integer>, CliFailures.TalksToGrid 
           "Print the figures as JSON (the GetStats message, proto3 JSON names), one object a line.")
   boolean json;
 
+  @Option(
+      names = "--categories",
+      description =
+          "Also show, per session and category: tasks measured, measured peaks, current first"
+              + " allocation.")
+  boolean categories;
+
   @Override
   public GridConnection connection() {
     return connection;
@@ -46,6 +53,9 @@ final class StatusCommand implements Callable<Integer>, CliFailures.TalksToGrid 
           System.out.println(Json.of(stats));
         } else {
           print(stats, System.out);
+          if (categories) {
+            CategoriesTable.print(stats, System.out);
+          }
         }
         System.out.flush();
         if (watchSeconds != null) {

@@ -1,6 +1,7 @@
 package dev.gridqueue.client;
 
 import dev.gridqueue.proto.v1.App;
+import dev.gridqueue.proto.v1.CategoryLimits;
 import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.SessionAttributes;
@@ -178,6 +179,20 @@ public final class SessionOptions {
         throw new IllegalArgumentException("category name must not be empty");
       }
       attributes.putCategories(name, resources(cores, memoryMb, diskMb, gpus));
+      return this;
+    }
+
+    /**
+     * Work Queue's category limits: a batch of category {@code name} that declares nothing starts
+     * with a first allocation chosen by {@code limits.mode} from the measured history, within
+     * {@code limits.min} and {@code limits.max}; one that runs out of memory or disk runs once more
+     * with {@code limits.max} when that is larger.
+     */
+    public Builder categoryLimits(String name, CategoryLimits limits) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("category name must not be empty");
+      }
+      attributes.putCategoryLimits(name, limits);
       return this;
     }
 
