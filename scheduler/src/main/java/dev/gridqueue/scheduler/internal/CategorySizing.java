@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * of a batch that ran out of its allocation. Only this class changes a History.
  */
 final class CategorySizing {
-  /** Measured batches of a category before its first allocation follows them. */
+  /** Measured tasks of a category before its first allocation follows them. */
   static final int MIN_SAMPLES = 10;
 
   /** Peaks kept per category (the latest): bounds the memory and the cost of a computation. */
@@ -147,12 +147,12 @@ final class CategorySizing {
 
   /**
    * Work Queue's first allocation: the category's max (null: a whole worker when it sets none) in
-   * fixed mode or until {@link #MIN_SAMPLES} batches were measured; then, per measured resource,
-   * the value the mode picks from the peaks, kept within min and max.
+   * fixed mode or until {@link #MIN_SAMPLES} tasks were measured; then, per measured resource, the
+   * value the mode picks from the peaks, kept within min and max.
    */
   static ResourceAmounts firstAllocation(CategoryLimitAmounts limits, Category c) {
     ResourceAmounts max = limits.max();
-    if (limits.mode() == CategoryLimitAmounts.FIXED || c == null || c.count < MIN_SAMPLES) {
+    if (limits.mode() == CategoryLimitAmounts.FIXED || c == null || c.measured < MIN_SAMPLES) {
       return max.isNone() ? null : max;
     }
     if (!c.dirty && c.cached != null) {
