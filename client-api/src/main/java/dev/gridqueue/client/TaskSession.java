@@ -55,6 +55,7 @@ public final class TaskSession implements AutoCloseable {
   private final TaskSender sender;
   private final StreamSupervisor supervisor;
   private final CommandOutputs outputs = new CommandOutputs(this::files);
+  private final HungerGauge hunger;
 
   private TaskSession(
       GridQueueClient client,
@@ -69,6 +70,8 @@ public final class TaskSession implements AutoCloseable {
     this.receiver = receiver;
     this.sender = sender;
     this.supervisor = supervisor;
+    this.hunger =
+        new HungerGauge(() -> client.stats(session.getId()), sender.batchSize(), System::nanoTime);
   }
 
   /** Wires a session's parts together and opens its streams on the node the client talks to. */
@@ -127,6 +130,47 @@ public final class TaskSession implements AutoCloseable {
       throw new IllegalArgumentException("level must be at least 1, got " + level);
     }
     sender.useSharedData(level);
+  }
+
+  /**
+   * Tasks submitted from now on travel in batches carrying {@code options} (batch priority,
+   * category, resources, max retries): the pending batch is sent first, so no batch mixes them.
+   * {@link BatchOptions#NONE} goes back to the session's attributes. Tasks sent again after a
+   * failover keep the options they were submitted with.
+   */
+  public void useBatchOptions(BatchOptions options) {
+    sender.useBatchAttributes(options.attributes());
+  }
+
+  /**
+   * Work Queue's {@code hungry()}: whether the session wants more tasks now, that is fewer of its
+   * tasks wait to be dispatched than the grid's workers could start right away twice over (see
+   * {@link ContractLimits#HUNGRY_MINIMUM_TASKS} and {@link ContractLimits#HUNGRY_FACTOR}). For
+   * pipelined submission: {@code while (more && session.hungry()) session.submit(...)}. Reads the
+   * grid's figures ({@code GetStats}) at most every 100 ms and counts the tasks submitted since.
+   */
+  public boolean hungry() {
+    return hunger.hungry(sender.counts());
+  }
+
+  /**
+   * Work Queue's {@code wait(timeout)}: sends what is pending, then the next result or dead letter
+   * within {@code timeout}, or empty if none ended by then (or the session ended). Unlike {@link
+   * #poll}, a caller that submits fewer tasks than a batch and waits is never stuck on its own
+   * unsent batch.
+   */
+  public java.util.Optional<TaskResult> waitFor(Duration timeout) throws InterruptedException {
+    sender.flush();
+    return java.util.Optional.ofNullable(poll(timeout));
+  }
+
+  /**
+   * Work Queue's {@code empty()}: true when every task submitted has ended and been taken ({@link
+   * #take}, {@link #poll}, {@link #waitFor}): nothing unsent, nothing running, no result waiting.
+   */
+  public boolean empty() {
+    TaskSender.Counts counts = sender.counts();
+    return counts.submitted() == inbox.taken();
   }
 
   /** Tasks submitted from now on read no shared data. */

@@ -11,7 +11,8 @@ import java.util.Set;
  * run on a {@code blockedHosts} host; at least {@code minWorkers} (when it has work) and at most
  * {@code maxWorkers} (0: no cap) workers are bound to it; a batch lost with its worker is run at
  * most {@code 1 + maxRetries} times; {@code taskResources} (null: none declared) and {@code
- * categories} give what a batch needs when it declares nothing itself.
+ * categories} give what a batch needs when it declares nothing itself; {@code version}: the stored
+ * record's (UpdateSession makes a newer one).
  */
 record SessionInfo(
     String sessionId,
@@ -27,7 +28,8 @@ record SessionInfo(
     Map<String, ResourceAmounts> categories,
     long maxTaskRunningNanos,
     double fastAbortMultiplier,
-    Set<String> blockedHosts) {
+    Set<String> blockedHosts,
+    long version) {
   static final int DEFAULT_MAX_RETRIES = 3;
 
   static Builder builder(String sessionId, String appId) {
@@ -66,7 +68,8 @@ record SessionInfo(
         p.categories(),
         p.maxTaskRunningNanos(),
         p.fastAbortMultiplier(),
-        p.blockedHosts());
+        p.blockedHosts(),
+        record.version());
   }
 
   /** Builder for tests and benchmarks. */
@@ -84,6 +87,7 @@ record SessionInfo(
     private Map<String, ResourceAmounts> categories = Map.of();
     private double fastAbortMultiplier;
     private Set<String> blockedHosts = Set.of();
+    private long version;
 
     private Builder(String sessionId, String appId) {
       this.sessionId = sessionId;
@@ -141,6 +145,11 @@ record SessionInfo(
       return this;
     }
 
+    Builder version(long v) {
+      version = v;
+      return this;
+    }
+
     SessionInfo build() {
       return new SessionInfo(
           sessionId,
@@ -156,7 +165,8 @@ record SessionInfo(
           categories,
           0,
           fastAbortMultiplier,
-          blockedHosts);
+          blockedHosts,
+          version);
     }
   }
 }

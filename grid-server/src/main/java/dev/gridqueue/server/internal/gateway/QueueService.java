@@ -62,6 +62,9 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   /** Tells the scheduler about stored batches. */
   private final QueuedAnnouncer announcer;
 
+  /** Tells the scheduler about updated sessions. */
+  private final SessionUpdateNotices updateNotices;
+
   /** Results and dead letters for the streams attached to this node. */
   private final ResultFeed feed;
 
@@ -91,6 +94,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     ignite.events().localListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     this.sessions = new SessionStore(ignite, sharedData);
     this.announcer = new QueuedAnnouncer(ignite);
+    this.updateNotices = new SessionUpdateNotices(ignite);
     this.intake = new BatchIntake(ignite, announcer, queuedBytes);
     this.feed = new ResultFeed(ignite, blockingCalls);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
@@ -304,7 +308,15 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public void updateSession(Session request, StreamObserver<Session> response) {
-    response.onError(notYet("UpdateSession", "a later release (attributes are fixed at creation)"));
+    Caller caller = Authentication.current();
+    offload(
+        response,
+        () -> {
+          guard.check(caller, request.getId());
+          Session updated = sessions.update(request);
+          updateNotices.announce(request.getId());
+          return updated;
+        });
   }
 
   @Override
