@@ -15,10 +15,11 @@ import java.util.function.Supplier;
  * <pre>tasks waiting &lt; max({@value ContractLimits#HUNGRY_MINIMUM_TASKS},
  *                   {@value ContractLimits#HUNGRY_FACTOR} x slots x batch size)</pre>
  *
- * where tasks waiting are the session's tasks not dispatched yet (the grid's figure plus what the
- * client submitted since it read it) and slots are the connected workers' slots, scaled down to
- * {@code max_workers} of them when the session caps its workers. The grid's figures are read with
- * one {@code GetStats} call at most every {@link #REFRESH_NANOS} ns, so a submit loop asking before
+ * where tasks waiting are the session's tasks not dispatched yet: those the client submitted and
+ * has no result of (it knows them exactly, including those the scheduler has not heard of yet) less
+ * those the grid reports running; and slots are the connected workers' slots, scaled down to {@code
+ * max_workers} of them when the session caps its workers. The grid's figures are read with one
+ * {@code GetStats} call at most every {@link #REFRESH_NANOS} ns, so a submit loop asking before
  * every task costs no round trip per task. Thread-safe.
  */
 final class HungerGauge {
@@ -31,8 +32,7 @@ final class HungerGauge {
 
   private boolean read;
   private long readAtNanos;
-  private long waitingWhenRead;
-  private long sentWhenRead;
+  private long running;
   private long threshold;
 
   HungerGauge(Supplier<Stats> stats, int batchSize, LongSupplier nanos) {
@@ -46,13 +46,12 @@ final class HungerGauge {
     if (!read || now - readAtNanos >= REFRESH_NANOS) {
       Stats s = stats.get();
       SessionStats line = s.getSessionsCount() > 0 ? s.getSessions(0) : null;
-      waitingWhenRead = line == null ? 0 : line.getTasksWaiting();
-      sentWhenRead = counts.submitted() - counts.unsent();
+      running = line == null ? 0 : line.getTasksRunning();
       threshold = threshold(s, line);
       readAtNanos = now;
       read = true;
     }
-    long waiting = waitingWhenRead + (counts.submitted() - sentWhenRead);
+    long waiting = Math.max(0, counts.unsent() + counts.unfinished() - running);
     return waiting < threshold;
   }
 

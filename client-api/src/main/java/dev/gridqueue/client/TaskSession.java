@@ -97,7 +97,10 @@ public final class TaskSession implements AutoCloseable {
     return new TaskSession(client, session, inbox, receiver, sender, supervisor);
   }
 
-  /** The session as the server created it: id and attributes with defaults filled in. */
+  /**
+   * The session as the server created it: id and attributes with defaults filled in ({@link
+   * GridQueueClient#session(String)} reads them as they are after updates).
+   */
   public Session session() {
     return session;
   }
@@ -171,6 +174,41 @@ public final class TaskSession implements AutoCloseable {
   public boolean empty() {
     TaskSender.Counts counts = sender.counts();
     return counts.submitted() == inbox.taken();
+  }
+
+  /**
+   * Changes the session's attributes while it runs (UpdateSession; see {@link SessionUpdate}):
+   * priority, min/max workers, preemptible, tags, max in flight, idle timeout, blocked hosts. The
+   * scheduler applies it on its next pass. Returns the session as it now is.
+   */
+  public Session update(SessionUpdate update) {
+    return client.updateSession(session.getId(), update);
+  }
+
+  /**
+   * Work Queue's {@code blacklist(host)}: workers on {@code host} (a host name or IP address, as a
+   * result's {@code run().getHost()} lists it) take no more of the session's batches; one running a
+   * batch of it finishes that batch, and its unstarted ones go back to the queue. Returns the
+   * session as it now is. Reads the blocked hosts and writes them back: two clients blocking hosts
+   * of one session at the same instant may lose one of the two.
+   */
+  public Session blockHost(String host) {
+    java.util.List<String> hosts =
+        new java.util.ArrayList<>(
+            client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
+    if (!hosts.contains(host)) {
+      hosts.add(host);
+    }
+    return update(SessionUpdate.newBuilder().blockedWorkerHosts(hosts).build());
+  }
+
+  /** Work Queue's {@code blacklist_clear(host)}: workers on {@code host} may serve it again. */
+  public Session unblockHost(String host) {
+    java.util.List<String> hosts =
+        new java.util.ArrayList<>(
+            client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
+    hosts.remove(host);
+    return update(SessionUpdate.newBuilder().blockedWorkerHosts(hosts).build());
   }
 
   /** Tasks submitted from now on read no shared data. */

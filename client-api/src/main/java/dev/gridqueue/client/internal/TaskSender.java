@@ -156,15 +156,16 @@ public final class TaskSender {
   }
 
   /**
-   * Tasks submitted so far ({@code submitted}), and of them those not sent yet ({@code unsent}).
+   * Tasks submitted so far ({@code submitted}); of them those not sent yet ({@code unsent}) and
+   * those sent whose end has not arrived ({@code unfinished}).
    */
-  public record Counts(long submitted, int unsent) {}
+  public record Counts(long submitted, int unsent, int unfinished) {}
 
-  /** Tasks submitted so far, and those of them still in the unsent batch. */
+  /** What the session submitted, and where those tasks are. */
   public Counts counts() {
     state.lock();
     try {
-      return new Counts(submitted, pending.size());
+      return new Counts(submitted, pending.size(), unfinished.size());
     } finally {
       state.unlock();
     }

@@ -15,7 +15,6 @@ import dev.gridqueue.server.internal.polyglot.RemoteWorkerHub;
 import dev.gridqueue.server.internal.polyglot.WorkerIdMetadata;
 import dev.gridqueue.server.security.Caller;
 import dev.gridqueue.shareddata.SharedDataStore;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
@@ -378,12 +377,5 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
         WorkerIdMetadata.current(),
         SessionIdMetadata.SESSION_ID.get(),
         (ServerCallStreamObserver<Batch>) response);
-  }
-
-  static io.grpc.StatusRuntimeException notYet(String rpc, String when) {
-    return Status.UNIMPLEMENTED
-        .withDescription(
-            rpc + " is not implemented yet in this gridqueue version; it comes with " + when)
-        .asRuntimeException();
   }
 }
