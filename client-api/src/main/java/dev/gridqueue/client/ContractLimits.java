@@ -178,5 +178,17 @@ public final class ContractLimits {
    */
   public static final Duration SESSION_IDLE_TIMEOUT_DEFAULT = Duration.ofHours(1);
 
+  /**
+   * Work Queue's {@code hungry-minimum}: a session with fewer tasks waiting is hungry (wants more)
+   * whatever the grid's size ({@code TaskSession.hungry()}).
+   */
+  public static final int HUNGRY_MINIMUM_TASKS = 10;
+
+  /**
+   * Work Queue's {@code hungry-minimum-factor}: a session is hungry while fewer tasks wait than
+   * this many batches per worker slot.
+   */
+  public static final int HUNGRY_FACTOR = 2;
+
   private ContractLimits() {}
 }

@@ -269,6 +269,22 @@ public final class GridQueueClient implements AutoCloseable {
     return endpoints.call(e -> e.blocking().cancelTasks(request)).getAccepted();
   }
 
+  /**
+   * Changes a running session's attributes (UpdateSession) and returns the session as it now is.
+   * Changes nothing on an error: {@code NOT_FOUND} for a closed session, {@code INVALID_ARGUMENT}
+   * naming the field and limit (e.g. min workers above max workers, a blocked host that is not a
+   * host name or an IP address), thrown as {@link GridQueueException}.
+   */
+  public Session updateSession(String sessionId, SessionUpdate update) {
+    Session request = update.toRequest(sessionId);
+    return endpoints.call(e -> e.blocking().updateSession(request));
+  }
+
+  /** The session's attributes as they are now (UpdateSession changing nothing). */
+  public Session session(String sessionId) {
+    return updateSession(sessionId, SessionUpdate.NOTHING);
+  }
+
   /** Closes a session by id: its queued tasks and undelivered results are dropped. */
   public void closeSession(String sessionId) {
     endpoints.call(e -> e.blocking().closeSession(Session.newBuilder().setId(sessionId).build()));

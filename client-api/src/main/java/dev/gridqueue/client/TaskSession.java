@@ -55,6 +55,7 @@ public final class TaskSession implements AutoCloseable {
   private final TaskSender sender;
   private final StreamSupervisor supervisor;
   private final CommandOutputs outputs = new CommandOutputs(this::files);
+  private final HungerGauge hunger;
 
   private TaskSession(
       GridQueueClient client,
@@ -69,6 +70,8 @@ public final class TaskSession implements AutoCloseable {
     this.receiver = receiver;
     this.sender = sender;
     this.supervisor = supervisor;
+    this.hunger =
+        new HungerGauge(() -> client.stats(session.getId()), sender.batchSize(), System::nanoTime);
   }
 
   /** Wires a session's parts together and opens its streams on the node the client talks to. */
@@ -94,7 +97,10 @@ public final class TaskSession implements AutoCloseable {
     return new TaskSession(client, session, inbox, receiver, sender, supervisor);
   }
 
-  /** The session as the server created it: id and attributes with defaults filled in. */
+  /**
+   * The session as the server created it: id and attributes with defaults filled in ({@link
+   * GridQueueClient#session(String)} reads them as they are after updates).
+   */
   public Session session() {
     return session;
   }
@@ -127,6 +133,82 @@ public final class TaskSession implements AutoCloseable {
       throw new IllegalArgumentException("level must be at least 1, got " + level);
     }
     sender.useSharedData(level);
+  }
+
+  /**
+   * Tasks submitted from now on travel in batches carrying {@code options} (batch priority,
+   * category, resources, max retries): the pending batch is sent first, so no batch mixes them.
+   * {@link BatchOptions#NONE} goes back to the session's attributes. Tasks sent again after a
+   * failover keep the options they were submitted with.
+   */
+  public void useBatchOptions(BatchOptions options) {
+    sender.useBatchAttributes(options.attributes());
+  }
+
+  /**
+   * Work Queue's {@code hungry()}: whether the session wants more tasks now, that is fewer of its
+   * tasks wait to be dispatched than the grid's workers could start right away twice over (see
+   * {@link ContractLimits#HUNGRY_MINIMUM_TASKS} and {@link ContractLimits#HUNGRY_FACTOR}). For
+   * pipelined submission: {@code while (more && session.hungry()) session.submit(...)}. Reads the
+   * grid's figures ({@code GetStats}) at most every 100 ms and counts the tasks submitted since.
+   */
+  public boolean hungry() {
+    return hunger.hungry(sender.counts());
+  }
+
+  /**
+   * Work Queue's {@code wait(timeout)}: sends what is pending, then the next result or dead letter
+   * within {@code timeout}, or empty if none ended by then (or the session ended). Unlike {@link
+   * #poll}, a caller that submits fewer tasks than a batch and waits is never stuck on its own
+   * unsent batch.
+   */
+  public java.util.Optional<TaskResult> waitFor(Duration timeout) throws InterruptedException {
+    sender.flush();
+    return java.util.Optional.ofNullable(poll(timeout));
+  }
+
+  /**
+   * Work Queue's {@code empty()}: true when every task submitted has ended and been taken ({@link
+   * #take}, {@link #poll}, {@link #waitFor}): nothing unsent, nothing running, no result waiting.
+   */
+  public boolean empty() {
+    TaskSender.Counts counts = sender.counts();
+    return counts.submitted() == inbox.taken();
+  }
+
+  /**
+   * Changes the session's attributes while it runs (UpdateSession; see {@link SessionUpdate}):
+   * priority, min/max workers, preemptible, tags, max in flight, idle timeout, blocked hosts. The
+   * scheduler applies it on its next pass. Returns the session as it now is.
+   */
+  public Session update(SessionUpdate update) {
+    return client.updateSession(session.getId(), update);
+  }
+
+  /**
+   * Work Queue's {@code blacklist(host)}: workers on {@code host} (a host name or IP address, as a
+   * result's {@code run().getHost()} lists it) take no more of the session's batches; one running a
+   * batch of it finishes that batch, and its unstarted ones go back to the queue. Returns the
+   * session as it now is. Reads the blocked hosts and writes them back: two clients blocking hosts
+   * of one session at the same instant may lose one of the two.
+   */
+  public Session blockHost(String host) {
+    java.util.List<String> hosts =
+        new java.util.ArrayList<>(
+            client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
+    if (!hosts.contains(host)) {
+      hosts.add(host);
+    }
+    return update(SessionUpdate.newBuilder().blockedWorkerHosts(hosts).build());
+  }
+
+  /** Work Queue's {@code blacklist_clear(host)}: workers on {@code host} may serve it again. */
+  public Session unblockHost(String host) {
+    java.util.List<String> hosts =
+        new java.util.ArrayList<>(
+            client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
+    hosts.remove(host);
+    return update(SessionUpdate.newBuilder().blockedWorkerHosts(hosts).build());
   }
 
   /** Tasks submitted from now on read no shared data. */

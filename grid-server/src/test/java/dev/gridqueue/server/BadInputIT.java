@@ -133,10 +133,14 @@ class BadInputIT {
   }
 
   @Test
-  void shouldAnswerUnimplementedForLaterRpcsSayingSo() {
-    assertThatThrownBy(() -> queue.updateSession(echoSession()))
-        .hasMessageContaining("UNIMPLEMENTED")
-        .hasMessageContaining("UpdateSession is not implemented yet");
+  void shouldAnswerNotFoundForAnUpdateOfAnUnknownSession() {
+    assertThatThrownBy(() -> queue.updateSession(echoSession().toBuilder().setId("nope").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+              assertThat(e.getStatus().getDescription()).contains("nope");
+            });
   }
 
   /** A fresh session still runs a task end to end. */

@@ -20,6 +20,13 @@ public final class Inbox {
 
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private volatile GridQueueException failure;
+  private final java.util.concurrent.atomic.AtomicLong taken =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Ended tasks handed to the caller so far. */
+  public long taken() {
+    return taken.get();
+  }
 
   public void add(TaskResult result) {
     queue.add(result);
@@ -78,6 +85,7 @@ public final class Inbox {
       }
       return null;
     }
+    taken.incrementAndGet();
     return (TaskResult) next;
   }
 }

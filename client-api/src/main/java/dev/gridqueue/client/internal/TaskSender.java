@@ -29,7 +29,13 @@ public final class TaskSender {
   private final int batchSize;
   private final List<Message> pending = new ArrayList<>();
   private int batchCounter;
-  private int sharedDataLevel = UnfinishedTasks.NO_SHARED_DATA;
+
+  /** The shared-data level and batch attributes of the tasks queued from now on. */
+  private UnfinishedTasks.Group group =
+      new UnfinishedTasks.Group(UnfinishedTasks.NO_SHARED_DATA, Batch.getDefaultInstance());
+
+  /** Tasks submitted since the session opened (whether sent yet or not). */
+  private long submitted;
 
   public TaskSender(
       SessionState state,
@@ -46,6 +52,11 @@ public final class TaskSender {
     this.batchSize = batchSize;
   }
 
+  /** Tasks per batch. */
+  public int batchSize() {
+    return batchSize;
+  }
+
   /** Queues one task; writes the batch when it is full. */
   public void submit(String taskId, byte[] payload, String tag) {
     Message task =
@@ -57,6 +68,7 @@ public final class TaskSender {
     state.lock();
     try {
       pending.add(task);
+      submitted++;
       if (pending.size() >= batchSize) {
         sendPending();
       }
@@ -75,10 +87,11 @@ public final class TaskSender {
       if (!pending.isEmpty()) {
         sendPending();
       }
+      submitted++;
       Attachment attachment = state.awaitWritable();
-      UnfinishedTasks.Group group = new UnfinishedTasks.Group(sharedDataLevel, attributes);
-      Batch.Builder batch = newBatch(group).addMessages(task);
-      unfinished.sent(task, group);
+      UnfinishedTasks.Group alone = new UnfinishedTasks.Group(group.level(), attributes);
+      Batch.Builder batch = newBatch(alone).addMessages(task);
+      unfinished.sent(task, alone);
       acks.drainInto(batch);
       attachment.send(batch.build());
     } finally {
@@ -91,6 +104,7 @@ public final class TaskSender {
     state.lock();
     try {
       pending.add(task);
+      submitted++;
       if (pending.size() >= batchSize) {
         sendPending();
       }
@@ -120,7 +134,38 @@ public final class TaskSender {
     state.lock();
     try {
       flush();
-      sharedDataLevel = level;
+      group = new UnfinishedTasks.Group(level, group.attributes());
+    } finally {
+      state.unlock();
+    }
+  }
+
+  /**
+   * Tasks queued from now on travel in batches carrying {@code attributes} (priority, category,
+   * resources, max retries; the default instance for none). The queued tasks are written first, so
+   * no batch mixes attributes.
+   */
+  public void useBatchAttributes(Batch attributes) {
+    state.lock();
+    try {
+      flush();
+      group = new UnfinishedTasks.Group(group.level(), attributes);
+    } finally {
+      state.unlock();
+    }
+  }
+
+  /**
+   * Tasks submitted so far ({@code submitted}); of them those not sent yet ({@code unsent}) and
+   * those sent whose end has not arrived ({@code unfinished}).
+   */
+  public record Counts(long submitted, int unsent, int unfinished) {}
+
+  /** What the session submitted, and where those tasks are. */
+  public Counts counts() {
+    state.lock();
+    try {
+      return new Counts(submitted, pending.size(), unfinished.size());
     } finally {
       state.unlock();
     }
@@ -194,9 +239,9 @@ public final class TaskSender {
 
   private void sendPending() {
     Attachment attachment = state.awaitWritable();
-    Batch.Builder batch = newBatch(sharedDataLevel).addAllMessages(pending);
+    Batch.Builder batch = newBatch(group).addAllMessages(pending);
     for (Message m : pending) {
-      unfinished.sent(m, sharedDataLevel);
+      unfinished.sent(m, group);
     }
     acks.drainInto(batch);
     pending.clear();

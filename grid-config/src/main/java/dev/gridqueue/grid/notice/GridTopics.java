@@ -18,5 +18,8 @@ public final class GridTopics {
   /** BIND/UNBIND from the scheduler to a worker's grid node: a {@link WorkerInstruction}. */
   public static final String WORKER_INSTRUCTIONS = "gq-worker-instructions";
 
+  /** A session's attributes changed, to the scheduler: a {@link SessionUpdated}. */
+  public static final String SESSION_UPDATED = "gq-session-updated";
+
   private GridTopics() {}
 }

@@ -5,7 +5,9 @@ import java.util.Objects;
 /**
  * What the sessions cache holds for one open session: its app, its attributes as the serialized
  * {@code gridqueue.v1.SessionAttributes} with every default filled in (for the gateway), and what
- * scheduling needs of them, decoded ({@link SessionPolicy}, for the scheduler).
+ * scheduling needs of them, decoded ({@link SessionPolicy}, for the scheduler). {@code version}
+ * counts the UpdateSession calls that changed it (0 as created): the scheduler applies a version
+ * newer than the one it holds and ignores older ones, whichever order the notices arrive in.
  */
 public final class SessionRecord {
   private final String sessionId;
@@ -17,6 +19,8 @@ public final class SessionRecord {
 
   /** The name of the API key that created the session ("" on a grid without keys). */
   private final String owner;
+
+  private final long version;
 
   public SessionRecord(
       String sessionId,
@@ -36,6 +40,19 @@ public final class SessionRecord {
       byte[] attributes,
       SessionPolicy policy,
       String owner) {
+    this(sessionId, appId, priority, maxInflightBatchesPerWorker, attributes, policy, owner, 0);
+  }
+
+  private SessionRecord(
+      String sessionId,
+      String appId,
+      int priority,
+      int maxInflightBatchesPerWorker,
+      byte[] attributes,
+      SessionPolicy policy,
+      String owner,
+      long version) {
+    this.version = version;
     this.owner = Objects.requireNonNull(owner, "owner");
     this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
     this.appId = Objects.requireNonNull(appId, "appId");
@@ -73,5 +90,24 @@ public final class SessionRecord {
   /** The name of the API key that created the session ("" on a grid without keys). */
   public String owner() {
     return owner == null ? "" : owner; // null in records stored before owners existed
+  }
+
+  /** How many updates changed the session since it was created. */
+  public long version() {
+    return version;
+  }
+
+  /** This session with updated attributes (already validated), one version later. */
+  public SessionRecord updated(
+      int priority, int maxInflightBatchesPerWorker, byte[] attributes, SessionPolicy policy) {
+    return new SessionRecord(
+        sessionId,
+        appId,
+        priority,
+        maxInflightBatchesPerWorker,
+        attributes,
+        policy,
+        owner(),
+        version + 1);
   }
 }

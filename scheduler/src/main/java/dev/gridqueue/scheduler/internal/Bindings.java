@@ -79,6 +79,39 @@ final class Bindings {
     }
   }
 
+  /**
+   * After an update of the session's attributes: a worker it may no longer use (its host blocked, a
+   * tag it lacks) and the workers above a lowered max_workers get UNBIND, as in preemption — the
+   * batch running finishes, those not started come back. Of the workers above the cap, those
+   * holding the fewest batches go first.
+   */
+  void enforce(SessionQueue s) {
+    for (WorkerLoad w : workers.values()) {
+      Binding b = w.binding(s.id());
+      if (b != null && !b.draining() && !Placement.canServe(w, s)) {
+        drain(w, b, null, true);
+      }
+    }
+    int cap = s.info.maxWorkers();
+    while (cap > 0 && s.boundActive() > cap) {
+      WorkerLoad lightest = null;
+      Binding lightestBinding = null;
+      for (WorkerLoad w : workers.values()) {
+        Binding b = w.binding(s.id());
+        if (b != null
+            && !b.draining()
+            && (lightestBinding == null || b.held() < lightestBinding.held())) {
+          lightest = w;
+          lightestBinding = b;
+        }
+      }
+      if (lightest == null) {
+        return;
+      }
+      drain(lightest, lightestBinding, null, true);
+    }
+  }
+
   /** The worker just released a batch of {@code b}'s session ({@code s}, null if closed). */
   void released(WorkerLoad worker, Binding b, SessionQueue s) {
     if (b.held() == 0 && (b.draining() || s == null || s.queuedBatches() == 0)) {

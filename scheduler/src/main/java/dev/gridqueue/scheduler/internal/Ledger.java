@@ -80,6 +80,23 @@ final class Ledger {
     }
   }
 
+  /**
+   * The session's attributes changed (UpdateSession): a newer version replaces its info, targets
+   * are recomputed at the next decision, bindings the new attributes no longer allow are drained
+   * ({@link Bindings#enforce}), and workers that may take more (a raised cap, an unblocked host)
+   * are examined again. An older or repeated version, or an unknown session, changes nothing.
+   */
+  void updateSession(SessionInfo info) {
+    SessionQueue s = sessions.get(info.sessionId());
+    if (s == null || info.version() <= s.info.version()) {
+      return;
+    }
+    s.info = info;
+    agenda.policyDirty();
+    bindings.enforce(s);
+    agenda.markUnsaturated(workers.values(), sessions);
+  }
+
   /** Forgets a closed session and its queued batches; see {@link Bindings#sessionClosed}. */
   void removeSession(String sessionId) {
     SessionQueue removed = sessions.remove(sessionId);

@@ -4,6 +4,7 @@ import dev.gridqueue.grid.CacheNames;
 import dev.gridqueue.grid.notice.BatchesQueued;
 import dev.gridqueue.grid.notice.GridTopics;
 import dev.gridqueue.grid.notice.SchedulerLocation;
+import dev.gridqueue.grid.notice.SessionUpdated;
 import dev.gridqueue.grid.store.BatchFilters;
 import dev.gridqueue.grid.store.QueuedBatchRef;
 import dev.gridqueue.grid.store.RemoteWorkerRecord;
@@ -62,11 +63,16 @@ public final class SchedulerService implements Service, SchedulerStats {
   private transient CounterCheckpoint counters;
   private transient IgnitePredicate<Event> topologyListener;
   private transient IgniteBiPredicate<UUID, Object> queuedNotices;
+  private transient IgniteBiPredicate<UUID, Object> updateNotices;
+
+  /** How often the sessions the scheduler knows are compared with the stored versions. */
+  static final long SESSION_CHECK_MILLIS = 2_000;
 
   @Override
   public void init() {
     loop = new SchedulingLoop(new SchedulerState());
     queuedNotices = this::onBatchesQueued;
+    updateNotices = this::onSessionUpdated;
     cursors = new ArrayList<>();
     rescans =
         Executors.newScheduledThreadPool(
@@ -104,6 +110,7 @@ public final class SchedulerService implements Service, SchedulerStats {
       reconciler.stop();
     }
     ignite.message().stopLocalListen(GridTopics.BATCHES_QUEUED, queuedNotices);
+    ignite.message().stopLocalListen(GridTopics.SESSION_UPDATED, updateNotices);
     rescans.shutdownNow();
     if (topologyListener != null) {
       ignite.events().stopLocalListen(topologyListener, TOPOLOGY_EVENTS);
@@ -219,6 +226,52 @@ public final class SchedulerService implements Service, SchedulerStats {
     closed.setRemoteTransformerFactory(FactoryBuilder.factoryOf(new BatchFilters.SessionKey()));
     closed.setLocalListener(ids -> ids.forEach(id -> loop.post(s -> s.removeSession(id))));
     cursors.add(sessions().query(closed));
+    ignite.message().localListen(GridTopics.SESSION_UPDATED, updateNotices);
+    rescans.scheduleWithFixedDelay(
+        () -> loop.post(this::refreshSessions),
+        SESSION_CHECK_MILLIS,
+        SESSION_CHECK_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private boolean onSessionUpdated(UUID from, Object notice) {
+    String id = ((SessionUpdated) notice).sessionId();
+    loop.post(state -> refreshSession(state, id));
+    return true;
+  }
+
+  /**
+   * Applies the stored version of a session the scheduler knows (replicated: this node's copy is
+   * current once the update returned). Runs on the loop.
+   */
+  private void refreshSession(SchedulerState state, String sessionId) {
+    if (state.knowsSession(sessionId)) {
+      SessionRecord record = sessions().localPeek(sessionId);
+      if (record != null) {
+        state.updateSession(SessionInfo.of(record));
+      }
+    }
+  }
+
+  /**
+   * The safety net of update notices: a session whose stored version is newer than the one the
+   * scheduler holds (its notice was lost with a node) is updated. Runs on the loop.
+   */
+  private void refreshSessions(SchedulerState state) {
+    state
+        .sessionVersions()
+        .forEach(
+            (id, version) -> {
+              SessionRecord record = sessions().localPeek(id);
+              if (record != null && record.version() > version) {
+                LOG.info(
+                    "session {} was updated and its notice has not arrived (lost with a node?):"
+                        + " applying version {}",
+                    id,
+                    record.version());
+                state.updateSession(SessionInfo.of(record));
+              }
+            });
   }
 
   /**

@@ -95,6 +95,18 @@ final class SchedulerState {
     ledger.addSession(info);
   }
 
+  /** A newer version of a known session's attributes; see {@link Ledger#updateSession}. */
+  void updateSession(SessionInfo info) {
+    ledger.updateSession(info);
+  }
+
+  /** The ids of the sessions it knows, and the version of each. */
+  Map<String, Long> sessionVersions() {
+    Map<String, Long> versions = new java.util.HashMap<>();
+    ledger.allSessions().forEach(s -> versions.put(s.id(), s.info.version()));
+    return versions;
+  }
+
   /** Forgets a closed session; its running batches finish and are skipped on write-back. */
   void removeSession(String sessionId) {
     ledger.removeSession(sessionId);

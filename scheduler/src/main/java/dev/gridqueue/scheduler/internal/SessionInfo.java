@@ -13,7 +13,8 @@ import java.util.Set;
  * {@code maxWorkers} (0: no cap) workers are bound to it; a batch lost with its worker is run at
  * most {@code 1 + maxRetries} times; {@code taskResources} (null: none declared) and {@code
  * categories} give what a batch needs when it declares nothing itself; {@code categoryLimits} are
- * Work Queue's category max, min and allocation mode ({@link CategorySizing}).
+ * Work Queue's category max, min and allocation mode ({@link CategorySizing}); {@code version}: the
+ * stored record's (UpdateSession makes a newer one).
  */
 record SessionInfo(
     String sessionId,
@@ -30,7 +31,8 @@ record SessionInfo(
     long maxTaskRunningNanos,
     double fastAbortMultiplier,
     Set<String> blockedHosts,
-    Map<String, CategoryLimitAmounts> categoryLimits) {
+    Map<String, CategoryLimitAmounts> categoryLimits,
+    long version) {
   static final int DEFAULT_MAX_RETRIES = 3;
 
   static Builder builder(String sessionId, String appId) {
@@ -70,7 +72,8 @@ record SessionInfo(
         p.maxTaskRunningNanos(),
         p.fastAbortMultiplier(),
         p.blockedHosts(),
-        p.categoryLimits());
+        p.categoryLimits(),
+        record.version());
   }
 
   /** Builder for tests and benchmarks. */
@@ -89,6 +92,7 @@ record SessionInfo(
     private double fastAbortMultiplier;
     private Set<String> blockedHosts = Set.of();
     private Map<String, CategoryLimitAmounts> categoryLimits = Map.of();
+    private long version;
 
     private Builder(String sessionId, String appId) {
       this.sessionId = sessionId;
@@ -151,6 +155,11 @@ record SessionInfo(
       return this;
     }
 
+    Builder version(long v) {
+      version = v;
+      return this;
+    }
+
     SessionInfo build() {
       return new SessionInfo(
           sessionId,
@@ -167,7 +176,8 @@ record SessionInfo(
           0,
           fastAbortMultiplier,
           blockedHosts,
-          categoryLimits);
+          categoryLimits,
+          version);
     }
   }
 }

@@ -58,7 +58,8 @@ final class SessionQueue {
     }
   }
 
-  final SessionInfo info;
+  /** Its attributes; replaced by a newer version when the session is updated ({@link Ledger}). */
+  SessionInfo info;
 
   /** Run times, strikes and blocklist; only {@link FastAbort} changes them. */
   final FastAbort.History fastAbort = new FastAbort.History();

@@ -341,6 +341,79 @@ class SchedulingPolicyTest {
   }
 
   @Test
+  void shouldUnbindAWorkerOnANewlyBlockedHostAfterItsBatchReturningTheUnstartedOnes() {
+    // given: one worker holding 3 batches of the session (one running, two not started)
+    state.addSession(SessionInfo.builder("s", "echo").maxInflight(3).build());
+    List<String> keys = queue("s", 6);
+    workers(1, 1);
+    assertThat(assign()).hasSize(3);
+    state.drainInstructions();
+
+    // when: its host is blocked (UpdateSession, version 1)
+    state.updateSession(
+        SessionInfo.builder("s", "echo")
+            .maxInflight(3)
+            .blockedHosts("localhost")
+            .version(1)
+            .build());
+
+    // then: UNBIND returning the unstarted batches; once back, nothing goes to that worker
+    assertThat(state.drainInstructions())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.bind()).isFalse();
+              assertThat(i.returnUnstarted()).isTrue();
+            });
+    finish(keys.get(0));
+    state.returnedUnstarted(keys.get(1), running.remove(keys.get(1)));
+    state.returnedUnstarted(keys.get(2), running.remove(keys.get(2)));
+    assertThat(assign()).isEmpty();
+    assertThat(state.sessions().get("s").queuedBatches()).isEqualTo(5);
+
+    // and an older version arriving late changes nothing
+    state.updateSession(SessionInfo.builder("s", "echo").maxInflight(3).version(0).build());
+    assertThat(assign()).isEmpty();
+  }
+
+  @Test
+  void shouldUnbindTheWorkersAboveALoweredMaxWorkers() {
+    // given: a session on 4 workers
+    state.addSession(SessionInfo.builder("s", "echo").maxInflight(1).build());
+    queue("s", 30);
+    workers(4, 1);
+    Map<String, List<String>> first = byWorker(assign());
+    assertThat(first).hasSize(4);
+    state.drainInstructions();
+
+    // when: capped at 2
+    state.updateSession(
+        SessionInfo.builder("s", "echo").maxInflight(1).workers(0, 2).version(1).build());
+
+    // then: two workers get UNBIND, and as batches end only two ever take more
+    assertThat(state.drainInstructions()).filteredOn(i -> !i.bind()).hasSize(2);
+    first.values().forEach(held -> held.forEach(this::finish));
+    assertThat(byWorker(assign())).hasSize(2);
+  }
+
+  @Test
+  void shouldServeASessionFirstOnceItsPriorityIsRaised() {
+    // given: one worker, two sessions with work
+    state.addSession(SessionInfo.builder("low", "echo").priority(3).maxInflight(1).build());
+    state.addSession(SessionInfo.builder("high", "echo").priority(6).maxInflight(1).build());
+    queue("low", 3);
+    queue("high", 3);
+
+    // when
+    state.updateSession(
+        SessionInfo.builder("low", "echo").priority(9).maxInflight(1).version(1).build());
+    workers(1, 1);
+
+    // then
+    assertThat(assign()).extracting(Assignment::sessionId).containsExactly("low");
+  }
+
+  @Test
   void shouldFastAbortSlowBatchesAndBlocklistAWorkerThatKeepsBeingSlow() {
     // given: multiplier 3 and 10 batches that took 1 ms each
     state.addSession(

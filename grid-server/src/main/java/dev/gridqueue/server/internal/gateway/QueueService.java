@@ -15,7 +15,6 @@ import dev.gridqueue.server.internal.polyglot.RemoteWorkerHub;
 import dev.gridqueue.server.internal.polyglot.WorkerIdMetadata;
 import dev.gridqueue.server.security.Caller;
 import dev.gridqueue.shareddata.SharedDataStore;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
@@ -62,6 +61,9 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   /** Tells the scheduler about stored batches. */
   private final QueuedAnnouncer announcer;
 
+  /** Tells the scheduler about updated sessions. */
+  private final SessionUpdateNotices updateNotices;
+
   /** Results and dead letters for the streams attached to this node. */
   private final ResultFeed feed;
 
@@ -91,6 +93,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     ignite.events().localListen(serverLeft, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
     this.sessions = new SessionStore(ignite, sharedData);
     this.announcer = new QueuedAnnouncer(ignite);
+    this.updateNotices = new SessionUpdateNotices(ignite);
     this.intake = new BatchIntake(ignite, announcer, queuedBytes);
     this.feed = new ResultFeed(ignite, blockingCalls);
     this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
@@ -304,7 +307,15 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   @Override
   public void updateSession(Session request, StreamObserver<Session> response) {
-    response.onError(notYet("UpdateSession", "a later release (attributes are fixed at creation)"));
+    Caller caller = Authentication.current();
+    offload(
+        response,
+        () -> {
+          guard.check(caller, request.getId());
+          Session updated = sessions.update(request);
+          updateNotices.announce(request.getId());
+          return updated;
+        });
   }
 
   @Override
@@ -366,12 +377,5 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
         WorkerIdMetadata.current(),
         SessionIdMetadata.SESSION_ID.get(),
         (ServerCallStreamObserver<Batch>) response);
-  }
-
-  static io.grpc.StatusRuntimeException notYet(String rpc, String when) {
-    return Status.UNIMPLEMENTED
-        .withDescription(
-            rpc + " is not implemented yet in this gridqueue version; it comes with " + when)
-        .asRuntimeException();
   }
 }

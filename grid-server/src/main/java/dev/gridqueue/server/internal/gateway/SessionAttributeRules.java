@@ -100,6 +100,17 @@ final class SessionAttributeRules {
         new ArrayList<>(a.getBlockedWorkerHostsList()),
         ContractLimits.NAMES_PER_LIST_MAX,
         ContractLimits.NAME_MAX_CHARS);
+    for (int i = 0; i < a.getBlockedWorkerHostsCount(); i++) {
+      String host = a.getBlockedWorkerHosts(i);
+      if (!HostNames.isHostOrAddress(host)) {
+        throw new InvalidRequestException(
+            "attributes.blocked_worker_hosts["
+                + i
+                + "] '"
+                + host
+                + "' is not a host name or an IP address");
+      }
+    }
     return a.build();
   }
 

@@ -85,6 +85,78 @@ final class SessionStore {
     return record;
   }
 
+  /**
+   * Applies an UpdateSession request (see {@link SessionUpdates}) and returns the session as it now
+   * is. The new attributes are computed and checked from the stored ones first, then written only
+   * if nobody changed the session meanwhile (its version), else computed again: an invalid request
+   * or a closed session changes nothing, and concurrent updates never lose each other.
+   */
+  Session update(Session request) {
+    String id = request.getId();
+    if (id.isEmpty()) {
+      throw new InvalidRequestException("id must not be empty");
+    }
+    while (true) {
+      SessionRecord current = require(id);
+      SessionAttributes next = SessionUpdates.merge(attributesOf(current), request);
+      SessionRecord updated =
+          current.updated(
+              next.getPriority(),
+              next.getMaxInflightBatchesPerWorker(),
+              next.toByteArray(),
+              SessionPolicies.of(next));
+      Boolean written = sessions.invoke(id, new ReplaceIfVersion(current.version(), updated));
+      if (written == null) {
+        throw new SessionNotFoundException(id);
+      }
+      if (written) {
+        return Session.newBuilder()
+            .setId(id)
+            .setApp(dev.gridqueue.proto.v1.App.newBuilder().setId(current.appId()))
+            .setAttributes(next)
+            .build();
+      }
+    }
+  }
+
+  /**
+   * Replaces the session's record if it is still at {@code expectedVersion}, on the node owning the
+   * entry: true if replaced, false if another update came first, null if the session is gone.
+   */
+  private static final class ReplaceIfVersion
+      implements org.apache.ignite.cache.CacheEntryProcessor<String, SessionRecord, Boolean> {
+    private static final long serialVersionUID = 1L;
+    private final long expectedVersion;
+    private final SessionRecord replacement;
+
+    ReplaceIfVersion(long expectedVersion, SessionRecord replacement) {
+      this.expectedVersion = expectedVersion;
+      this.replacement = replacement;
+    }
+
+    @Override
+    public Boolean process(
+        javax.cache.processor.MutableEntry<String, SessionRecord> entry, Object... args) {
+      if (!entry.exists()) {
+        return null;
+      }
+      if (entry.getValue().version() != expectedVersion) {
+        return false;
+      }
+      entry.setValue(replacement);
+      return true;
+    }
+  }
+
+  private static SessionAttributes attributesOf(SessionRecord record) {
+    try {
+      return SessionAttributes.parseFrom(record.attributes());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(
+          "stored attributes of session " + record.sessionId() + " are corrupt", e);
+    }
+  }
+
   /** Whether the session is open. */
   boolean exists(String id) {
     return sessions.containsKey(id);
