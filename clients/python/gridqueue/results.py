@@ -22,11 +22,13 @@ class TaskResult(NamedTuple):
     error: Optional[str]
     attempts: int
     dead_letter: bool = False
-    #: How the task ended, Work Queue's codes (``command_pb2.RESULT_SUCCESS``, ...); 0 when unset.
+    #: How the task ended, Work Queue's codes (``command_pb2.RESULT_SUCCESS``, ...); set on results
+    #: of command tasks and on dead letters, 0 on plain results.
     result_code: int = 0
     #: A command task's exit code, stdout, stderr and output files (None for other tasks).
     command: Optional[command_pb2.CommandResult] = None
-    #: Where and how long the task ran: worker id, host, attempt, start and end (None if unknown).
+    #: Where and how long the task ran: worker id, host, attempt, start and end; on results of
+    #: command tasks and on dead letters (plain results leave it None: the fast path).
     run: Optional[command_pb2.TaskRun] = None
 
     @property

@@ -69,11 +69,15 @@ def test_exit_codes_and_result_codes(client, tmp_path):
         assert kept.remote_name == "k.txt" and kept.inline and kept.content == b"kept\n"
 
 
-def test_handler_results_say_where_they_ran(client):
+def test_plain_results_and_dead_letters_beside_command_results(client):
     with client.session("echo") as s:
         s.submit(b"x", id="x")
         r = s.next_result(timeout=TIMEOUT)
-        assert r.ok and r.command is None and r.exit_code is None
+        assert r.ok and r.command is None and r.exit_code is None and r.stdout == b""
+    with client.session("sleep") as s:
+        s.submit(b"", id="bad")  # not a number of milliseconds: the handler fails
+        r = s.next_result(timeout=TIMEOUT)
+        assert r.dead_letter and r.result_name == "RESULT_TASK_ERROR"
         assert r.run is not None and r.run.worker_id
 
 

@@ -136,11 +136,14 @@ class TaskStream:
         pop = self.unanswered.pop
         for m in batch.messages:
             task_id = m.id
-            if pop(task_id, None) is not None:
-                if m.result_code:  # run info and command results: only on results that carry them
-                    ended.append(_full(task_id, m.payload, m.error or None, False, m))
-                else:
+            sent = pop(task_id, None)
+            if sent is not None:
+                if type(sent[0]) is bytes:
+                    # The hot path: plain results skip the result code and run info (reading them
+                    # costs about as much as the result itself); command tasks need them.
                     ended.append(TaskResult(task_id, m.payload, m.error or None, m.attempts, False))
+                else:
+                    ended.append(_full(task_id, m.payload, m.error or None, False, m))
         self._handed_over(attachment, batch, ended)
 
     def on_dead_letters(self, attachment: Attachment, batch: queue_pb2.Batch) -> None:
