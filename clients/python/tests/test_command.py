@@ -22,6 +22,9 @@ def test_inputs_buffers_env_and_outputs_written_where_asked(client, tmp_path):
     data = os.urandom(3 << 20)
     (tmp_path / "data.bin").write_bytes(data)
     with client.session("command") as s:
+        asked = []
+        stat = s.files.has
+        s.files.has = lambda sha: asked.append(sha) or stat(sha)  # counts StatFile calls
         for i in range(5):
             t = (gridqueue.CommandTask("sha256sum in.bin | cut -c1-64 > sum.txt; cat p.txt; echo \" $SEED\"; "
                                        "head -c 100000 /dev/zero > big.out")
@@ -37,7 +40,8 @@ def test_inputs_buffers_env_and_outputs_written_where_asked(client, tmp_path):
 
         # then: every task ran with its own buffer and env, and its outputs are on disk
         sha = hashlib.sha256(data).hexdigest()
-        assert s.files.has(sha)  # uploaded once for the session, named by its SHA-256
+        assert asked == [sha]  # asked about and uploaded once for the session, named by its SHA-256
+        assert stat(sha)
         for i in range(5):
             r = results[f"t{i}"]
             assert r.ok and r.result_name == "RESULT_SUCCESS" and r.exit_code == 0
