@@ -17,6 +17,7 @@ Worker (``python3 -m gridqueue.worker --grid localhost:1337 --module mymodule``)
 """
 from .app import TaskContext, app
 from .client import Client, connect
+from .command import CommandTask
 from .errors import (FailedPrecondition, GridQueueError, InvalidArgument, NotFound, PermissionDenied, TaskFailed,
                      Unauthenticated, Unavailable, Unimplemented)
 from .options import Resources
@@ -27,7 +28,7 @@ from .shared import SharedData
 __version__ = "0.1.0"
 
 __all__ = [
-    "Client", "FailedPrecondition", "GridQueueError", "InvalidArgument", "NotFound", "PermissionDenied", "Resources",
+    "Client", "CommandTask", "FailedPrecondition", "GridQueueError", "InvalidArgument", "NotFound", "PermissionDenied", "Resources",
     "Session", "SharedData", "TaskContext", "TaskFailed", "TaskResult", "Unauthenticated", "Unavailable",
     "Unimplemented", "app", "connect",
 ]

@@ -6,11 +6,14 @@ import itertools
 import queue
 import threading
 import time
+from pathlib import Path
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Set
 
 import grpc
 
 from . import errors
+from .command import COMMAND_APP, CommandTask
+from .files import Files
 from .payloads import as_bytes
 from .results import TaskResult
 from .shared import SharedData, _level
@@ -54,6 +57,9 @@ class Session:
         self._closed = False
         self.shared_data = SharedData(endpoints, created.id)
         """The session's shared data: ``set``/``update``/``get``/``delete`` levels."""
+        self.files = Files(endpoints, created.id)
+        """The session's files (inputs and outputs of command tasks): ``upload``/``download``/``has``."""
+        self._outputs: Dict[str, Dict[str, Path]] = {}  # task id -> output name -> where to write it
 
     # -- identity -------------------------------------------------------------------------------
 
@@ -99,7 +105,22 @@ class Session:
         ``cancel(tags=...)`` can name. Blocks while the grid is not ready for more (flow control)
         or the session is re-attaching after a grid node was lost.
         """
-        data = as_bytes("payload", payload)
+        if isinstance(payload, CommandTask):
+            return self._submit_command(payload, id, tag)
+        return self._enqueue(as_bytes("payload", payload), id, tag)
+
+    def _submit_command(self, task: CommandTask, id: Optional[str], tag: Optional[str]) -> str:
+        """Uploads the task's local inputs the session does not hold yet, then queues it; its
+        outputs are written when its result is handed over."""
+        if self.app != COMMAND_APP:
+            raise errors.invalid("task", f"a command task needs a session of app {COMMAND_APP!r}, "
+                                 f"this one is of app {self.app!r}")
+        hashes = {p: self.files.upload(p, field=f"input {str(p)!r}") for p in task.local_inputs()}
+        wanted = {name: path for name, path in task.outputs.items() if path is not None}
+        return self._enqueue(task.to_proto(hashes), id, tag if tag is not None else task.tag, wanted)
+
+    def _enqueue(self, data: Any, id: Optional[str], tag: Optional[str],
+                 outputs: Optional[Dict[str, Path]] = None) -> str:
         if tag is not None and not isinstance(tag, str):
             raise errors.invalid("tag", f"must be a string, got {type(tag).__name__}")
         with self._submit_lock:
@@ -112,6 +133,8 @@ class Session:
                 raise errors.invalid("id", f"must be a non-empty string, got {id!r}")
             elif id in self._pending_ids or id in self._stream.unanswered:
                 raise errors.invalid("id", f"{id!r} names a task of this session that has not ended yet")
+            if outputs:
+                self._outputs[id] = outputs
             self._pending.append((id, data, tag or ""))
             self._pending_ids.add(id)
             self._submitted += 1
@@ -198,7 +221,28 @@ class Session:
                     self._held.append(r)
                     continue
                 self._handed += 1
+                if self._outputs:
+                    self._write_outputs(r)
                 return r
+
+    def _write_outputs(self, r: TaskResult) -> None:
+        """Writes the output files of a command task where it asked, from the result when inline,
+        else from the session's file store."""
+        wanted = self._outputs.pop(r.id, None)
+        if not wanted or r.command is None:
+            return
+        for out in r.command.outputs:
+            local = wanted.get(out.remote_name)
+            if local is None:
+                continue
+            try:
+                if out.inline:
+                    local.parent.mkdir(parents=True, exist_ok=True)
+                    local.write_bytes(out.content)
+                else:
+                    self.files.download(out.sha256, local)
+            except OSError as e:
+                raise OSError(f"cannot write output {out.remote_name!r} of task {r.id} to {local}: {e}") from e
 
     def _fill(self, deadline: Optional[float]) -> None:
         """Moves the next delivery from the inbox into ``_ready``, waiting until ``deadline``."""

@@ -8,7 +8,7 @@ import grpc
 
 from .. import errors
 from .credentials import Connection
-from ..v1 import cache_pb2_grpc, queue_pb2_grpc
+from ..v1 import cache_pb2_grpc, files_pb2_grpc, queue_pb2_grpc
 
 T = TypeVar("T")
 
@@ -58,6 +58,7 @@ class Endpoint:
         self.channel = (connection or Connection()).channel(address, CHANNEL_OPTIONS)
         self.queue = queue_pb2_grpc.QueueStub(self.channel)
         self.cache = cache_pb2_grpc.CacheStub(self.channel)
+        self.files = files_pb2_grpc.FilesStub(self.channel)
 
     def close(self) -> None:
         self.channel.close()

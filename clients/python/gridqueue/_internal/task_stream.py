@@ -21,13 +21,13 @@ import logging
 import queue
 import threading
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 import grpc
 
 from .. import errors
 from ..results import TaskResult
-from ..v1 import queue_pb2
+from ..v1 import command_pb2, queue_pb2
 from .attachment import Attachment, new_acks
 from .endpoints import Endpoints
 
@@ -43,11 +43,11 @@ _TRANSPORT_FAILURES = {
 #: Longest pause between two re-attach attempts, seconds.
 MAX_BACKOFF = 2.0
 
-#: A task as submitted: (id, payload, tag).
-Task = Tuple[str, bytes, str]
+#: A task as submitted: (id, payload, tag); a command task's payload is its ``command_pb2.Command``.
+Task = Tuple[str, Union[bytes, command_pb2.Command], str]
 #: A task as sent: (payload, tag, shared-data level), by id. Plain tuples, not Message objects:
 #: a busy client sends hundreds of thousands per second and builds each message once, in its batch.
-Sent = Tuple[bytes, str, Optional[int]]
+Sent = Tuple[Union[bytes, command_pb2.Command], str, Optional[int]]
 
 
 class Failed:
@@ -108,7 +108,9 @@ class TaskStream:
         batch = queue_pb2.Batch(id=str(self._batch_no), session_id=self.session_id)
         add = batch.messages.add
         for task_id, payload, tag in tasks:
-            if tag:
+            if isinstance(payload, command_pb2.Command):  # a command task: its Command, no payload
+                add(id=task_id, command=payload, tag=tag)
+            elif tag:
                 add(id=task_id, payload=payload, tag=tag)
             else:
                 add(id=task_id, payload=payload)
@@ -134,8 +136,14 @@ class TaskStream:
         pop = self.unanswered.pop
         for m in batch.messages:
             task_id = m.id
-            if pop(task_id, None) is not None:
-                ended.append(TaskResult(task_id, m.payload, m.error or None, m.attempts, False))
+            sent = pop(task_id, None)
+            if sent is not None:
+                if type(sent[0]) is bytes:
+                    # The hot path: plain results skip the result code and run info (reading them
+                    # costs about as much as the result itself); command tasks need them.
+                    ended.append(TaskResult(task_id, m.payload, m.error or None, m.attempts, False))
+                else:
+                    ended.append(_full(task_id, m.payload, m.error or None, False, m))
         self._handed_over(attachment, batch, ended)
 
     def on_dead_letters(self, attachment: Attachment, batch: queue_pb2.Batch) -> None:
@@ -144,7 +152,7 @@ class TaskStream:
         for m in batch.messages:
             task_id = m.id
             if pop(task_id, None) is not None:
-                ended.append(TaskResult(task_id, b"", m.error or "dead letter", m.attempts, True))
+                ended.append(_full(task_id, b"", m.error or "dead letter", True, m))
         self._handed_over(attachment, batch, ended)
 
     def _handed_over(self, attachment: Attachment, batch: queue_pb2.Batch, ended: List[TaskResult]) -> None:
@@ -248,3 +256,11 @@ def _describe(error: Optional[BaseException]) -> str:
     if isinstance(error, grpc.RpcError):
         return f"{error.code().name} {error.details()}"
     return repr(error)
+
+
+
+def _full(task_id: str, payload: bytes, error: Optional[str], dead: bool, m: queue_pb2.Message) -> TaskResult:
+    """A result with how its task ended: result code, command result, where and how long."""
+    return TaskResult(task_id, payload, error, m.attempts, dead, m.result_code,
+                      m.command_result if m.HasField("command_result") else None,
+                      m.run if m.HasField("run") else None)

@@ -102,7 +102,8 @@ class OperatorCommandsIT {
     assertThat(run.err)
         .contains(
             "gridqueue submit: warning: no connected worker serves app 'no-such-app' (workers"
-                + " serve: command, echo, jacobi, pi, shared-digest, sleep)");
+                + " serve: command, cosine, echo, jaccard, jacobi, pi, shared-digest, sleep,"
+                + " wordcount)");
     assertThat(run.exit).isEqualTo(ExitCodes.FAILED);
   }
 

@@ -190,5 +190,14 @@ public final class ContractLimits {
    */
   public static final int HUNGRY_FACTOR = 2;
 
+  /**
+   * Largest chunk (one task) of the client's map, pair and tree reduce: a batch below the batch
+   * limit with room for its framing.
+   */
+  public static final int ABSTRACTION_CHUNK_MAX_BYTES = MAX_BATCH_BYTES - MESSAGE_FRAMING_BYTES;
+
+  /** How long a map, pair or tree reduce of the Java client waits for its chunks unless told. */
+  public static final Duration ABSTRACTION_TIMEOUT_DEFAULT = Duration.ofMinutes(30);
+
   private ContractLimits() {}
 }

@@ -54,7 +54,8 @@ class HandlerJarsTest {
     assertThat(results).containsExactly("a:X:3", "b:YZ:3");
     assertThat(handlers.describeOrigins())
         .isEqualTo(
-            "echo, jacobi, pi, shared-digest, sleep from the classpath; upper from "
+            "cosine, echo, jaccard, jacobi, pi, shared-digest, sleep, wordcount from the classpath;"
+                + " upper from "
                 + upperDir.resolve("upper-handler.jar"));
   }
 
