@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler;
 
+import dev.gridqueue.grid.store.TaskCounters;
 import java.io.Serializable;
 
 /**
@@ -31,6 +32,9 @@ public final class SessionFigures implements Serializable {
   public final long gridBatchesDone;
   public final long gridDeadLetterEntries;
 
+  /** Its cumulative counters ({@link dev.gridqueue.grid.store.GridCounter}). */
+  public final TaskCounters counters;
+
   public SessionFigures(
       String sessionId,
       String appId,
@@ -47,7 +51,8 @@ public final class SessionFigures implements Serializable {
       long tasksFittingNoWorker,
       long gridBatchesQueued,
       long gridBatchesDone,
-      long gridDeadLetterEntries) {
+      long gridDeadLetterEntries,
+      TaskCounters counters) {
     this.sessionId = sessionId;
     this.appId = appId;
     this.priority = priority;
@@ -64,5 +69,6 @@ public final class SessionFigures implements Serializable {
     this.gridBatchesQueued = gridBatchesQueued;
     this.gridBatchesDone = gridBatchesDone;
     this.gridDeadLetterEntries = gridDeadLetterEntries;
+    this.counters = counters;
   }
 }

@@ -8,7 +8,7 @@ import java.io.Serializable;
  * Ignite's binary marshaller, which cannot fill a record's fields (they would arrive as zeros).
  */
 public final class JobReport implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Not run: already done, delivered, or its session closed. */
   public static final JobReport SKIPPED = new JobReport(false, 0, 0, 0, 0, false, false);
@@ -26,6 +26,10 @@ public final class JobReport implements Serializable {
   private final long runNanos;
   private final boolean returned;
   private final boolean fastAborted;
+  private long bytesRead;
+  private long bytesWritten;
+  private long readNanos;
+  private long writeNanos;
 
   private JobReport(
       boolean ran,
@@ -47,6 +51,38 @@ public final class JobReport implements Serializable {
   /** The batch ran and its results were stored. */
   public static JobReport ran(int tasks, int failed, int cancelled, long runNanos) {
     return new JobReport(true, tasks, failed, cancelled, runNanos, false, false);
+  }
+
+  /**
+   * This report with what moving the batch cost its worker: the bytes of the batch it read and the
+   * time reading took, the bytes of results (and dead letters) it wrote and the time writing took.
+   */
+  public JobReport withTransfer(
+      long bytesRead, long readNanos, long bytesWritten, long writeNanos) {
+    JobReport r = new JobReport(ran, tasks, failed, cancelled, runNanos, returned, fastAborted);
+    r.bytesRead = bytesRead;
+    r.readNanos = readNanos;
+    r.bytesWritten = bytesWritten;
+    r.writeNanos = writeNanos;
+    return r;
+  }
+
+  /** Bytes of the batch the worker read (Work Queue's bytes sent to workers). */
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  /** Bytes of results and dead letters the worker wrote (Work Queue's bytes received). */
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
+  public long readNanos() {
+    return readNanos;
+  }
+
+  public long writeNanos() {
+    return writeNanos;
   }
 
   public boolean ran() {

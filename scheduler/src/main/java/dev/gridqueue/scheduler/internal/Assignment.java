@@ -7,6 +7,7 @@ import java.util.UUID;
  * {@code workerKind} on node {@code nodeId}). {@code bindGeneration} identifies the worker's
  * binding to the session: an UNBIND of that generation returns the batch if it has not started.
  * {@code maxTaskNanos} and {@code abortAfterNanos} (0: none) bound a task's and the batch's run.
+ * {@code taskCount} is the batch's number of tasks (for the counters and the transactions log).
  */
 record Assignment(
     String batchKey,
@@ -18,4 +19,5 @@ record Assignment(
     int attempt,
     long bindGeneration,
     long maxTaskNanos,
-    long abortAfterNanos) {}
+    long abortAfterNanos,
+    int taskCount) {}

@@ -86,7 +86,14 @@ final class Dispatcher implements SchedulingLoop.Decisions {
       } else {
         SchedulerState.Outcome outcome =
             new SchedulerState.Outcome(
-                report.tasks(), report.failed(), report.cancelled(), report.runNanos());
+                report.tasks(),
+                report.failed(),
+                report.cancelled(),
+                report.runNanos(),
+                report.bytesRead(),
+                report.readNanos(),
+                report.bytesWritten(),
+                report.writeNanos());
         loop.post(state -> state.finished(a.batchKey(), a.workerId(), outcome));
       }
     } catch (Exception e) {

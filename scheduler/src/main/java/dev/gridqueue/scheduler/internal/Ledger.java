@@ -110,7 +110,7 @@ final class Ledger {
   /**
    * Queues a new batch of a known session; its need is resolved from the session's declarations.
    */
-  void enqueue(QueuedBatchRef ref) {
+  QueuedEntry enqueue(QueuedBatchRef ref) {
     SessionQueue session = sessions.get(ref.sessionId);
     if (session == null) {
       throw new IllegalStateException("enqueue for unknown session " + ref.sessionId);
@@ -119,6 +119,7 @@ final class Ledger {
         new QueuedEntry(ref, session.info.needOf(ref.need, ref.category), 0, 0, null);
     queued.put(ref.key, entry);
     addQueued(session, entry);
+    return entry;
   }
 
   /** Queues a batch again (after a loss or a return); dropped if its session closed meanwhile. */
@@ -176,12 +177,15 @@ final class Ledger {
     agenda.markUnsaturated(workers.values(), sessions);
   }
 
-  void addWorker(WorkerDescriptor worker) {
+  /** Adds a worker that joined; false if it was known already. */
+  boolean addWorker(WorkerDescriptor worker) {
     WorkerLoad load = new WorkerLoad(worker);
     if (workers.putIfAbsent(worker.workerId(), load) == null) {
       agenda.markStale(load);
       agenda.policyDirty();
+      return true;
     }
+    return false;
   }
 
   List<WorkerLoad> workersOn(UUID nodeId) {

@@ -80,7 +80,8 @@ final class Placement {
         placed.entry().attempts(),
         placed.generation(),
         s.info.maxTaskRunningNanos(),
-        FastAbort.abortAfterNanos(s, placed.entry()));
+        FastAbort.abortAfterNanos(s, placed.entry()),
+        placed.entry().ref().taskCount);
   }
 
   /** Sessions below target first, then higher priority, then the one served least recently. */

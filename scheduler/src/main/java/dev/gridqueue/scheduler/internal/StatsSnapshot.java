@@ -57,7 +57,8 @@ final class StatsSnapshot {
               w.tasks.failed(),
               w.descriptor.resources(),
               w.committedForStats(),
-              w.activeSessions()));
+              w.activeSessions(),
+              new TaskCounters(w.tasks.done(), w.tasks.failed(), 0, 0, w.tasks.countsView(), 0)));
     }
     long waitingTotal = 0;
     long runningTotal = 0;
@@ -89,7 +90,8 @@ final class StatsSnapshot {
                 unfit,
                 inGrid.queuedBatches,
                 inGrid.doneBatches,
-                inGrid.deadLetterEntries));
+                inGrid.deadLetterEntries,
+                TaskTally.of(s)));
       }
     }
     int connected = state.workers().size();
@@ -109,7 +111,9 @@ final class StatsSnapshot {
         total,
         committed,
         sessions,
-        workers);
+        workers,
+        totals,
+        state.capacity());
   }
 
   /** Waiting tasks whose need no connected worker that serves the session could ever offer. */
