@@ -32,8 +32,14 @@ import picocli.CommandLine.Parameters;
         "Draw tasks waiting/running/done and workers over time from a stats log"
             + " (server --stats-log) into a PNG.")
 final class PlotCommand implements Callable<Integer> {
+  /** One colour per series across the panels, so the one legend reads without doubt. */
   private static final Color[] COLORS = {
-    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)
+    new Color(0x1f77b4),
+    new Color(0xff7f0e),
+    new Color(0x2ca02c),
+    new Color(0xd62728),
+    new Color(0x9467bd),
+    new Color(0x8c564b)
   };
 
   @Parameters(index = "0", paramLabel = "STATSLOG", description = "The stats log to draw.")
@@ -84,16 +90,17 @@ final class PlotCommand implements Callable<Integer> {
     DateAxis time = new DateAxis("time");
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
     plot.setGap(12);
-    plot.add(panel(rows, "tasks", "tasks_waiting", "tasks_running"), 2);
-    plot.add(panel(rows, "tasks ended", "tasks_done", "tasks_dead_lettered"), 2);
-    plot.add(panel(rows, "workers", "workers_connected", "workers_busy"), 1);
+    plot.add(panel(rows, 0, "tasks", "tasks_waiting", "tasks_running"), 2);
+    plot.add(panel(rows, 2, "tasks ended", "tasks_done", "tasks_dead_lettered"), 2);
+    plot.add(panel(rows, 4, "workers", "workers_connected", "workers_busy"), 1);
     JFreeChart chart =
         new JFreeChart("gridqueue stats log", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     return chart;
   }
 
-  private static XYPlot panel(List<StatsLogFile.Row> rows, String label, String... columns) {
+  private static XYPlot panel(
+      List<StatsLogFile.Row> rows, int firstColor, String label, String... columns) {
     TimeSeriesCollection data = new TimeSeriesCollection();
     for (String column : columns) {
       TimeSeries series = new TimeSeries(column.replace('_', ' '));
@@ -107,7 +114,7 @@ final class PlotCommand implements Callable<Integer> {
     axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     XYStepRenderer renderer = new XYStepRenderer();
     for (int i = 0; i < columns.length; i++) {
-      renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);
+      renderer.setSeriesPaint(i, COLORS[(firstColor + i) % COLORS.length]);
       renderer.setSeriesStroke(i, new BasicStroke(2f));
     }
     XYPlot panel = new XYPlot(data, null, axis, renderer);
