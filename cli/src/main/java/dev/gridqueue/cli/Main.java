@@ -30,7 +30,8 @@ import picocli.CommandLine.ScopeType;
       SubmitCommand.class,
       ChaosCommand.class,
       SoakCommand.class,
-      CertsCommand.class
+      CertsCommand.class,
+      PlotCommand.class
     })
 public final class Main implements Runnable {
   // Read by LogLevel before picocli runs (logback reads it once); declared here for help/parsing.

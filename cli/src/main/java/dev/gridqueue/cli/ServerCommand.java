@@ -91,6 +91,22 @@ final class ServerCommand implements Callable<Integer> {
       description = "Serve the live web dashboard at http://HOST:PORT/ (default: none).")
   Integer dashboardPort;
 
+  @Option(
+      names = "--transactions-log",
+      paramLabel = "FILE",
+      description =
+          "While this node hosts the scheduler, append a line per batch and worker event to FILE"
+              + " (Work Queue's transactions log, adapted; default: none).")
+  java.nio.file.Path transactionsLog;
+
+  @Option(
+      names = "--stats-log",
+      paramLabel = "FILE",
+      description =
+          "While this node hosts the scheduler, append the grid's stats to FILE every second"
+              + " (Work Queue's stats log; `gridqueue plot FILE` draws it; default: none).")
+  java.nio.file.Path statsLog;
+
   @Mixin GridAddressOptions grid = new GridAddressOptions();
 
   @Mixin WorkerSettings worker = new WorkerSettings();
@@ -114,7 +130,8 @@ final class ServerCommand implements Callable<Integer> {
             .grpcHost(grpcHost)
             .grpcPort(port)
             .insecure(insecure)
-            .sessionIdleTimeout(java.time.Duration.ofSeconds(sessionIdleTimeoutSeconds));
+            .sessionIdleTimeout(java.time.Duration.ofSeconds(sessionIdleTimeoutSeconds))
+            .schedulerLogs(new dev.gridqueue.scheduler.SchedulerLogs(transactionsLog, statsLog));
     quotas.applyTo(options);
     if (apiKeys != null) {
       options.apiKeys(ApiKeys.load(apiKeys));

@@ -84,6 +84,36 @@ final class StatusCommand implements Callable<Integer>, CliFailures.TalksToGrid 
         s.getTasksCancelled(),
         s.getTasksFittingNoWorker());
     out.printf("resources: committed / total  %s%n", resources(s.getCommitted(), s.getTotal()));
+    out.printf(
+        "since start: workers %,d joined, %,d removed (%,d lost), %,d fast-aborted, %,d blocklisted;"
+            + " tasks %,d submitted, %,d dispatched, %,d retried%n",
+        s.getWorkersJoined(),
+        s.getWorkersRemoved(),
+        s.getWorkersLost(),
+        s.getWorkersFastAborted(),
+        s.getWorkersBlocklisted(),
+        s.getTasksSubmitted(),
+        s.getTasksDispatched(),
+        s.getTasksRetried());
+    out.printf(
+        "transfer: %,d bytes sent in %.3f s, %,d bytes received in %.3f s (%.1f MB/s);"
+            + " tasks ran %.3f s%n",
+        s.getBytesSent(),
+        s.getTimeSend() / 1e6,
+        s.getBytesReceived(),
+        s.getTimeReceive() / 1e6,
+        s.getBandwidth(),
+        s.getTimeWorkersExecute() / 1e6);
+    out.printf(
+        "capacity: %,d tasks, %,d cores, %,d MB memory, %,d MB disk, %,d gpus"
+            + " (instantaneous %,d, weighted %,d)%n",
+        s.getCapacityTasks(),
+        s.getCapacityCores(),
+        s.getCapacityMemory(),
+        s.getCapacityDisk(),
+        s.getCapacityGpus(),
+        s.getCapacityInstantaneous(),
+        s.getCapacityWeighted());
     if (s.getSessionsCount() > 0) {
       out.printf(
           "%n%-36s %-10s %4s %3s %9s %7s %9s %9s %11s %7s %6s %6s%n",

@@ -118,9 +118,14 @@ public final class GridServer implements AutoCloseable {
     GridOptions.Builder grid = options.grid().toBuilder().clientMode(false);
     WorkerRuntime worker = options.localWorker().map(WorkerRuntime::create).orElse(null);
     localWorker = worker;
+    java.util.Map<String, Object> attributes =
+        new java.util.HashMap<>(options.grid().userAttributes());
+    attributes.putAll(options.schedulerLogs().nodeAttributes());
     if (worker != null) {
-      grid.userAttributes(worker.nodeAttributes()).publicThreadPoolSize(worker.jobThreads());
+      attributes.putAll(worker.nodeAttributes());
+      grid.publicThreadPoolSize(worker.jobThreads());
     }
+    grid.userAttributes(attributes);
     ignite = GridNodes.start(grid.build());
     if (worker != null) {
       worker.installOn(ignite);

@@ -2,6 +2,7 @@ package dev.gridqueue.server;
 
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridOptions;
+import dev.gridqueue.scheduler.SchedulerLogs;
 import dev.gridqueue.server.security.ApiKeys;
 import dev.gridqueue.server.security.GrpcTls;
 import dev.gridqueue.shareddata.SharedDataLimits;
@@ -40,8 +41,10 @@ public final class GridServerOptions {
   private final int dashboardPort;
   private final double dataRegionWritesStopAt;
   private final java.time.Duration sessionIdleTimeout;
+  private final SchedulerLogs schedulerLogs;
 
   private GridServerOptions(Builder b) {
+    this.schedulerLogs = b.schedulerLogs;
     this.apiKeys = b.apiKeys;
     this.tls = b.tls;
     this.queuedBytesPerSession = b.queuedBytesPerSession;
@@ -159,6 +162,11 @@ public final class GridServerOptions {
         : java.util.OptionalInt.of(dashboardPort);
   }
 
+  /** Where this node writes the scheduler's transactions and stats logs while it hosts it. */
+  public SchedulerLogs schedulerLogs() {
+    return schedulerLogs;
+  }
+
   /** Builder of {@link GridServerOptions}. */
   public static final class Builder {
     private GridOptions grid;
@@ -177,8 +185,18 @@ public final class GridServerOptions {
     private int dashboardPort = -1;
     private double dataRegionWritesStopAt = ContractLimits.DATA_REGION_WRITES_STOP_AT;
     private java.time.Duration sessionIdleTimeout = ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT;
+    private SchedulerLogs schedulerLogs = new SchedulerLogs(null, null);
 
     private Builder() {}
+
+    /**
+     * Writes the scheduler's transactions log and stats log to these files while this node hosts
+     * the scheduler (a null path: not that log). README, "Transactions and stats logs".
+     */
+    public Builder schedulerLogs(SchedulerLogs logs) {
+      this.schedulerLogs = Objects.requireNonNull(logs, "schedulerLogs");
+      return this;
+    }
 
     /**
      * Share of the data region past which client writes are refused (default {@link

@@ -1,6 +1,7 @@
 package dev.gridqueue.scheduler;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
+import dev.gridqueue.grid.store.TaskCounters;
 import java.io.Serializable;
 import java.util.List;
 
@@ -33,6 +34,14 @@ public final class GridFigures implements Serializable {
   public final List<SessionFigures> sessions;
   public final List<WorkerFigures> workers;
 
+  /**
+   * Every counter since the grid started ({@link dev.gridqueue.grid.store.GridCounter}: submitted,
+   * dispatched, retried, bytes, times, workers joined/removed/lost/...), carried over a move.
+   */
+  public final TaskCounters counters;
+
+  public final CapacityFigures capacity;
+
   public GridFigures(
       int workersConnected,
       int workersBusy,
@@ -49,7 +58,9 @@ public final class GridFigures implements Serializable {
       ResourceAmounts total,
       ResourceAmounts committed,
       List<SessionFigures> sessions,
-      List<WorkerFigures> workers) {
+      List<WorkerFigures> workers,
+      TaskCounters counters,
+      CapacityFigures capacity) {
     this.workersConnected = workersConnected;
     this.workersBusy = workersBusy;
     this.workersIdle = workersIdle;
@@ -66,5 +77,7 @@ public final class GridFigures implements Serializable {
     this.committed = committed;
     this.sessions = List.copyOf(sessions);
     this.workers = List.copyOf(workers);
+    this.counters = counters;
+    this.capacity = capacity;
   }
 }

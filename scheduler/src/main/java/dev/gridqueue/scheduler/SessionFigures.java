@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler;
 
+import dev.gridqueue.grid.store.TaskCounters;
 import java.io.Serializable;
 import java.util.List;
 
@@ -35,42 +36,8 @@ public final class SessionFigures implements Serializable {
   /** What its tasks used, per category (batches without one under ""). */
   public final List<CategoryFigures> categories;
 
-  public SessionFigures(
-      String sessionId,
-      String appId,
-      int priority,
-      boolean preemptible,
-      int minWorkers,
-      int maxWorkers,
-      int workers,
-      long tasksWaiting,
-      long tasksRunning,
-      long tasksDone,
-      long tasksFailed,
-      long tasksDeadLettered,
-      long tasksFittingNoWorker,
-      long gridBatchesQueued,
-      long gridBatchesDone,
-      long gridDeadLetterEntries) {
-    this(
-        sessionId,
-        appId,
-        priority,
-        preemptible,
-        minWorkers,
-        maxWorkers,
-        workers,
-        tasksWaiting,
-        tasksRunning,
-        tasksDone,
-        tasksFailed,
-        tasksDeadLettered,
-        tasksFittingNoWorker,
-        gridBatchesQueued,
-        gridBatchesDone,
-        gridDeadLetterEntries,
-        List.of());
-  }
+  /** Its cumulative counters ({@link dev.gridqueue.grid.store.GridCounter}). */
+  public final TaskCounters counters;
 
   public SessionFigures(
       String sessionId,
@@ -89,7 +56,8 @@ public final class SessionFigures implements Serializable {
       long gridBatchesQueued,
       long gridBatchesDone,
       long gridDeadLetterEntries,
-      List<CategoryFigures> categories) {
+      List<CategoryFigures> categories,
+      TaskCounters counters) {
     this.sessionId = sessionId;
     this.appId = appId;
     this.priority = priority;
@@ -107,5 +75,6 @@ public final class SessionFigures implements Serializable {
     this.gridBatchesDone = gridBatchesDone;
     this.gridDeadLetterEntries = gridDeadLetterEntries;
     this.categories = List.copyOf(categories);
+    this.counters = counters;
   }
 }

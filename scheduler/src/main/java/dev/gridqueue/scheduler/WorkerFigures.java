@@ -1,6 +1,7 @@
 package dev.gridqueue.scheduler;
 
 import dev.gridqueue.grid.store.ResourceAmounts;
+import dev.gridqueue.grid.store.TaskCounters;
 import java.io.Serializable;
 import java.util.List;
 
@@ -30,6 +31,9 @@ public final class WorkerFigures implements Serializable {
   public final ResourceAmounts committed;
   public final List<String> boundSessions;
 
+  /** Its cumulative counters ({@link dev.gridqueue.grid.store.GridCounter}). */
+  public final TaskCounters counters;
+
   public WorkerFigures(
       String workerId,
       String kind,
@@ -42,7 +46,8 @@ public final class WorkerFigures implements Serializable {
       long tasksFailed,
       ResourceAmounts total,
       ResourceAmounts committed,
-      List<String> boundSessions) {
+      List<String> boundSessions,
+      TaskCounters counters) {
     this.workerId = workerId;
     this.kind = kind;
     this.host = host;
@@ -55,5 +60,6 @@ public final class WorkerFigures implements Serializable {
     this.total = total;
     this.committed = committed;
     this.boundSessions = List.copyOf(boundSessions);
+    this.counters = counters;
   }
 }

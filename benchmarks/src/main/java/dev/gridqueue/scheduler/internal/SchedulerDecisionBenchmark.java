@@ -66,6 +66,16 @@ public class SchedulerDecisionBenchmark {
   @Param({"1", "10"})
   int sessions;
 
+  /**
+   * {@code on}: the transactions log is written (to a temporary file) while deciding: three lines
+   * per decision (DONE, WAITING, RUNNING), queued by the loop and written by the log's thread.
+   */
+  @Param({"off"})
+  String transactionsLog;
+
+  private TransactionsLog log;
+  private java.nio.file.Path logFile;
+
   private SchedulerState state;
   private String[] sessionIds;
   private final ArrayDeque<Assignment> running = new ArrayDeque<>();
@@ -103,6 +113,15 @@ public class SchedulerDecisionBenchmark {
       state.enqueue(new QueuedBatchRef("batch-" + i, nextSessionId(), 0, sequence++, 0));
     }
     running.addAll(state.assign());
+    if (transactionsLog.equals("on")) {
+      try {
+        logFile = java.nio.file.Files.createTempFile("gridqueue-bench-", ".tr.log");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      log = new TransactionsLog(logFile, "bench");
+      state.logTo(log);
+    }
     check(
         running.size() == workers * MAX_INFLIGHT_PER_WORKER,
         "in-flight after fill",
@@ -124,7 +143,11 @@ public class SchedulerDecisionBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void checkSteadyState() {
+  public void checkSteadyState() throws java.io.IOException {
+    if (log != null) {
+      log.close();
+      java.nio.file.Files.deleteIfExists(logFile);
+    }
     check(state.queuedCount() == queued, "queued at end", state.queuedCount());
     check(
         state.inFlightCount() == workers * MAX_INFLIGHT_PER_WORKER,

@@ -28,6 +28,10 @@ public final class JobReport implements Serializable {
   private final boolean fastAborted;
   private final BatchUsage usage;
   private final String exhausted;
+  private long bytesRead;
+  private long bytesWritten;
+  private long readNanos;
+  private long writeNanos;
 
   private JobReport(
       boolean ran,
@@ -79,6 +83,38 @@ public final class JobReport implements Serializable {
   /** The batch ran and its results were stored. */
   public static JobReport ran(int tasks, int failed, int cancelled, long runNanos) {
     return new JobReport(true, tasks, failed, cancelled, runNanos, false, false);
+  }
+
+  /**
+   * This report with what moving the batch cost its worker: the bytes of the batch it read and the
+   * time reading took, the bytes of results (and dead letters) it wrote and the time writing took.
+   */
+  public JobReport withTransfer(
+      long bytesRead, long readNanos, long bytesWritten, long writeNanos) {
+    JobReport r = new JobReport(ran, tasks, failed, cancelled, runNanos, returned, fastAborted);
+    r.bytesRead = bytesRead;
+    r.readNanos = readNanos;
+    r.bytesWritten = bytesWritten;
+    r.writeNanos = writeNanos;
+    return r;
+  }
+
+  /** Bytes of the batch the worker read (Work Queue's bytes sent to workers). */
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  /** Bytes of results and dead letters the worker wrote (Work Queue's bytes received). */
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
+  public long readNanos() {
+    return readNanos;
+  }
+
+  public long writeNanos() {
+    return writeNanos;
   }
 
   public boolean ran() {

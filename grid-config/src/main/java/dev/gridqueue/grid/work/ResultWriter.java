@@ -45,6 +45,11 @@ public final class ResultWriter {
         routes.announce(deadKey, dead, hint);
       }
     }
+
+    /** Bytes written: the results and, if any, the dead letters. */
+    public long bytes() {
+      return done.payload().length + (dead == null ? 0L : dead.payload().length);
+    }
   }
 
   /**

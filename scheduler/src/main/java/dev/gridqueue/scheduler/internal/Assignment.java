@@ -23,4 +23,5 @@ record Assignment(
     long maxTaskNanos,
     long abortAfterNanos,
     ResourceAmounts allocation,
-    boolean retryAtMax) {}
+    boolean retryAtMax,
+    int taskCount) {}

@@ -51,7 +51,14 @@ final class CounterCheckpoint {
 
   void start() {
     timer.scheduleWithFixedDelay(
-        () -> loop.post(state -> write(state.gridCounters(), state.sessionCounters())),
+        () ->
+            loop.post(
+                state ->
+                    write(
+                        // stamped on the loop: what it counted so far covers batches accepted
+                        // before now (a scheduler taking over must not count them again)
+                        state.gridCounters().at(System.currentTimeMillis()),
+                        state.sessionCounters())),
         PERIOD_MILLIS,
         PERIOD_MILLIS,
         TimeUnit.MILLISECONDS);

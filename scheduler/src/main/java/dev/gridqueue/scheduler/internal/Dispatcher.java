@@ -102,7 +102,11 @@ final class Dispatcher implements SchedulingLoop.Decisions {
                 report.failed(),
                 report.cancelled(),
                 report.runNanos(),
-                report.usage());
+                report.usage(),
+                report.bytesRead(),
+                report.readNanos(),
+                report.bytesWritten(),
+                report.writeNanos());
         loop.post(state -> state.finished(a.batchKey(), a.workerId(), outcome));
       }
     } catch (Exception e) {

@@ -127,7 +127,7 @@ final class Ledger {
   /**
    * Queues a new batch of a known session; its need is resolved from the session's declarations.
    */
-  void enqueue(QueuedBatchRef ref) {
+  QueuedEntry enqueue(QueuedBatchRef ref) {
     SessionQueue session = sessions.get(ref.sessionId);
     if (session == null) {
       throw new IllegalStateException("enqueue for unknown session " + ref.sessionId);
@@ -136,6 +136,7 @@ final class Ledger {
         new QueuedEntry(ref, CategorySizing.needOf(session, ref.need, ref.category), 0, 0, null);
     queued.put(ref.key, entry);
     addQueued(session, entry);
+    return entry;
   }
 
   /** Queues a batch again (after a loss or a return); dropped if its session closed meanwhile. */
@@ -193,12 +194,15 @@ final class Ledger {
     agenda.markUnsaturated(workers.values(), sessions);
   }
 
-  void addWorker(WorkerDescriptor worker) {
+  /** Adds a worker that joined; false if it was known already. */
+  boolean addWorker(WorkerDescriptor worker) {
     WorkerLoad load = new WorkerLoad(worker);
     if (workers.putIfAbsent(worker.workerId(), load) == null) {
       agenda.markStale(load);
       agenda.policyDirty();
+      return true;
     }
+    return false;
   }
 
   List<WorkerLoad> workersOn(UUID nodeId) {

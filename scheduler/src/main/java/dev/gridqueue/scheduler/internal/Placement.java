@@ -82,7 +82,8 @@ final class Placement {
         s.info.maxTaskRunningNanos(),
         FastAbort.abortAfterNanos(s, placed.entry()),
         placed.entry().need(),
-        CategorySizing.atMax(s, placed.entry()) != null);
+        CategorySizing.atMax(s, placed.entry()) != null,
+        placed.entry().ref().taskCount);
   }
 
   /** Sessions below target first, then higher priority, then the one served least recently. */

@@ -1,5 +1,6 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.GridCounter;
 import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.work.BatchUsage;
 import dev.gridqueue.scheduler.internal.SchedulerState.GivenUp;
@@ -24,11 +25,17 @@ final class RetryRules {
   private final TaskTally tally;
   private final CensusWindow census;
   private final List<GivenUp> givenUp = new ArrayList<>();
+  private TransactionsLog log = TransactionsLog.OFF;
 
   RetryRules(Ledger ledger, TaskTally tally, CensusWindow census) {
     this.ledger = ledger;
     this.tally = tally;
     this.census = census;
+  }
+
+  /** Where retries, give-ups and fast-abort strikes are logged. */
+  void logTo(TransactionsLog log) {
+    this.log = log;
   }
 
   /**
@@ -42,20 +49,30 @@ final class RetryRules {
     }
     QueuedEntry e = running.entry();
     SessionQueue owner = ledger.session(e.ref().sessionId);
+    WorkerLoad worker = ledger.worker(workerId);
+    if (loss == Loss.FAST_ABORTED) {
+      tally.worker(worker, GridCounter.WORKERS_FAST_ABORTED);
+      log.workerStruck(worker, e.ref().sessionId, false);
+    }
     String reason = giveUpReason(e, owner, loss, detail);
     if (reason != null) {
       givenUp.add(new GivenUp(key, e.attempts(), reason));
       census.ended(key);
       tally.gaveUp(owner, e.ref().taskCount);
+      log.deadLetter(key, e.ref().taskCount, e.attempts(), reason);
       return;
     }
     String avoid = e.avoidWorker();
     if (loss == Loss.FAST_ABORTED && owner != null) {
       avoid = workerId;
       if (FastAbort.strike(owner, workerId)) {
-        ledger.bindings().drainBlocklisted(ledger.worker(workerId), owner);
+        tally.worker(worker, GridCounter.WORKERS_BLOCKLISTED);
+        log.workerStruck(worker, e.ref().sessionId, true);
+        ledger.bindings().drainBlocklisted(worker, owner);
       }
     }
+    tally.retried(owner, e.ref().taskCount);
+    log.retry(key, workerId, why(loss));
     ledger.requeue(retry(e, loss, avoid));
   }
 
@@ -78,13 +95,24 @@ final class RetryRules {
       return;
     }
     CategorySizing.retriedAtMax(owner, e, usage);
+    tally.retried(owner, e.ref().taskCount);
+    log.retry(key, workerId, "RESOURCE_EXHAUSTION");
     ledger.requeue(new QueuedEntry(e.ref(), bigger, e.attempts(), e.jobFailures(), null));
+  }
+
+  private static String why(Loss loss) {
+    return switch (loss) {
+      case WORKER_LOST -> "WORKER_LOST";
+      case JOB_FAILED -> "JOB_FAILED";
+      case FAST_ABORTED -> "FAST_ABORT";
+    };
   }
 
   /** The worker handed the batch back unstarted (it was unbound): queued again as it was. */
   void returnedUnstarted(String key, String workerId) {
     Ledger.InFlight running = ledger.takeBack(key, workerId);
     if (running != null) {
+      log.retry(key, workerId, "RETURNED");
       ledger.requeue(returnedUnstarted(running.entry()));
     }
   }

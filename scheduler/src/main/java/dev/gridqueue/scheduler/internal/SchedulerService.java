@@ -13,6 +13,7 @@ import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.grid.work.WorkerDescriptor;
 import dev.gridqueue.scheduler.GridFigures;
+import dev.gridqueue.scheduler.SchedulerLogs;
 import dev.gridqueue.scheduler.SchedulerStats;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,6 +69,12 @@ public final class SchedulerService implements Service, SchedulerStats {
   /** How often the sessions the scheduler knows are compared with the stored versions. */
   static final long SESSION_CHECK_MILLIS = 2_000;
 
+  private transient TransactionsLog transactions;
+  private transient StatsLog statsLog;
+
+  /** Whether this scheduler carries on from another's counters (it took over). */
+  private transient boolean tookOver;
+
   @Override
   public void init() {
     loop = new SchedulingLoop(new SchedulerState());
@@ -89,8 +96,10 @@ public final class SchedulerService implements Service, SchedulerStats {
     Dispatcher dispatcher = new Dispatcher(ignite, loop);
     counters = new CounterCheckpoint(ignite, loop, rescans);
     TaskCounters carriedOver = counters.grid();
+    tookOver = !carriedOver.equals(TaskCounters.ZERO) || carriedOver.takenAtMillis() > 0;
     LOG.info("scheduler carries on from the checkpointed task counters: {}", carriedOver);
     loop.post(state -> state.restoreGridCounters(carriedOver));
+    openLogs();
     watchWorkers(dispatcher);
     watchRemoteWorkers();
     watchSessions();
@@ -101,6 +110,41 @@ public final class SchedulerService implements Service, SchedulerStats {
     counters.start();
     LOG.info("scheduler running on node {}", ignite.cluster().localNode().id());
     loop.run(dispatcher);
+  }
+
+  /** The transactions and stats logs this node was started with, if any (see SchedulerLogs). */
+  private void openLogs() {
+    SchedulerLogs paths = SchedulerLogs.of(ignite.cluster().localNode());
+    paths
+        .transactions()
+        .ifPresent(
+            file -> {
+              TransactionsLog log = new TransactionsLog(file, ignite.name());
+              transactions = log;
+              log.schedulerStart();
+              loop.post(state -> state.logTo(log));
+              LOG.info("scheduler writes its transactions log to {}", file);
+            });
+    paths
+        .stats()
+        .ifPresent(
+            file -> {
+              statsLog = new StatsLog(file, ignite.name());
+              rescans.scheduleWithFixedDelay(
+                  () -> {
+                    Reconciler r = reconciler;
+                    GridCensus.Census census = r == null ? null : r.latest();
+                    long reconciled = r == null ? 0 : r.recovered();
+                    loop.post(
+                        state ->
+                            statsLog.write(
+                                new StatsSnapshot(state, census).build(null, reconciled)));
+                  },
+                  0,
+                  StatsLog.PERIOD_MILLIS,
+                  TimeUnit.MILLISECONDS);
+              LOG.info("scheduler writes its stats log to {}", file);
+            });
   }
 
   @Override
@@ -122,6 +166,12 @@ public final class SchedulerService implements Service, SchedulerStats {
         LOG.debug(
             "closing a scheduler query while the node stops", e); // the node takes it down anyway
       }
+    }
+    if (transactions != null) {
+      transactions.close();
+    }
+    if (statsLog != null) {
+      statsLog.close();
     }
   }
 
@@ -151,19 +201,23 @@ public final class SchedulerService implements Service, SchedulerStats {
             WorkerDescriptor.of(discovery.eventNode())
                 .ifPresent(w -> loop.post(s -> s.addWorker(w)));
           } else {
+            boolean lost = event.type() == EventType.EVT_NODE_FAILED;
             dispatcher.forgetNode(discovery.eventNode().id());
-            loop.post(s -> s.removeWorkersOn(discovery.eventNode().id()));
+            loop.post(s -> s.removeWorkersOn(discovery.eventNode().id(), lost));
             if (!discovery.eventNode().isClient()) {
-              forgetRemoteWorkersOn(discovery.eventNode().id());
+              forgetRemoteWorkersOn(discovery.eventNode().id(), lost);
             }
           }
           return true;
         };
     ignite.events().localListen(topologyListener, TOPOLOGY_EVENTS);
+    // Workers already there joined before this scheduler; one taking over does not count them.
+    boolean joined = !tookOver;
     ignite
         .cluster()
         .nodes()
-        .forEach(n -> WorkerDescriptor.of(n).ifPresent(w -> loop.post(s -> s.addWorker(w))));
+        .forEach(
+            n -> WorkerDescriptor.of(n).ifPresent(w -> loop.post(s -> s.addWorker(w, joined))));
   }
 
   /**
@@ -192,7 +246,8 @@ public final class SchedulerService implements Service, SchedulerStats {
       for (Cache.Entry<String, RemoteWorkerRecord> e : existing) {
         if (live.contains(e.getValue().nodeId())) {
           WorkerDescriptor w = e.getValue().descriptor();
-          loop.post(s -> s.addWorker(w));
+          boolean joined = !tookOver;
+          loop.post(s -> s.addWorker(w, joined));
         } else {
           registry.removeAsync(e.getKey());
         }
@@ -200,8 +255,11 @@ public final class SchedulerService implements Service, SchedulerStats {
     }
   }
 
-  /** Drops the registry entries of polyglot workers attached to a node that left. */
-  private void forgetRemoteWorkersOn(UUID nodeId) {
+  /**
+   * Drops the registry entries of polyglot workers attached to a node that left; {@code lost}: the
+   * node failed, and so are its workers (counted as lost before their entries go).
+   */
+  private void forgetRemoteWorkersOn(UUID nodeId, boolean lost) {
     rescans.execute(
         () -> {
           IgniteCache<String, RemoteWorkerRecord> registry =
@@ -210,7 +268,9 @@ public final class SchedulerService implements Service, SchedulerStats {
               registry.query(new ScanQuery<>())) {
             for (Cache.Entry<String, RemoteWorkerRecord> e : all) {
               if (e.getValue().nodeId().equals(nodeId)) {
-                registry.removeAsync(e.getKey());
+                String workerId = e.getKey();
+                loop.post(s -> s.removeWorker(workerId, "its grid node left", lost));
+                registry.removeAsync(workerId);
               }
             }
           } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package dev.gridqueue.scheduler.internal;
 
+import dev.gridqueue.grid.store.GridCounter;
 import dev.gridqueue.grid.store.QueuedBatchRef;
+import dev.gridqueue.grid.store.ResourceAmounts;
 import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.grid.work.BatchUsage;
 import dev.gridqueue.grid.work.WorkerDescriptor;
@@ -54,10 +56,44 @@ final class SchedulerState {
   /** A batch the scheduler gave up on: its tasks must be dead-lettered with {@code reason}. */
   record GivenUp(String batchKey, int attempts, String reason) {}
 
-  /** What a finished job reported. */
-  record Outcome(int tasks, int failed, int cancelled, long runNanos, BatchUsage usage) {
+  /**
+   * What a finished job reported: its tasks by how they ended, the time they ran, what they used,
+   * and what moving the batch cost its worker (bytes and time reading the batch, writing the
+   * results).
+   */
+  record Outcome(
+      int tasks,
+      int failed,
+      int cancelled,
+      long runNanos,
+      BatchUsage usage,
+      long bytesRead,
+      long readNanos,
+      long bytesWritten,
+      long writeNanos) {
     Outcome(int tasks, int failed, int cancelled, long runNanos) {
-      this(tasks, failed, cancelled, runNanos, BatchUsage.NONE);
+      this(tasks, failed, cancelled, runNanos, BatchUsage.NONE, 0, 0, 0, 0);
+    }
+
+    Outcome(
+        int tasks,
+        int failed,
+        int cancelled,
+        long runNanos,
+        long bytesRead,
+        long readNanos,
+        long bytesWritten,
+        long writeNanos) {
+      this(
+          tasks,
+          failed,
+          cancelled,
+          runNanos,
+          BatchUsage.NONE,
+          bytesRead,
+          readNanos,
+          bytesWritten,
+          writeNanos);
     }
   }
 
@@ -70,6 +106,16 @@ final class SchedulerState {
   private final TaskTally tally = new TaskTally();
   private final CensusWindow census = new CensusWindow();
   private final RetryRules retries;
+  private final Capacity capacity = new Capacity();
+  private TransactionsLog log = TransactionsLog.OFF;
+
+  /**
+   * Batches accepted before this time (epoch ms) were counted as submitted by the scheduler before
+   * this one (its last checkpoint); a new scheduler finds them queued again and must not count them
+   * twice.
+   */
+  private long countedSubmittedBeforeMillis;
+
   private long lastPolicyNanos;
   private boolean contended;
 
@@ -83,6 +129,12 @@ final class SchedulerState {
     this.placement = new Placement(ledger, agenda);
     this.preemption = new Preemption(ledger, clock, quantumNanos);
     this.retries = new RetryRules(ledger, tally, census);
+  }
+
+  /** Logs events to {@code log} from now on. */
+  void logTo(TransactionsLog log) {
+    this.log = log;
+    retries.logTo(log);
   }
 
   // ---- events ----
@@ -139,27 +191,62 @@ final class SchedulerState {
   /** Queues a batch unless it is already queued or running (a re-scan may report it twice). */
   void enqueue(QueuedBatchRef ref) {
     if (!knowsBatch(ref.key)) {
-      ledger.enqueue(ref);
+      SessionQueue.QueuedEntry entry = ledger.enqueue(ref);
+      if (ref.acceptedAtMillis() >= countedSubmittedBeforeMillis) {
+        tally.submitted(ledger.session(ref.sessionId), ref.taskCount);
+      }
+      log.waiting(ref, entry.need());
     }
   }
 
+  /** A worker joined: counted in workers_joined. */
   void addWorker(WorkerDescriptor worker) {
-    ledger.addWorker(worker);
+    addWorker(worker, true);
   }
 
-  /** Removes the workers of a node that left and re-queues what they were running. */
+  /**
+   * A worker is there; {@code joined}: it joined now (false: a scheduler taking over finds it, and
+   * the scheduler before it counted it).
+   */
+  void addWorker(WorkerDescriptor worker, boolean joined) {
+    if (ledger.addWorker(worker)) {
+      if (joined) {
+        tally.worker(ledger.worker(worker.workerId()), GridCounter.WORKERS_JOINED);
+      }
+      log.workerConnected(worker);
+    }
+  }
+
+  /**
+   * Removes the workers of a node that left and re-queues what they were running; {@code lost}: the
+   * node failed rather than leaving cleanly.
+   */
+  void removeWorkersOn(UUID nodeId, boolean lost) {
+    ledger.workersOn(nodeId).forEach(w -> removeWorker(w.id(), "its worker left the grid", lost));
+  }
+
   void removeWorkersOn(UUID nodeId) {
-    ledger.workersOn(nodeId).forEach(w -> removeWorker(w.id(), "its worker left the grid"));
+    removeWorkersOn(nodeId, false);
   }
 
   /** Removes one worker (a polyglot worker whose stream ended) and re-queues what it held. */
   void removeWorker(String workerId, String reason) {
+    removeWorker(workerId, reason, false);
+  }
+
+  /** As {@link #removeWorker(String, String)}; {@code lost}: counted in workers_lost too. */
+  void removeWorker(String workerId, String reason, boolean lost) {
     WorkerLoad worker = ledger.worker(workerId);
     if (worker == null) {
       return;
     }
     new ArrayList<>(worker.heldKeys())
         .forEach(key -> requeue(key, workerId, Loss.WORKER_LOST, reason));
+    tally.worker(worker, GridCounter.WORKERS_REMOVED);
+    if (lost) {
+      tally.worker(worker, GridCounter.WORKERS_LOST);
+    }
+    log.workerDisconnected(worker, lost);
     ledger.removeWorker(worker);
   }
 
@@ -171,11 +258,21 @@ final class SchedulerState {
     }
     census.ended(key);
     SessionQueue session = ledger.session(running.entry().ref().sessionId);
-    tally.finished(session, ledger.worker(workerId), outcome);
+    WorkerLoad worker = ledger.worker(workerId);
+    tally.finished(session, worker, outcome);
     if (session != null) {
       FastAbort.ran(session, running.entry(), outcome.runNanos());
       CategorySizing.ran(session, running.entry(), outcome.usage());
     }
+    ResourceAmounts need = running.entry().need();
+    capacity.report(
+        outcome.runNanos(),
+        outcome.readNanos() + outcome.writeNanos(),
+        clock.getAsLong() - running.dispatchedAtNanos(),
+        need != null
+            ? need
+            : worker != null ? worker.descriptor.resources() : ResourceAmounts.NONE);
+    log.done(key, workerId, outcome);
   }
 
   /**
@@ -233,6 +330,10 @@ final class SchedulerState {
     }
     List<Assignment> assignments = new ArrayList<>();
     placement.fill(assignments);
+    for (Assignment a : assignments) {
+      tally.dispatched(ledger.session(a.sessionId()), ledger.worker(a.workerId()), a.taskCount());
+      log.running(a, a.taskCount());
+    }
     if (contended && policyDue) {
       preemption.rebalance();
     }
@@ -261,9 +362,18 @@ final class SchedulerState {
     return TaskTally.of(ledger.allSessions());
   }
 
-  /** Carries on from a checkpoint: a new scheduler's figures start where the last one's ended. */
+  /**
+   * Carries on from a checkpoint: a new scheduler's figures start where the last one's ended, and
+   * batches accepted before the checkpoint are not counted as submitted again.
+   */
   void restoreGridCounters(TaskCounters c) {
     tally.restoreGrid(c);
+    countedSubmittedBeforeMillis = c.takenAtMillis();
+  }
+
+  /** Work Queue's capacity estimates from the latest batches. */
+  dev.gridqueue.scheduler.CapacityFigures capacity() {
+    return capacity.figures();
   }
 
   /** As {@link #restoreGridCounters}, for a session just added. */

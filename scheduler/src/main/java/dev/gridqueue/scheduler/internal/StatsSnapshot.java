@@ -57,7 +57,8 @@ final class StatsSnapshot {
               w.tasks.failed(),
               w.descriptor.resources(),
               w.committedForStats(),
-              w.activeSessions()));
+              w.activeSessions(),
+              new TaskCounters(w.tasks.done(), w.tasks.failed(), 0, 0, w.tasks.countsView(), 0)));
     }
     long waitingTotal = 0;
     long runningTotal = 0;
@@ -90,7 +91,8 @@ final class StatsSnapshot {
                 inGrid.queuedBatches,
                 inGrid.doneBatches,
                 inGrid.deadLetterEntries,
-                CategorySizing.figures(s)));
+                CategorySizing.figures(s),
+                TaskTally.of(s)));
       }
     }
     int connected = state.workers().size();
@@ -110,7 +112,9 @@ final class StatsSnapshot {
         total,
         committed,
         sessions,
-        workers);
+        workers,
+        totals,
+        state.capacity());
   }
 
   /** Waiting tasks whose need no connected worker that serves the session could ever offer. */

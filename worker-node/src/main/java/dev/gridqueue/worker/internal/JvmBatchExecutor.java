@@ -58,7 +58,9 @@ public final class JvmBatchExecutor implements BatchExecutor {
   }
 
   private JobReport run(BatchAssignment a) throws Exception {
+    long readStart = System.nanoTime();
     StoredBatch queued = batches.get(a.batchKey());
+    long readNanos = System.nanoTime() - readStart;
     if (queued == null || queued.state() != BatchState.QUEUED) {
       return JobReport.SKIPPED; // done by an earlier run, delivered, or its session closed
     }
@@ -95,17 +97,20 @@ public final class JvmBatchExecutor implements BatchExecutor {
     if (outcome == null) {
       return JobReport.RETURNED;
     }
+    long writeStart = System.nanoTime();
     ResultWriter.Written written =
         new ResultWriter(batches).write(a.batchKey(), queued, a.attempt(), outcome);
+    long writeNanos = System.nanoTime() - writeStart;
     if (written == null) {
       return JobReport.SKIPPED;
     }
     written.announce(routes, a.deliverTo());
     return JobReport.ran(
-        outcome.tasks(),
-        outcome.failed(),
-        outcome.cancelled(),
-        outcome.runNanos(),
-        UsageSummary.of(outcome.results()));
+            outcome.tasks(),
+            outcome.failed(),
+            outcome.cancelled(),
+            outcome.runNanos(),
+            UsageSummary.of(outcome.results()))
+        .withTransfer(queued.payload().length, readNanos, written.bytes(), writeNanos);
   }
 }

@@ -1,5 +1,7 @@
 package dev.gridqueue.server.internal.gateway;
 
+import dev.gridqueue.grid.store.GridCounter;
+import dev.gridqueue.grid.store.TaskCounters;
 import dev.gridqueue.proto.v1.CategoryStats;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
@@ -10,6 +12,7 @@ import dev.gridqueue.scheduler.SessionFigures;
 import dev.gridqueue.scheduler.WorkerFigures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The wire's {@code Stats} from the scheduler's {@link GridFigures}. */
 public final class WireStats {
@@ -33,6 +36,29 @@ public final class WireStats {
             .setBatchesReconciled(f.batchesReconciled)
             .setTotal(WireResources.toWire(f.total))
             .setCommitted(WireResources.toWire(f.committed));
+    TaskCounters c = f.counters;
+    stats
+        .setWorkersJoined(c.get(GridCounter.WORKERS_JOINED))
+        .setWorkersRemoved(c.get(GridCounter.WORKERS_REMOVED))
+        .setWorkersLost(c.get(GridCounter.WORKERS_LOST))
+        .setWorkersFastAborted(c.get(GridCounter.WORKERS_FAST_ABORTED))
+        .setWorkersBlocklisted(c.get(GridCounter.WORKERS_BLOCKLISTED))
+        .setTasksSubmitted(c.get(GridCounter.TASKS_SUBMITTED))
+        .setTasksDispatched(c.get(GridCounter.TASKS_DISPATCHED))
+        .setTasksRetried(c.get(GridCounter.TASKS_RETRIED))
+        .setBytesSent(c.get(GridCounter.BYTES_SENT))
+        .setBytesReceived(c.get(GridCounter.BYTES_RECEIVED))
+        .setTimeSend(micros(c, GridCounter.TIME_SEND_NANOS))
+        .setTimeReceive(micros(c, GridCounter.TIME_RECEIVE_NANOS))
+        .setTimeWorkersExecute(micros(c, GridCounter.TIME_WORKERS_EXECUTE_NANOS))
+        .setCapacityTasks(f.capacity.tasks)
+        .setCapacityCores(f.capacity.cores)
+        .setCapacityMemory(f.capacity.memoryMb)
+        .setCapacityDisk(f.capacity.diskMb)
+        .setCapacityGpus(f.capacity.gpus)
+        .setCapacityInstantaneous(f.capacity.instantaneous)
+        .setCapacityWeighted(f.capacity.weighted)
+        .setBandwidth(bandwidth(c));
     f.sessions.forEach(s -> stats.addSessions(of(s)));
     f.workers.forEach(w -> stats.addWorkers(of(w)));
     return stats.build();
@@ -69,6 +95,14 @@ public final class WireStats {
         .setGridBatchesDone(s.gridBatchesDone)
         .setGridDeadLetterEntries(s.gridDeadLetterEntries)
         .addAllCategories(categories(s))
+        .setTasksSubmitted(s.counters.get(GridCounter.TASKS_SUBMITTED))
+        .setTasksDispatched(s.counters.get(GridCounter.TASKS_DISPATCHED))
+        .setTasksRetried(s.counters.get(GridCounter.TASKS_RETRIED))
+        .setBytesSent(s.counters.get(GridCounter.BYTES_SENT))
+        .setBytesReceived(s.counters.get(GridCounter.BYTES_RECEIVED))
+        .setTimeSend(micros(s.counters, GridCounter.TIME_SEND_NANOS))
+        .setTimeReceive(micros(s.counters, GridCounter.TIME_RECEIVE_NANOS))
+        .setTimeWorkersExecute(micros(s.counters, GridCounter.TIME_WORKERS_EXECUTE_NANOS))
         .build();
   }
 
@@ -108,6 +142,26 @@ public final class WireStats {
         .setTotal(WireResources.toWire(w.total))
         .setCommitted(WireResources.toWire(w.committed))
         .addAllBoundSessions(w.boundSessions)
+        .setTasksDispatched(w.counters.get(GridCounter.TASKS_DISPATCHED))
+        .setBytesSent(w.counters.get(GridCounter.BYTES_SENT))
+        .setBytesReceived(w.counters.get(GridCounter.BYTES_RECEIVED))
+        .setTimeSend(micros(w.counters, GridCounter.TIME_SEND_NANOS))
+        .setTimeReceive(micros(w.counters, GridCounter.TIME_RECEIVE_NANOS))
+        .setTimeWorkersExecute(micros(w.counters, GridCounter.TIME_WORKERS_EXECUTE_NANOS))
+        .setFastAborts(w.counters.get(GridCounter.WORKERS_FAST_ABORTED))
+        .setBlocklisted(w.counters.get(GridCounter.WORKERS_BLOCKLISTED))
         .build();
+  }
+
+  /** Work Queue's time fields are microseconds. */
+  private static long micros(TaskCounters c, GridCounter nanos) {
+    return TimeUnit.NANOSECONDS.toMicros(c.get(nanos));
+  }
+
+  /** Work Queue's bandwidth: MB/s moving batches and results; 0 before anything moved. */
+  private static double bandwidth(TaskCounters c) {
+    long nanos = c.get(GridCounter.TIME_SEND_NANOS) + c.get(GridCounter.TIME_RECEIVE_NANOS);
+    long bytes = c.get(GridCounter.BYTES_SENT) + c.get(GridCounter.BYTES_RECEIVED);
+    return nanos == 0 ? 0 : (bytes / 1e6) / (nanos / 1e9);
   }
 }

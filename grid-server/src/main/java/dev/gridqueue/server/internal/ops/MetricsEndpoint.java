@@ -66,6 +66,33 @@ public final class MetricsEndpoint implements AutoCloseable {
         Stats::getTasksFittingNoWorker);
     gauge("batches_reconciled", "batches found by the census only", Stats::getBatchesReconciled);
     gauge("grid_nodes", "grid server nodes", Stats::getGridNodes);
+    gauge("workers_joined", "workers that joined, since the grid started", Stats::getWorkersJoined);
+    gauge("workers_removed", "workers that left, lost ones included", Stats::getWorkersRemoved);
+    gauge("workers_lost", "workers whose node failed", Stats::getWorkersLost);
+    gauge("workers_fast_aborted", "batches fast-aborted", Stats::getWorkersFastAborted);
+    gauge("workers_blocklisted", "workers blocklisted for a session", Stats::getWorkersBlocklisted);
+    gauge("tasks_submitted", "tasks accepted into the grid", Stats::getTasksSubmitted);
+    gauge("tasks_dispatched", "tasks sent to workers, every attempt", Stats::getTasksDispatched);
+    gauge("tasks_retried", "tasks queued again after a loss or abort", Stats::getTasksRetried);
+    gauge("bytes_sent", "bytes of batches workers read", Stats::getBytesSent);
+    gauge("bytes_received", "bytes of results workers wrote", Stats::getBytesReceived);
+    gauge("time_send", "microseconds workers spent reading batches", Stats::getTimeSend);
+    gauge("time_receive", "microseconds workers spent writing results", Stats::getTimeReceive);
+    gauge(
+        "time_workers_execute",
+        "microseconds workers spent running tasks",
+        Stats::getTimeWorkersExecute);
+    gauge("capacity_tasks", "batches the grid can keep running at once", Stats::getCapacityTasks);
+    gauge("capacity_cores", "cores those batches need", Stats::getCapacityCores);
+    gauge("capacity_memory", "memory those batches need (MB)", Stats::getCapacityMemory);
+    gauge("capacity_disk", "disk those batches need (MB)", Stats::getCapacityDisk);
+    gauge("capacity_gpus", "GPUs those batches need", Stats::getCapacityGpus);
+    gauge(
+        "capacity_instantaneous",
+        "capacity from the latest batch",
+        Stats::getCapacityInstantaneous);
+    gauge("capacity_weighted", "capacity weighted to recent batches", Stats::getCapacityWeighted);
+    gauge("bandwidth", "MB/s moving batches and results", Stats::getBandwidth);
     gauge("sessions", "open sessions", Stats::getSessionsCount);
     gauge("total_cores", "cores offered by workers", s -> s.getTotal().getCores());
     gauge("committed_cores", "cores committed to batches", s -> s.getCommitted().getCores());

@@ -488,6 +488,7 @@ public final class RemoteWorkerHub implements BatchExecutor {
             .complete(
                 written != null
                     ? JobReport.ran(results.size(), failed, cancelled, 0)
+                        .withTransfer(p.queued().payload().length, 0, written.bytes(), 0)
                     : JobReport.SKIPPED);
       } catch (Exception e) {
         p.done().completeExceptionally(e);
