@@ -158,14 +158,37 @@ public final class GridOptions {
     return userAttributes;
   }
 
-  /** Kubernetes discovery: the namespace and the headless service of the grid's server pods. */
+  /**
+   * Kubernetes discovery: the namespace and the headless service of the grid's server pods, whose
+   * Endpoints Ignite reads from the API server. Inside a pod the defaults find the API server and
+   * the service-account token; {@link #withApiServer} points elsewhere (a node outside the cluster,
+   * or a test).
+   */
   public static final class KubernetesDiscovery {
     private final String namespace;
     private final String serviceName;
+    private final String masterUrl;
+    private final Path accountToken;
 
     public KubernetesDiscovery(String namespace, String serviceName) {
+      this(namespace, serviceName, null, null);
+    }
+
+    private KubernetesDiscovery(
+        String namespace, String serviceName, String masterUrl, Path accountToken) {
       this.namespace = requireText(namespace, "kubernetes namespace");
       this.serviceName = requireText(serviceName, "kubernetes service name");
+      this.masterUrl = masterUrl;
+      this.accountToken = accountToken;
+    }
+
+    /** The same discovery through the API server at {@code https://...} with this token file. */
+    public KubernetesDiscovery withApiServer(String masterUrl, Path accountToken) {
+      return new KubernetesDiscovery(
+          namespace,
+          serviceName,
+          requireText(masterUrl, "kubernetes API server URL"),
+          Objects.requireNonNull(accountToken, "accountToken"));
     }
 
     public String namespace() {
@@ -174,6 +197,16 @@ public final class GridOptions {
 
     public String serviceName() {
       return serviceName;
+    }
+
+    /** The API server's URL, or null for the in-cluster default. */
+    public String masterUrl() {
+      return masterUrl;
+    }
+
+    /** The service-account token file, or null for the in-pod default. */
+    public Path accountToken() {
+      return accountToken;
     }
   }
 

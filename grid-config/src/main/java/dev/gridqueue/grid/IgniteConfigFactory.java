@@ -92,6 +92,10 @@ public final class IgniteConfigFactory {
       k8s.setNamespace(options.kubernetes().namespace());
       k8s.setServiceName(options.kubernetes().serviceName());
       k8s.setDiscoveryPort(options.discoveryPort());
+      if (options.kubernetes().masterUrl() != null) {
+        k8s.setMasterUrl(options.kubernetes().masterUrl());
+        k8s.setAccountToken(options.kubernetes().accountToken().toAbsolutePath().toString());
+      }
       return new TcpDiscoveryKubernetesIpFinder(k8s);
     }
     TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
