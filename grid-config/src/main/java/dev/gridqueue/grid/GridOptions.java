@@ -35,9 +35,11 @@ public final class GridOptions {
   private final int publicThreadPoolSize;
   private final Map<String, Object> userAttributes;
   private final NodeSsl ssl;
+  private final Path igniteConfig;
 
   private GridOptions(Builder b) {
     this.ssl = b.ssl;
+    this.igniteConfig = b.igniteConfig;
     this.instanceName = b.instanceName != null ? b.instanceName : "gridqueue-" + UUID.randomUUID();
     this.clientMode = b.clientMode;
     this.localHost = b.localHost;
@@ -86,7 +88,16 @@ public final class GridOptions {
     b.publicThreadPoolSize = publicThreadPoolSize;
     b.userAttributes = userAttributes;
     b.ssl = ssl;
+    b.igniteConfig = igniteConfig;
     return b;
+  }
+
+  /**
+   * An Ignite Spring XML node configuration to start from, or null: {@link IgniteConfigFactory}
+   * says which of its settings gridqueue overrides.
+   */
+  public Path igniteConfig() {
+    return igniteConfig;
   }
 
   /** SSL between grid nodes, or null for plaintext (see {@link NodeSsl}). */
@@ -221,6 +232,7 @@ public final class GridOptions {
     private int communicationPortRange = 100;
     private List<String> seedAddresses;
     private KubernetesDiscovery kubernetes;
+    private Path igniteConfig;
     private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"), "gridqueue");
     private int backups = 1;
     private Duration failureDetectionTimeout = Duration.ofSeconds(10);
@@ -269,6 +281,12 @@ public final class GridOptions {
       Objects.requireNonNull(addresses, "seedAddresses");
       addresses.forEach(a -> requireText(a, "seed address"));
       this.seedAddresses = addresses.isEmpty() ? null : List.copyOf(addresses);
+      return this;
+    }
+
+    /** See {@link GridOptions#igniteConfig()}. */
+    public Builder igniteConfig(Path springXml) {
+      this.igniteConfig = springXml;
       return this;
     }
 
