@@ -59,6 +59,13 @@ final class GridAddressOptions {
           "SSL between grid nodes (discovery and communication): DIR holds node.p12 (or node.jks), truststore.p12 (or .jks) and store-password, as `gridqueue certs` writes them. Every node of the grid needs it; nodes without a certificate from the grid's CA are refused.")
   Path nodeSsl;
 
+  @Option(
+      names = "--ignite-config",
+      paramLabel = "FILE.xml",
+      description =
+          "Ignite Spring XML node configuration to start from (one IgniteConfiguration bean). gridqueue keeps its own instance name, client mode, logger, failure handling, caches and event types, turns Ignite's thin-client and REST connectors off, and uses the file's discovery, communication, data storage, SSL, local host and work directory when it sets them (see README).")
+  Path igniteConfig;
+
   GridOptions.Builder toGridOptions(String instanceName) {
     GridOptions.Builder b =
         GridOptions.newBuilder()
@@ -67,7 +74,8 @@ final class GridAddressOptions {
             .discoveryPort(discoveryPort, 9)
             .communicationPort(communicationPort, 99)
             .workDirectory(workDir)
-            .failureDetectionTimeout(java.time.Duration.ofMillis(failureDetectionMs));
+            .failureDetectionTimeout(java.time.Duration.ofMillis(failureDetectionMs))
+            .igniteConfig(igniteConfig);
     if (!seeds.isEmpty()) {
       b.seedAddresses(seeds);
     }

@@ -35,9 +35,11 @@ public final class GridOptions {
   private final int publicThreadPoolSize;
   private final Map<String, Object> userAttributes;
   private final NodeSsl ssl;
+  private final Path igniteConfig;
 
   private GridOptions(Builder b) {
     this.ssl = b.ssl;
+    this.igniteConfig = b.igniteConfig;
     this.instanceName = b.instanceName != null ? b.instanceName : "gridqueue-" + UUID.randomUUID();
     this.clientMode = b.clientMode;
     this.localHost = b.localHost;
@@ -86,7 +88,16 @@ public final class GridOptions {
     b.publicThreadPoolSize = publicThreadPoolSize;
     b.userAttributes = userAttributes;
     b.ssl = ssl;
+    b.igniteConfig = igniteConfig;
     return b;
+  }
+
+  /**
+   * An Ignite Spring XML node configuration to start from, or null: {@link IgniteConfigFactory}
+   * says which of its settings gridqueue overrides.
+   */
+  public Path igniteConfig() {
+    return igniteConfig;
   }
 
   /** SSL between grid nodes, or null for plaintext (see {@link NodeSsl}). */
@@ -158,14 +169,37 @@ public final class GridOptions {
     return userAttributes;
   }
 
-  /** Kubernetes discovery: the namespace and the headless service of the grid's server pods. */
+  /**
+   * Kubernetes discovery: the namespace and the headless service of the grid's server pods, whose
+   * Endpoints Ignite reads from the API server. Inside a pod the defaults find the API server and
+   * the service-account token; {@link #withApiServer} points elsewhere (a node outside the cluster,
+   * or a test).
+   */
   public static final class KubernetesDiscovery {
     private final String namespace;
     private final String serviceName;
+    private final String masterUrl;
+    private final Path accountToken;
 
     public KubernetesDiscovery(String namespace, String serviceName) {
+      this(namespace, serviceName, null, null);
+    }
+
+    private KubernetesDiscovery(
+        String namespace, String serviceName, String masterUrl, Path accountToken) {
       this.namespace = requireText(namespace, "kubernetes namespace");
       this.serviceName = requireText(serviceName, "kubernetes service name");
+      this.masterUrl = masterUrl;
+      this.accountToken = accountToken;
+    }
+
+    /** The same discovery through the API server at {@code https://...} with this token file. */
+    public KubernetesDiscovery withApiServer(String masterUrl, Path accountToken) {
+      return new KubernetesDiscovery(
+          namespace,
+          serviceName,
+          requireText(masterUrl, "kubernetes API server URL"),
+          Objects.requireNonNull(accountToken, "accountToken"));
     }
 
     public String namespace() {
@@ -174,6 +208,16 @@ public final class GridOptions {
 
     public String serviceName() {
       return serviceName;
+    }
+
+    /** The API server's URL, or null for the in-cluster default. */
+    public String masterUrl() {
+      return masterUrl;
+    }
+
+    /** The service-account token file, or null for the in-pod default. */
+    public Path accountToken() {
+      return accountToken;
     }
   }
 
@@ -188,6 +232,7 @@ public final class GridOptions {
     private int communicationPortRange = 100;
     private List<String> seedAddresses;
     private KubernetesDiscovery kubernetes;
+    private Path igniteConfig;
     private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"), "gridqueue");
     private int backups = 1;
     private Duration failureDetectionTimeout = Duration.ofSeconds(10);
@@ -236,6 +281,12 @@ public final class GridOptions {
       Objects.requireNonNull(addresses, "seedAddresses");
       addresses.forEach(a -> requireText(a, "seed address"));
       this.seedAddresses = addresses.isEmpty() ? null : List.copyOf(addresses);
+      return this;
+    }
+
+    /** See {@link GridOptions#igniteConfig()}. */
+    public Builder igniteConfig(Path springXml) {
+      this.igniteConfig = springXml;
       return this;
     }
 

@@ -1,8 +1,13 @@
 package dev.gridqueue.grid;
 
 import dev.gridqueue.client.ContractLimits;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
@@ -29,15 +34,27 @@ public final class IgniteConfigFactory {
 
   private IgniteConfigFactory() {}
 
+  /**
+   * The node's configuration: gridqueue's own, or, with {@link GridOptions#igniteConfig()}, the
+   * operator's Spring XML configuration merged with what gridqueue needs.
+   *
+   * <p>Always gridqueue's, whatever the file says (the grid depends on them): instance name, client
+   * mode, logger (SLF4J), peer class loading (off), thin-client and REST connectors (off:
+   * gridqueue's API is gRPC), failure handler, failure-detection timeouts, public pool size.
+   * Merged: event types (gridqueue's three added), user attributes (gridqueue's keys win), caches
+   * (gridqueue's added; a cache of the same name is refused). The file's when it sets them,
+   * gridqueue's flags otherwise: local host, work directory, SSL context factory, discovery SPI,
+   * communication SPI, data storage (data regions), metrics log frequency. Everything else is the
+   * file's.
+   */
   public static IgniteConfiguration create(GridOptions options) {
-    IgniteConfiguration cfg = new IgniteConfiguration();
+    IgniteConfiguration cfg =
+        options.igniteConfig() != null
+            ? SpringXmlConfiguration.load(options.igniteConfig())
+            : new IgniteConfiguration();
     cfg.setIgniteInstanceName(options.instanceName());
     cfg.setClientMode(options.clientMode());
-    cfg.setLocalHost(options.localHost());
-    cfg.setWorkDirectory(
-        options.workDirectory().resolve(options.instanceName()).toAbsolutePath().toString());
     cfg.setGridLogger(new Slf4jLogger());
-    cfg.setMetricsLogFrequency(0);
     cfg.setPeerClassLoadingEnabled(false);
     // gridqueue talks gRPC; Ignite's thin-client and REST ports would only be attack surface.
     cfg.setClientConnectorConfiguration(null);
@@ -48,34 +65,84 @@ public final class IgniteConfigFactory {
     cfg.setFailureDetectionTimeout(options.failureDetectionTimeout().toMillis());
     cfg.setClientFailureDetectionTimeout(options.failureDetectionTimeout().toMillis());
     cfg.setPublicThreadPoolSize(options.publicThreadPoolSize());
-    cfg.setUserAttributes(options.userAttributes());
+    Map<String, Object> attributes = new HashMap<>();
+    if (cfg.getUserAttributes() != null) {
+      cfg.getUserAttributes().forEach((k, v) -> attributes.put(k, v));
+    }
+    attributes.putAll(options.userAttributes());
+    cfg.setUserAttributes(attributes);
     // The scheduler follows workers joining and leaving through these events.
     cfg.setIncludeEventTypes(
-        EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
+        withEvents(
+            cfg.getIncludeEventTypes(),
+            EventType.EVT_NODE_JOINED,
+            EventType.EVT_NODE_LEFT,
+            EventType.EVT_NODE_FAILED));
 
-    if (options.ssl() != null) {
+    if (cfg.getLocalHost() == null) {
+      cfg.setLocalHost(options.localHost());
+    }
+    if (cfg.getWorkDirectory() == null) {
+      cfg.setWorkDirectory(
+          options.workDirectory().resolve(options.instanceName()).toAbsolutePath().toString());
+    }
+    if (cfg.getMetricsLogFrequency() == IgniteConfiguration.DFLT_METRICS_LOG_FREQ) {
+      cfg.setMetricsLogFrequency(0);
+    }
+    if (options.ssl() != null && cfg.getSslContextFactory() == null) {
       // Discovery and communication both take it from here: a node without a certificate from
       // the grid's CA is refused at the handshake, before it can read or write a cache.
       cfg.setSslContextFactory(options.ssl().contextFactory());
     }
-    cfg.setDiscoverySpi(discovery(options));
-    cfg.setCommunicationSpi(communication(options));
-    cfg.setDataStorageConfiguration(dataStorage(options));
+    if (cfg.getDiscoverySpi() == null) {
+      cfg.setDiscoverySpi(discovery(options));
+    }
+    if (cfg.getCommunicationSpi() == null) {
+      cfg.setCommunicationSpi(communication(options));
+    }
+    if (cfg.getDataStorageConfiguration() == null) {
+      cfg.setDataStorageConfiguration(dataStorage(options));
+    }
     if (!options.clientMode()) {
       // Servers define the caches; client nodes (workers) take them from the cluster, which also
       // lets a worker open the shared-data cache with a near cache.
       cfg.setCacheConfiguration(
-          sessionsCache(),
-          batchesCache(options.backups()),
-          sharedDataCache(options.backups()),
-          filesCache(options.backups()),
-          cancellationsCache(),
-          remoteWorkersCache(),
-          replicated(CacheNames.SESSION_ACTIVITY),
-          replicated(CacheNames.STREAM_ATTACHMENTS),
-          replicated(CacheNames.SCHEDULER));
+          withCaches(
+              cfg.getCacheConfiguration(),
+              sessionsCache(),
+              batchesCache(options.backups()),
+              sharedDataCache(options.backups()),
+              filesCache(options.backups()),
+              cancellationsCache(),
+              remoteWorkersCache(),
+              replicated(CacheNames.SESSION_ACTIVITY),
+              replicated(CacheNames.STREAM_ATTACHMENTS),
+              replicated(CacheNames.SCHEDULER)));
     }
     return cfg;
+  }
+
+  private static int[] withEvents(int[] configured, int... needed) {
+    if (configured == null) {
+      return needed;
+    }
+    return IntStream.concat(Arrays.stream(configured), Arrays.stream(needed)).distinct().toArray();
+  }
+
+  private static CacheConfiguration<?, ?>[] withCaches(
+      CacheConfiguration<?, ?>[] configured, CacheConfiguration<?, ?>... gridqueue) {
+    List<CacheConfiguration<?, ?>> all = new ArrayList<>();
+    if (configured != null) {
+      all.addAll(Arrays.asList(configured));
+    }
+    for (CacheConfiguration<?, ?> cache : gridqueue) {
+      if (all.stream().anyMatch(c -> cache.getName().equals(c.getName()))) {
+        throw new IllegalArgumentException(
+            "Ignite configuration: cache " + cache.getName() + " is gridqueue's; rename yours");
+      }
+      all.add(cache);
+    }
+    return all.toArray(CacheConfiguration<?, ?>[]::new);
   }
 
   private static TcpDiscoverySpi discovery(GridOptions options) {
@@ -92,6 +159,10 @@ public final class IgniteConfigFactory {
       k8s.setNamespace(options.kubernetes().namespace());
       k8s.setServiceName(options.kubernetes().serviceName());
       k8s.setDiscoveryPort(options.discoveryPort());
+      if (options.kubernetes().masterUrl() != null) {
+        k8s.setMasterUrl(options.kubernetes().masterUrl());
+        k8s.setAccountToken(options.kubernetes().accountToken().toAbsolutePath().toString());
+      }
       return new TcpDiscoveryKubernetesIpFinder(k8s);
     }
     TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
