@@ -80,6 +80,16 @@ final class ServerCommand implements Callable<Integer> {
       dev.gridqueue.client.ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT.toSeconds();
 
   @Option(
+      names = "--worker-batch-deadline-s",
+      paramLabel = "SECONDS",
+      description =
+          "Take a batch back from a polyglot worker that holds it this long without answering and"
+              + " run it elsewhere, as an attempt (default: 3600). For a session that sets"
+              + " max_task_running_time the deadline is that time x the batch's tasks + 30 s.")
+  long workerBatchDeadlineSeconds =
+      dev.gridqueue.client.ContractLimits.POLYGLOT_BATCH_DEADLINE_DEFAULT.toSeconds();
+
+  @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: none).")
@@ -114,7 +124,8 @@ final class ServerCommand implements Callable<Integer> {
             .grpcHost(grpcHost)
             .grpcPort(port)
             .insecure(insecure)
-            .sessionIdleTimeout(java.time.Duration.ofSeconds(sessionIdleTimeoutSeconds));
+            .sessionIdleTimeout(java.time.Duration.ofSeconds(sessionIdleTimeoutSeconds))
+            .workerBatchDeadline(java.time.Duration.ofSeconds(workerBatchDeadlineSeconds));
     quotas.applyTo(options);
     if (apiKeys != null) {
       options.apiKeys(ApiKeys.load(apiKeys));

@@ -140,7 +140,8 @@ public final class GridServer implements AutoCloseable {
                 options.queuedBytesPerServer(),
                 ContractLimits.STREAMS_PER_SESSION_MAX,
                 options.dataRegionWritesStopAt()),
-            options.sessionIdleTimeout());
+            options.sessionIdleTimeout(),
+            options.workerBatchDeadline());
     handlers.add(
         ServerInterceptors.intercept(
             queue,

@@ -40,8 +40,10 @@ public final class GridServerOptions {
   private final int dashboardPort;
   private final double dataRegionWritesStopAt;
   private final java.time.Duration sessionIdleTimeout;
+  private final java.time.Duration workerBatchDeadline;
 
   private GridServerOptions(Builder b) {
+    this.workerBatchDeadline = b.workerBatchDeadline;
     this.apiKeys = b.apiKeys;
     this.tls = b.tls;
     this.queuedBytesPerSession = b.queuedBytesPerSession;
@@ -147,6 +149,15 @@ public final class GridServerOptions {
     return sessionIdleTimeout;
   }
 
+  /**
+   * How long a polyglot worker may hold a batch of a session that sets no {@code
+   * max_task_running_time} before it is taken back and run elsewhere (with one, that time × the
+   * batch's tasks + a grace).
+   */
+  public java.time.Duration workerBatchDeadline() {
+    return workerBatchDeadline;
+  }
+
   /** Port of the Prometheus endpoint ({@code /metrics}), 0 for a free one; empty for none. */
   public java.util.OptionalInt metricsPort() {
     return metricsPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
@@ -177,8 +188,21 @@ public final class GridServerOptions {
     private int dashboardPort = -1;
     private double dataRegionWritesStopAt = ContractLimits.DATA_REGION_WRITES_STOP_AT;
     private java.time.Duration sessionIdleTimeout = ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT;
+    private java.time.Duration workerBatchDeadline = ContractLimits.POLYGLOT_BATCH_DEADLINE_DEFAULT;
 
     private Builder() {}
+
+    /**
+     * How long a polyglot worker may hold a batch of a session that sets no {@code
+     * max_task_running_time} (default {@link ContractLimits#POLYGLOT_BATCH_DEADLINE_DEFAULT}).
+     */
+    public Builder workerBatchDeadline(java.time.Duration deadline) {
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("workerBatchDeadline must be positive, got " + deadline);
+      }
+      this.workerBatchDeadline = deadline;
+      return this;
+    }
 
     /**
      * Share of the data region past which client writes are refused (default {@link

@@ -7,6 +7,7 @@ import dev.gridqueue.grid.notice.WorkerInstruction;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.work.BatchAbortedException;
 import dev.gridqueue.grid.work.BatchAssignment;
+import dev.gridqueue.grid.work.BatchDeadlineException;
 import dev.gridqueue.grid.work.JobReport;
 import dev.gridqueue.grid.work.ResultWriter;
 import dev.gridqueue.grid.work.RunBatchJob;
@@ -90,6 +91,19 @@ final class Dispatcher implements SchedulingLoop.Decisions {
         loop.post(state -> state.finished(a.batchKey(), a.workerId(), outcome));
       }
     } catch (Exception e) {
+      String held = heldPastDeadline(e);
+      if (held != null) {
+        LOG.warn(
+            "batch {} taken back from worker {}; retried elsewhere: {}",
+            a.batchKey(),
+            a.workerId(),
+            held);
+        loop.post(
+            state ->
+                state.requeue(
+                    a.batchKey(), a.workerId(), SchedulerState.Loss.HELD_PAST_DEADLINE, held));
+        return;
+      }
       if (!workerWentAway(e)) {
         LOG.warn("batch {} failed on worker {}: {}", a.batchKey(), a.workerId(), e.toString());
         loop.post(
@@ -104,6 +118,16 @@ final class Dispatcher implements SchedulingLoop.Decisions {
               state.requeue(
                   a.batchKey(), a.workerId(), SchedulerState.Loss.WORKER_LOST, "its worker left"));
     }
+  }
+
+  /** Why the worker lost the batch at its deadline ({@link BatchDeadlineException}); null: not. */
+  private static String heldPastDeadline(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof BatchDeadlineException) {
+        return t.getMessage();
+      }
+    }
+    return null;
   }
 
   /**

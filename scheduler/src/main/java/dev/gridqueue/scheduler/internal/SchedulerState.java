@@ -47,7 +47,12 @@ final class SchedulerState {
     /** The job failed on a live worker (not a task error): counts against MAX_JOB_FAILURES. */
     JOB_FAILED,
     /** Fast abort: ran too long; retried elsewhere, counts against max_retries. */
-    FAST_ABORTED
+    FAST_ABORTED,
+    /**
+     * Its (polyglot) worker held it past its deadline without answering: taken back, retried
+     * elsewhere like a fast abort (a strike against the worker), counts against max_retries.
+     */
+    HELD_PAST_DEADLINE
   }
 
   /** A batch the scheduler gave up on: its tasks must be dead-lettered with {@code reason}. */

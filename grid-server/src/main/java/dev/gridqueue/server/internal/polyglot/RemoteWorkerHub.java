@@ -10,6 +10,7 @@ import dev.gridqueue.grid.store.RemoteWorkerRecord;
 import dev.gridqueue.grid.store.StoredBatch;
 import dev.gridqueue.grid.work.BatchAbortedException;
 import dev.gridqueue.grid.work.BatchAssignment;
+import dev.gridqueue.grid.work.BatchDeadlineException;
 import dev.gridqueue.grid.work.BatchExecutor;
 import dev.gridqueue.grid.work.BatchExecutors;
 import dev.gridqueue.grid.work.JobReport;
@@ -25,6 +26,7 @@ import dev.gridqueue.server.security.Caller;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * scheduler assigns reach this hub as the node's {@link BatchExecutor} for polyglot workers and go
  * down the session's WorkerStream; results come back up it and are written to the grid here.
  */
-public final class RemoteWorkerHub implements BatchExecutor {
+public final class RemoteWorkerHub implements BatchExecutor, AutoCloseable {
   /** Registered polyglot workers, keyed by worker id. */
   public static final String CACHE = CacheNames.REMOTE_WORKERS;
 
@@ -57,18 +59,22 @@ public final class RemoteWorkerHub implements BatchExecutor {
   private final Ignite ignite;
   private final Executor blockingCalls;
   private final Map<String, RemoteWorker> workers = new ConcurrentHashMap<>();
+  private final BatchDeadlines deadlines;
 
-  private RemoteWorkerHub(Ignite ignite, Executor blockingCalls) {
+  private RemoteWorkerHub(Ignite ignite, Executor blockingCalls, Duration batchDeadline) {
     this.ignite = ignite;
     this.blockingCalls = blockingCalls;
+    this.deadlines = new BatchDeadlines(batchDeadline);
   }
 
   /**
    * Creates this node's hub, installs it as the node's executor of polyglot workers' batches, and
-   * listens for instructions.
+   * listens for instructions. {@code batchDeadline}: how long a worker may hold a batch of a
+   * session that sets no {@code max_task_running_time} ({@link BatchDeadlines}).
    */
-  public static RemoteWorkerHub install(Ignite ignite, Executor blockingCalls) {
-    RemoteWorkerHub hub = new RemoteWorkerHub(ignite, blockingCalls);
+  public static RemoteWorkerHub install(
+      Ignite ignite, Executor blockingCalls, Duration batchDeadline) {
+    RemoteWorkerHub hub = new RemoteWorkerHub(ignite, blockingCalls, batchDeadline);
     ignite
         .message()
         .localListen(
@@ -173,7 +179,12 @@ public final class RemoteWorkerHub implements BatchExecutor {
     }
     return worker
         .lane(queued.sessionId())
-        .submit(a.batchKey(), queued, a.attempt(), a.bindGeneration());
+        .submit(a.batchKey(), queued, a.attempt(), a.bindGeneration(), a.maxTaskNanos());
+  }
+
+  @Override
+  public void close() {
+    deadlines.close();
   }
 
   private void onInstruction(WorkerInstruction m) {
@@ -339,7 +350,7 @@ public final class RemoteWorkerHub implements BatchExecutor {
     }
 
     CompletableFuture<JobReport> submit(
-        String key, StoredBatch queued, int attempt, long generation) {
+        String key, StoredBatch queued, int attempt, long generation, long maxTaskNanos) {
       CompletableFuture<JobReport> done = new CompletableFuture<>();
       Batch tasks;
       try {
@@ -385,7 +396,35 @@ public final class RemoteWorkerHub implements BatchExecutor {
           waiting.add(p);
         }
       }
+      deadlines.watch(maxTaskNanos, p.tasks().getMessagesCount(), done, d -> expire(p, d));
       return done;
+    }
+
+    /**
+     * The worker held {@code p} past its deadline: taken back (the scheduler runs it elsewhere, as
+     * an attempt, and strikes the worker); a late answer finds it gone and is ignored.
+     */
+    private void expire(Pending p, Duration deadline) {
+      boolean held;
+      synchronized (this) {
+        held = sent.remove(p.key(), p) || waiting.remove(p);
+      }
+      if (!held) {
+        return;
+      }
+      p.done()
+          .completeExceptionally(
+              new BatchDeadlineException(
+                  "polyglot worker "
+                      + worker.id
+                      + " held batch "
+                      + p.key()
+                      + " of session "
+                      + sessionId
+                      + " past its deadline ("
+                      + deadline.toMillis()
+                      + " ms) without answering"));
+      closeIfDrained();
     }
 
     synchronized StreamObserver<Batch> attach(ServerCallStreamObserver<Batch> out) {
@@ -439,7 +478,8 @@ public final class RemoteWorkerHub implements BatchExecutor {
       }
       if (p == null) {
         LOG.warn(
-            "polyglot worker {} answered unknown batch id '{}'; ignored",
+            "polyglot worker {} answered batch id '{}', which it does not hold (unknown, or taken"
+                + " back at its deadline); ignored",
             worker.id,
             results.getId());
         return;
