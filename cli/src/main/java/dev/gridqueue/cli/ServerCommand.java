@@ -2,7 +2,6 @@ package dev.gridqueue.cli;
 
 import dev.gridqueue.server.GridServer;
 import dev.gridqueue.server.GridServerOptions;
-import dev.gridqueue.server.security.ApiKeys;
 import dev.gridqueue.server.security.GrpcTls;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,7 +29,7 @@ final class ServerCommand implements Callable<Integer> {
       names = "--api-keys",
       paramLabel = "FILE",
       description =
-          "API keys every call must carry as api_key metadata: one 'role key name' a line, role client, worker or admin, key as is or sha256:HEX (see README, Security).")
+          "API keys every call must carry as api_key metadata: one 'role key name' a line, role client, worker or admin, key as is or sha256:HEX (see README, Security). Read again when it changes.")
   Path apiKeys;
 
   @Option(
@@ -128,7 +127,7 @@ final class ServerCommand implements Callable<Integer> {
             .workerBatchDeadline(java.time.Duration.ofSeconds(workerBatchDeadlineSeconds));
     quotas.applyTo(options);
     if (apiKeys != null) {
-      options.apiKeys(ApiKeys.load(apiKeys));
+      options.apiKeysFile(apiKeys);
     }
     if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
       if (tlsCert == null || tlsKey == null) {

@@ -3,6 +3,7 @@ package dev.gridqueue.server;
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.server.security.ApiKeys;
+import dev.gridqueue.server.security.ApiKeysFile;
 import dev.gridqueue.server.security.GrpcTls;
 import dev.gridqueue.shareddata.SharedDataLimits;
 import dev.gridqueue.worker.WorkerOptions;
@@ -33,6 +34,7 @@ public final class GridServerOptions {
   private final SharedDataLimits sharedDataLimits;
   private final java.time.Duration deliveryAckTimeout;
   private final ApiKeys apiKeys;
+  private final ApiKeysFile apiKeysFile;
   private final GrpcTls tls;
   private final long queuedBytesPerSession;
   private final long queuedBytesPerServer;
@@ -45,6 +47,7 @@ public final class GridServerOptions {
   private GridServerOptions(Builder b) {
     this.workerBatchDeadline = b.workerBatchDeadline;
     this.apiKeys = b.apiKeys;
+    this.apiKeysFile = b.apiKeysFile;
     this.tls = b.tls;
     this.queuedBytesPerSession = b.queuedBytesPerSession;
     this.dataRegionWritesStopAt = b.dataRegionWritesStopAt;
@@ -103,6 +106,14 @@ public final class GridServerOptions {
   /** The API keys calls must carry; {@link ApiKeys#none()} lets every call through. */
   public ApiKeys apiKeys() {
     return apiKeys;
+  }
+
+  /**
+   * The key file the keys came from, if they came from one: the server reads it again when it
+   * changes.
+   */
+  public Optional<ApiKeysFile> apiKeysFile() {
+    return Optional.ofNullable(apiKeysFile);
   }
 
   /** TLS of the gRPC port, if any (plaintext otherwise). */
@@ -175,6 +186,7 @@ public final class GridServerOptions {
     private GridOptions grid;
     private String grpcHost = DEFAULT_GRPC_HOST;
     private ApiKeys apiKeys = ApiKeys.none();
+    private ApiKeysFile apiKeysFile;
     private GrpcTls tls;
     private boolean insecure;
     private int grpcPort = DEFAULT_GRPC_PORT;
@@ -310,6 +322,17 @@ public final class GridServerOptions {
     /** API keys every call must carry (see {@link ApiKeys} for the file format). */
     public Builder apiKeys(ApiKeys keys) {
       this.apiKeys = Objects.requireNonNull(keys, "apiKeys");
+      this.apiKeysFile = null;
+      return this;
+    }
+
+    /**
+     * API keys from a key file ({@link ApiKeys} for the format), read now (a malformed file fails
+     * here) and again whenever it changes while the server runs ({@link ApiKeysFile}).
+     */
+    public Builder apiKeysFile(java.nio.file.Path file) {
+      this.apiKeysFile = ApiKeysFile.load(file);
+      this.apiKeys = apiKeysFile.get();
       return this;
     }
 
