@@ -113,6 +113,11 @@ final class Dispatcher implements SchedulingLoop.Decisions {
         return;
       }
       LOG.info("worker {} left while running batch {}; re-queued", a.workerId(), a.batchKey());
+      if (ignite.cluster().node(a.nodeId()) == null) {
+        // Its node is gone: its workers go too, before the node's departure event is handled.
+        loop.post(state -> state.lostWithNode(a.batchKey(), a.workerId(), a.nodeId()));
+        return;
+      }
       loop.post(
           state ->
               state.requeue(

@@ -151,6 +151,17 @@ final class SchedulerState {
     ledger.removeWorker(worker);
   }
 
+  /**
+   * The batch's job ended because its worker's node left the grid: that node's workers are removed
+   * now (what they held queued again, once), not when the node's departure event reaches the loop.
+   * In between, the batch would be assigned to the dead worker again and spend a second attempt
+   * there (a killed worker's task ran again as attempt 3 instead of 2).
+   */
+  void lostWithNode(String key, String workerId, UUID nodeId) {
+    removeWorkersOn(nodeId);
+    requeue(key, workerId, Loss.WORKER_LOST, "its worker left"); // no-op if re-queued above
+  }
+
   /** The batch ran (or was found already done) on the worker, as {@code outcome} reports. */
   void finished(String key, String workerId, Outcome outcome) {
     Ledger.InFlight running = ledger.takeBack(key, workerId);
