@@ -25,8 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The polyglot workers attached to this grid node (ALPCRUN.CH's worker protocol). A worker opens
@@ -35,12 +33,14 @@ import org.slf4j.LoggerFactory;
  * instructions come from the scheduler (Ignite messaging) and go down WorkerUpdate; batches the
  * scheduler assigns reach this hub as the node's {@link BatchExecutor} for polyglot workers and go
  * down the session's WorkerStream; results come back up it and are written to the grid here.
+ *
+ * <p>This class routes (who may open what, which worker a batch or an instruction is for); a
+ * worker's registration and instructions are {@link RemoteWorker}'s, its batches and results per
+ * session {@link WorkerLane}'s, and how long it may hold a batch {@link BatchDeadlines}'.
  */
 public final class RemoteWorkerHub implements BatchExecutor, AutoCloseable {
   /** Registered polyglot workers, keyed by worker id. */
   public static final String CACHE = CacheNames.REMOTE_WORKERS;
-
-  private static final Logger LOG = LoggerFactory.getLogger(RemoteWorkerHub.class);
 
   private final Ignite ignite;
   private final Map<String, RemoteWorker> workers = new ConcurrentHashMap<>();

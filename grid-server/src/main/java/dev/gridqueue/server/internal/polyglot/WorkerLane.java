@@ -234,7 +234,7 @@ final class WorkerLane {
           new ResultWriter(services.ignite().cache(CacheNames.BATCHES))
               .write(p.key(), p.queued(), p.attempt(), outcome);
       if (written != null) {
-        written.announce(new DeliveryRoutes(ignite), null);
+        written.announce(new DeliveryRoutes(services.ignite()), null);
       }
       p.done()
           .complete(
