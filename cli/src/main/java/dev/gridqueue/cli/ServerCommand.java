@@ -2,7 +2,6 @@ package dev.gridqueue.cli;
 
 import dev.gridqueue.server.GridServer;
 import dev.gridqueue.server.GridServerOptions;
-import dev.gridqueue.server.security.ApiKeys;
 import dev.gridqueue.server.security.GrpcTls;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,7 +29,7 @@ final class ServerCommand implements Callable<Integer> {
       names = "--api-keys",
       paramLabel = "FILE",
       description =
-          "API keys every call must carry as api_key metadata: one 'role key name' a line, role client, worker or admin, key as is or sha256:HEX (see README, Security).")
+          "API keys every call must carry as api_key metadata: one 'role key name' a line, role client, worker or admin, key as is or sha256:HEX (see README, Security). Read again when it changes.")
   Path apiKeys;
 
   @Option(
@@ -78,6 +77,16 @@ final class ServerCommand implements Callable<Integer> {
               + " (default: 3600; 0: never).")
   long sessionIdleTimeoutSeconds =
       dev.gridqueue.client.ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT.toSeconds();
+
+  @Option(
+      names = "--worker-batch-deadline-s",
+      paramLabel = "SECONDS",
+      description =
+          "Take a batch back from a polyglot worker that holds it this long without answering and"
+              + " run it elsewhere, as an attempt (default: 3600). For a session that sets"
+              + " max_task_running_time the deadline is that time x the batch's tasks + 30 s.")
+  long workerBatchDeadlineSeconds =
+      dev.gridqueue.client.ContractLimits.POLYGLOT_BATCH_DEADLINE_DEFAULT.toSeconds();
 
   @Option(
       names = "--metrics-port",
@@ -131,10 +140,11 @@ final class ServerCommand implements Callable<Integer> {
             .grpcPort(port)
             .insecure(insecure)
             .sessionIdleTimeout(java.time.Duration.ofSeconds(sessionIdleTimeoutSeconds))
-            .schedulerLogs(new dev.gridqueue.scheduler.SchedulerLogs(transactionsLog, statsLog));
+            .schedulerLogs(new dev.gridqueue.scheduler.SchedulerLogs(transactionsLog, statsLog))
+            .workerBatchDeadline(java.time.Duration.ofSeconds(workerBatchDeadlineSeconds));
     quotas.applyTo(options);
     if (apiKeys != null) {
-      options.apiKeys(ApiKeys.load(apiKeys));
+      options.apiKeysFile(apiKeys);
     }
     if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
       if (tlsCert == null || tlsKey == null) {

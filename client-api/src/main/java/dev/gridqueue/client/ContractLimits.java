@@ -199,5 +199,19 @@ public final class ContractLimits {
   /** How long a map, pair or tree reduce of the Java client waits for its chunks unless told. */
   public static final Duration ABSTRACTION_TIMEOUT_DEFAULT = Duration.ofMinutes(30);
 
+  /**
+   * Longest a polyglot worker may hold a batch of a session that sets no {@code
+   * max_task_running_time} before the grid takes it back and runs it elsewhere (an attempt); a grid
+   * server may be given another ({@code server --worker-batch-deadline-s}).
+   */
+  public static final Duration POLYGLOT_BATCH_DEADLINE_DEFAULT = Duration.ofHours(1);
+
+  /**
+   * What a polyglot worker is given beyond {@code max_task_running_time} × the batch's tasks (the
+   * deadline of a batch of a session that sets one): time for the batch and its results to cross
+   * the network.
+   */
+  public static final Duration POLYGLOT_BATCH_DEADLINE_GRACE = Duration.ofSeconds(30);
+
   private ContractLimits() {}
 }

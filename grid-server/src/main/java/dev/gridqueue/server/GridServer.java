@@ -21,6 +21,7 @@ import dev.gridqueue.server.internal.ops.GridHealth;
 import dev.gridqueue.server.internal.ops.MembershipLog;
 import dev.gridqueue.server.internal.ops.MetricsEndpoint;
 import dev.gridqueue.server.internal.polyglot.WorkerIdMetadata;
+import dev.gridqueue.server.security.ApiKeys;
 import dev.gridqueue.shareddata.FileStore;
 import dev.gridqueue.shareddata.SharedDataStore;
 import dev.gridqueue.worker.WorkerRuntime;
@@ -78,8 +79,21 @@ public final class GridServer implements AutoCloseable {
   public static GridServer start(GridServerOptions options) {
     GridHealth health = new GridHealth();
     JoiningHandlers handlers = new JoiningHandlers();
-    Authentication authentication = new Authentication(options.apiKeys());
+    // Keys from a file are read again when it changes (keys added or revoked without a restart).
+    Authentication authentication =
+        new Authentication(
+            options
+                .apiKeysFile()
+                .<java.util.function.Supplier<ApiKeys>>map(f -> f)
+                .orElse(options::apiKeys));
     List<AutoCloseable> endpoints = new ArrayList<>();
+    options
+        .apiKeysFile()
+        .ifPresent(
+            f -> {
+              f.watch();
+              endpoints.add(f);
+            });
     MetricsEndpoint metrics = options.metricsPort().isPresent() ? new MetricsEndpoint() : null;
     DashboardEndpoint dashboard =
         options.dashboardPort().isPresent() ? new DashboardEndpoint() : null;
@@ -145,7 +159,8 @@ public final class GridServer implements AutoCloseable {
                 options.queuedBytesPerServer(),
                 ContractLimits.STREAMS_PER_SESSION_MAX,
                 options.dataRegionWritesStopAt()),
-            options.sessionIdleTimeout());
+            options.sessionIdleTimeout(),
+            options.workerBatchDeadline());
     handlers.add(
         ServerInterceptors.intercept(
             queue,

@@ -4,6 +4,7 @@ import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.grid.GridOptions;
 import dev.gridqueue.scheduler.SchedulerLogs;
 import dev.gridqueue.server.security.ApiKeys;
+import dev.gridqueue.server.security.ApiKeysFile;
 import dev.gridqueue.server.security.GrpcTls;
 import dev.gridqueue.shareddata.SharedDataLimits;
 import dev.gridqueue.worker.WorkerOptions;
@@ -34,6 +35,7 @@ public final class GridServerOptions {
   private final SharedDataLimits sharedDataLimits;
   private final java.time.Duration deliveryAckTimeout;
   private final ApiKeys apiKeys;
+  private final ApiKeysFile apiKeysFile;
   private final GrpcTls tls;
   private final long queuedBytesPerSession;
   private final long queuedBytesPerServer;
@@ -42,10 +44,13 @@ public final class GridServerOptions {
   private final double dataRegionWritesStopAt;
   private final java.time.Duration sessionIdleTimeout;
   private final SchedulerLogs schedulerLogs;
+  private final java.time.Duration workerBatchDeadline;
 
   private GridServerOptions(Builder b) {
     this.schedulerLogs = b.schedulerLogs;
+    this.workerBatchDeadline = b.workerBatchDeadline;
     this.apiKeys = b.apiKeys;
+    this.apiKeysFile = b.apiKeysFile;
     this.tls = b.tls;
     this.queuedBytesPerSession = b.queuedBytesPerSession;
     this.dataRegionWritesStopAt = b.dataRegionWritesStopAt;
@@ -106,6 +111,14 @@ public final class GridServerOptions {
     return apiKeys;
   }
 
+  /**
+   * The key file the keys came from, if they came from one: the server reads it again when it
+   * changes.
+   */
+  public Optional<ApiKeysFile> apiKeysFile() {
+    return Optional.ofNullable(apiKeysFile);
+  }
+
   /** TLS of the gRPC port, if any (plaintext otherwise). */
   public Optional<GrpcTls> tls() {
     return Optional.ofNullable(tls);
@@ -150,6 +163,15 @@ public final class GridServerOptions {
     return sessionIdleTimeout;
   }
 
+  /**
+   * How long a polyglot worker may hold a batch of a session that sets no {@code
+   * max_task_running_time} before it is taken back and run elsewhere (with one, that time × the
+   * batch's tasks + a grace).
+   */
+  public java.time.Duration workerBatchDeadline() {
+    return workerBatchDeadline;
+  }
+
   /** Port of the Prometheus endpoint ({@code /metrics}), 0 for a free one; empty for none. */
   public java.util.OptionalInt metricsPort() {
     return metricsPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
@@ -172,6 +194,7 @@ public final class GridServerOptions {
     private GridOptions grid;
     private String grpcHost = DEFAULT_GRPC_HOST;
     private ApiKeys apiKeys = ApiKeys.none();
+    private ApiKeysFile apiKeysFile;
     private GrpcTls tls;
     private boolean insecure;
     private int grpcPort = DEFAULT_GRPC_PORT;
@@ -186,6 +209,7 @@ public final class GridServerOptions {
     private double dataRegionWritesStopAt = ContractLimits.DATA_REGION_WRITES_STOP_AT;
     private java.time.Duration sessionIdleTimeout = ContractLimits.SESSION_IDLE_TIMEOUT_DEFAULT;
     private SchedulerLogs schedulerLogs = new SchedulerLogs(null, null);
+    private java.time.Duration workerBatchDeadline = ContractLimits.POLYGLOT_BATCH_DEADLINE_DEFAULT;
 
     private Builder() {}
 
@@ -195,6 +219,18 @@ public final class GridServerOptions {
      */
     public Builder schedulerLogs(SchedulerLogs logs) {
       this.schedulerLogs = Objects.requireNonNull(logs, "schedulerLogs");
+      return this;
+    }
+
+    /**
+     * How long a polyglot worker may hold a batch of a session that sets no {@code
+     * max_task_running_time} (default {@link ContractLimits#POLYGLOT_BATCH_DEADLINE_DEFAULT}).
+     */
+    public Builder workerBatchDeadline(java.time.Duration deadline) {
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("workerBatchDeadline must be positive, got " + deadline);
+      }
+      this.workerBatchDeadline = deadline;
       return this;
     }
 
@@ -304,6 +340,17 @@ public final class GridServerOptions {
     /** API keys every call must carry (see {@link ApiKeys} for the file format). */
     public Builder apiKeys(ApiKeys keys) {
       this.apiKeys = Objects.requireNonNull(keys, "apiKeys");
+      this.apiKeysFile = null;
+      return this;
+    }
+
+    /**
+     * API keys from a key file ({@link ApiKeys} for the format), read now (a malformed file fails
+     * here) and again whenever it changes while the server runs ({@link ApiKeysFile}).
+     */
+    public Builder apiKeysFile(java.nio.file.Path file) {
+      this.apiKeysFile = ApiKeysFile.load(file);
+      this.apiKeys = apiKeysFile.get();
       return this;
     }
 

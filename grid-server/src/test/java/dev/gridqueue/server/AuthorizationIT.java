@@ -27,6 +27,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,19 +48,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AuthorizationIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
+  private static final String KEYS =
+      String.join(
+          "\n",
+          "# role key name",
+          "client key-alice alice",
+          "client sha256:" + ApiKeys.sha256("key-mallory") + " mallory",
+          "worker key-pool pool",
+          "worker key-rogue rogue",
+          "admin key-ops ops",
+          "");
+
+  private static final Path KEYS_FILE = writeKeys(KEYS);
+
   @RegisterExtension
-  static EmbeddedGrid grid =
-      new EmbeddedGrid()
-          .apiKeys(
-              ApiKeys.parse(
-                  List.of(
-                      "# role key name",
-                      "client key-alice alice",
-                      "client sha256:" + ApiKeys.sha256("key-mallory") + " mallory",
-                      "worker key-pool pool",
-                      "worker key-rogue rogue",
-                      "admin key-ops ops"),
-                  "test keys"));
+  static EmbeddedGrid grid = new EmbeddedGrid().configure(b -> b.apiKeysFile(KEYS_FILE));
+
+  private static Path writeKeys(String keys) {
+    try {
+      Path file = Path.of("target", "authorization-it-api-keys.txt").toAbsolutePath();
+      Files.writeString(file, keys);
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private Channel as(String key) {
     return ApiKey.attach(grid.newChannel(), key);
@@ -71,6 +85,40 @@ class AuthorizationIT {
       return e.getStatus();
     }
     return Status.OK;
+  }
+
+  @Test
+  void shouldTakeKeysAddedToAndRemovedFromTheKeyFileWithoutARestart() {
+    // given: a key the grid does not know
+    QueueGrpc.QueueBlockingStub carol = QueueGrpc.newBlockingStub(as("key-carol"));
+    assertThat(statusOf(() -> carol.getStats(StatsRequest.getDefaultInstance())).getCode())
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    // when: it is added to the file
+    writeKeys(KEYS + "client key-carol carol\n");
+
+    // then: it works
+    await()
+        .atMost(WAIT)
+        .until(() -> statusOf(() -> carol.getStats(StatsRequest.getDefaultInstance())).isOk());
+
+    // when: it is removed again
+    writeKeys(KEYS);
+
+    // then: refused, while the keys left still work
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                statusOf(() -> carol.getStats(StatsRequest.getDefaultInstance())).getCode()
+                    == Status.Code.UNAUTHENTICATED);
+    assertThat(
+            statusOf(
+                    () ->
+                        QueueGrpc.newBlockingStub(as("key-alice"))
+                            .getStats(StatsRequest.getDefaultInstance()))
+                .isOk())
+        .isTrue();
   }
 
   @Test

@@ -42,6 +42,17 @@ final class ProtoOnlyWorker implements AutoCloseable {
   /** While set, batches are received but not answered (a hung or dying worker). */
   volatile boolean stalled;
 
+  /**
+   * While set, each batch is held unanswered until the next one arrives (which, with one slot,
+   * means the grid took it back) or {@link #answerLate()}; then answered, late (a rogue worker).
+   */
+  volatile boolean withholding;
+
+  /** Ids of the tasks of every batch held while {@link #withholding}. */
+  final List<String> heldTaskIds = new CopyOnWriteArrayList<>();
+
+  private final List<Runnable> lateAnswers = new CopyOnWriteArrayList<>();
+
   ProtoOnlyWorker(Channel channel, List<String> tags) {
     this.channel = channel;
     Metadata trailers = new Metadata();
@@ -101,6 +112,29 @@ final class ProtoOnlyWorker implements AutoCloseable {
                 if (stalled) {
                   return;
                 }
+                if (withholding) {
+                  answerLate();
+                  tasks.getMessagesList().forEach(t -> heldTaskIds.add(t.getId()));
+                  lateAnswers.add(
+                      () -> {
+                        synchronized (results) {
+                          try {
+                            results.get().onNext(answer(tasks, sessionId));
+                          } catch (RuntimeException closed) {
+                            // the server already ended the stream (UNBIND): nothing to answer
+                          }
+                        }
+                      });
+                  return;
+                }
+                Batch out = answer(tasks, sessionId);
+                tasksRun.addAndGet(out.getMessagesCount());
+                synchronized (results) {
+                  results.get().onNext(out);
+                }
+              }
+
+              private Batch answer(Batch tasks, String sessionId) {
                 Batch.Builder out = Batch.newBuilder().setId(tasks.getId()).setSessionId(sessionId);
                 for (Message task : tasks.getMessagesList()) {
                   String text = task.getPayload().toStringUtf8();
@@ -111,11 +145,8 @@ final class ProtoOnlyWorker implements AutoCloseable {
                     r.setPayload(ByteString.copyFrom(text.toUpperCase(), StandardCharsets.UTF_8));
                   }
                   out.addMessages(r);
-                  tasksRun.incrementAndGet();
                 }
-                synchronized (results) {
-                  results.get().onNext(out.build());
-                }
+                return out.build();
               }
 
               @Override
@@ -132,6 +163,13 @@ final class ProtoOnlyWorker implements AutoCloseable {
               }
             }));
     sessionStreams.put(sessionId, results.get());
+  }
+
+  /** Answers every batch held so far (see {@link #withholding}). */
+  synchronized void answerLate() {
+    List<Runnable> due = List.copyOf(lateAnswers);
+    lateAnswers.clear();
+    due.forEach(Runnable::run);
   }
 
   /** Leaves as a crashed worker would: its streams are cut. */

@@ -7,8 +7,10 @@ import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
+import dev.gridqueue.proto.v1.ResultCode;
 import dev.gridqueue.worker.WorkerNode;
 import dev.gridqueue.worker.WorkerOptions;
+import dev.gridqueue.worker.apps.SleepHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -66,11 +68,12 @@ class TaskLimitsIT {
       session.finishSending();
       List<TaskResult> ended = session.awaitResults(22, Duration.ofSeconds(30));
 
-      // then: each task ends once; the running ones finish; the named waiting ones never run
+      // then: each task ends once; the running one cancelled is stopped, the other finishes; the
+      // named waiting ones never run
       Map<String, TaskResult> byId =
           ended.stream().collect(Collectors.toMap(TaskResult::taskId, Function.identity()));
       assertThat(byId).hasSize(22).doesNotContainKey("done");
-      assertThat(byId.get("running").succeeded()).isTrue();
+      assertThat(byId.get("running").resultCode()).isEqualTo(ResultCode.RESULT_CANCELLED);
       assertThat(byId.get("running-2").succeeded()).isTrue();
       for (int i = 0; i < 20; i++) {
         TaskResult r = byId.get("q" + i);
@@ -87,6 +90,28 @@ class TaskLimitsIT {
               () ->
                   assertThat(client.stats(session.id()).getTasksCancelled())
                       .isGreaterThanOrEqualTo(12));
+    }
+  }
+
+  @Test
+  void shouldInterruptARunningHandlerTaskWhenItIsCancelled() throws Exception {
+    GridQueueClient client = new GridQueueClient(grid.newChannel());
+    try (TaskSession session =
+        client.openSession(SessionOptions.forApp("sleep").batchSize(1).build())) {
+      // given: a handler task that would sleep for ten minutes, inside its handler (the workers
+      // run in this JVM: a thread in SleepHandler is it; none before, from the other tests)
+      await().atMost(Duration.ofSeconds(10)).until(() -> !aSleepHandlerRuns());
+      session.submit("long", ms(600_000));
+      session.flush();
+      await().atMost(Duration.ofSeconds(10)).until(TaskLimitsIT::aSleepHandlerRuns);
+
+      // when
+      session.cancel(List.of("long"), List.of());
+
+      // then: its thread is interrupted and it ends cancelled (not after ten minutes)
+      TaskResult r = session.awaitResults(1, Duration.ofSeconds(20)).get(0);
+      assertThat(r.resultCode()).isEqualTo(ResultCode.RESULT_CANCELLED);
+      assertThat(r.error()).isEqualTo("cancelled by the client while running");
     }
   }
 
@@ -160,6 +185,12 @@ class TaskLimitsIT {
       assertThat(slow.error()).startsWith("task fast-aborted (too slow) in each of 2 attempts");
       assertThat(slow.attempts()).isEqualTo(2);
     }
+  }
+
+  private static boolean aSleepHandlerRuns() {
+    return Thread.getAllStackTraces().values().stream()
+        .flatMap(java.util.Arrays::stream)
+        .anyMatch(f -> f.getClassName().equals(SleepHandler.class.getName()));
   }
 
   private static byte[] ms(int millis) {

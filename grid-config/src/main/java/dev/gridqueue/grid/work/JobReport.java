@@ -91,7 +91,9 @@ public final class JobReport implements Serializable {
    */
   public JobReport withTransfer(
       long bytesRead, long readNanos, long bytesWritten, long writeNanos) {
-    JobReport r = new JobReport(ran, tasks, failed, cancelled, runNanos, returned, fastAborted);
+    JobReport r =
+        new JobReport(
+            ran, tasks, failed, cancelled, runNanos, returned, fastAborted, usage, exhausted);
     r.bytesRead = bytesRead;
     r.readNanos = readNanos;
     r.bytesWritten = bytesWritten;

@@ -7,6 +7,7 @@ import dev.gridqueue.grid.notice.WorkerInstruction;
 import dev.gridqueue.grid.store.BatchState;
 import dev.gridqueue.grid.work.BatchAbortedException;
 import dev.gridqueue.grid.work.BatchAssignment;
+import dev.gridqueue.grid.work.BatchDeadlineException;
 import dev.gridqueue.grid.work.JobReport;
 import dev.gridqueue.grid.work.ResultWriter;
 import dev.gridqueue.grid.work.RunBatchJob;
@@ -110,6 +111,19 @@ final class Dispatcher implements SchedulingLoop.Decisions {
         loop.post(state -> state.finished(a.batchKey(), a.workerId(), outcome));
       }
     } catch (Exception e) {
+      String held = heldPastDeadline(e);
+      if (held != null) {
+        LOG.warn(
+            "batch {} taken back from worker {}; retried elsewhere: {}",
+            a.batchKey(),
+            a.workerId(),
+            held);
+        loop.post(
+            state ->
+                state.requeue(
+                    a.batchKey(), a.workerId(), SchedulerState.Loss.HELD_PAST_DEADLINE, held));
+        return;
+      }
       if (!workerWentAway(e)) {
         LOG.warn("batch {} failed on worker {}: {}", a.batchKey(), a.workerId(), e.toString());
         loop.post(
@@ -119,11 +133,26 @@ final class Dispatcher implements SchedulingLoop.Decisions {
         return;
       }
       LOG.info("worker {} left while running batch {}; re-queued", a.workerId(), a.batchKey());
+      if (ignite.cluster().node(a.nodeId()) == null) {
+        // Its node is gone: its workers go too, before the node's departure event is handled.
+        loop.post(state -> state.lostWithNode(a.batchKey(), a.workerId(), a.nodeId()));
+        return;
+      }
       loop.post(
           state ->
               state.requeue(
                   a.batchKey(), a.workerId(), SchedulerState.Loss.WORKER_LOST, "its worker left"));
     }
+  }
+
+  /** Why the worker lost the batch at its deadline ({@link BatchDeadlineException}); null: not. */
+  private static String heldPastDeadline(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof BatchDeadlineException) {
+        return t.getMessage();
+      }
+    }
+    return null;
   }
 
   /**

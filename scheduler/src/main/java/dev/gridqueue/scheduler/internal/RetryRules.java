@@ -12,10 +12,12 @@ import java.util.List;
 /**
  * What becomes of a batch whose job did not complete: run again, or given up (its tasks become dead
  * letters with the reason). A batch runs at most 1 + max_retries times when its worker is lost or
- * it is fast-aborted (the batch's own max_retries, else its session's), and fails after {@link
- * #MAX_JOB_FAILURES} failing jobs whatever the cause. A fast-aborted batch avoids that worker next
- * time ({@link FastAbort} counts the strike). A batch handed back unstarted was not an attempt. Its
- * state is the list of batches given up on, until the loop takes them.
+ * it is fast-aborted or held past its deadline (the batch's own max_retries, else its session's),
+ * and fails after {@link #MAX_JOB_FAILURES} failing jobs whatever the cause. A fast-aborted batch,
+ * or one its worker held past the deadline, avoids that worker next time ({@link FastAbort} counts
+ * the strike: a worker that keeps doing it is blocklisted for the session and unbound). A batch
+ * handed back unstarted was not an attempt. Its state is the list of batches given up on, until the
+ * loop takes them.
  */
 final class RetryRules {
   /** Failed jobs (not worker losses or fast aborts) after which a batch is given up on. */
@@ -63,7 +65,7 @@ final class RetryRules {
       return;
     }
     String avoid = e.avoidWorker();
-    if (loss == Loss.FAST_ABORTED && owner != null) {
+    if ((loss == Loss.FAST_ABORTED || loss == Loss.HELD_PAST_DEADLINE) && owner != null) {
       avoid = workerId;
       if (FastAbort.strike(owner, workerId)) {
         tally.worker(worker, GridCounter.WORKERS_BLOCKLISTED);
@@ -105,6 +107,7 @@ final class RetryRules {
       case WORKER_LOST -> "WORKER_LOST";
       case JOB_FAILED -> "JOB_FAILED";
       case FAST_ABORTED -> "FAST_ABORT";
+      case HELD_PAST_DEADLINE -> "HELD_PAST_DEADLINE";
     };
   }
 
@@ -128,9 +131,11 @@ final class RetryRules {
     }
     int maxRetries = maxRetries(e, owner);
     if (loss != Loss.JOB_FAILED && e.attempts() > maxRetries) {
-      return (loss == Loss.FAST_ABORTED
-              ? "task fast-aborted (too slow)"
-              : "task lost with its worker")
+      return (switch (loss) {
+            case FAST_ABORTED -> "task fast-aborted (too slow)";
+            case HELD_PAST_DEADLINE -> "task held past its deadline by its worker";
+            default -> "task lost with its worker";
+          })
           + " in each of "
           + e.attempts()
           + " attempts (max_retries "

@@ -50,7 +50,12 @@ final class SchedulerState {
     /** The job failed on a live worker (not a task error): counts against MAX_JOB_FAILURES. */
     JOB_FAILED,
     /** Fast abort: ran too long; retried elsewhere, counts against max_retries. */
-    FAST_ABORTED
+    FAST_ABORTED,
+    /**
+     * Its (polyglot) worker held it past its deadline without answering: taken back, retried
+     * elsewhere like a fast abort (a strike against the worker), counts against max_retries.
+     */
+    HELD_PAST_DEADLINE
   }
 
   /** A batch the scheduler gave up on: its tasks must be dead-lettered with {@code reason}. */
@@ -248,6 +253,17 @@ final class SchedulerState {
     }
     log.workerDisconnected(worker, lost);
     ledger.removeWorker(worker);
+  }
+
+  /**
+   * The batch's job ended because its worker's node left the grid: that node's workers are removed
+   * now (what they held queued again, once), not when the node's departure event reaches the loop.
+   * In between, the batch would be assigned to the dead worker again and spend a second attempt
+   * there (a killed worker's task ran again as attempt 3 instead of 2).
+   */
+  void lostWithNode(String key, String workerId, UUID nodeId) {
+    removeWorkersOn(nodeId);
+    requeue(key, workerId, Loss.WORKER_LOST, "its worker left"); // no-op if re-queued above
   }
 
   /** The batch ran (or was found already done) on the worker, as {@code outcome} reports. */

@@ -14,6 +14,31 @@ class SchedulerStateTest {
   private long sequence;
 
   @Test
+  void shouldNotRunABatchAgainOnAWorkerWhoseNodeLeftUnderItsJob() {
+    // given: a batch running on a worker
+    session("s", "echo", 5, 1);
+    String key = queue("s", 0, 1).get(0);
+    UUID node = worker("doomed", 1, "echo");
+    assertThat(state.assign()).extracting(Assignment::workerId).containsExactly("doomed");
+
+    // when: its job fails because the node left, before the node's departure event is handled
+    state.lostWithNode(key, "doomed", node);
+    List<Assignment> meanwhile = state.assign();
+    state.removeWorkersOn(node);
+    worker("survivor", 1, "echo");
+
+    // then: not sent to the dead worker again; the survivor runs it as attempt 2
+    assertThat(meanwhile).isEmpty();
+    assertThat(state.assign())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.workerId()).isEqualTo("survivor");
+              assertThat(a.attempt()).isEqualTo(2);
+            });
+  }
+
+  @Test
   void shouldServeHigherPrioritySessionFirst() {
     // given
     session("low", "echo", 1, 10);

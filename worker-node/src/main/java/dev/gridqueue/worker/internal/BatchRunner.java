@@ -97,7 +97,8 @@ public final class BatchRunner {
     List<Message> results = new ArrayList<>(tasks.getMessagesCount());
     int failed = 0;
     int cancelled = 0;
-    try (Watchdog.Watch batchWatch = Watchdog.watch(limits.abortAfterNanos())) {
+    try (Watchdog.Watch batchWatch = Watchdog.watch(limits.abortAfterNanos());
+        RunningTaskCancel cancelWatch = RunningTaskCancel.watch(limits.cancellations())) {
       for (Message task : tasks.getMessagesList()) {
         checkNotStopped(batchWatch, task);
         Message.Builder result =
@@ -138,7 +139,8 @@ public final class BatchRunner {
                   task,
                   result,
                   limits,
-                  batchWatch);
+                  batchWatch,
+                  cancelWatch);
           usage =
               HandlerMeter.usage(
                   cpuBefore,
@@ -146,7 +148,9 @@ public final class BatchRunner {
                   allocBefore,
                   HandlerMeter.allocatedBytes(),
                   System.nanoTime() - wallBefore);
-          if (answer.hasError()) {
+          if (answer.getResultCode() == ResultCode.RESULT_CANCELLED) {
+            cancelled++;
+          } else if (answer.hasError()) {
             failed++;
           }
         }
@@ -254,11 +258,16 @@ public final class BatchRunner {
       Message task,
       Message.Builder result,
       RunLimits limits,
-      Watchdog.Watch batchWatch) {
+      Watchdog.Watch batchWatch,
+      RunningTaskCancel cancelWatch) {
     Watchdog.Watch taskWatch = Watchdog.watch(limits.maxTaskNanos());
+    cancelWatch.begin(task);
     try {
-      return runTask(handler, appId, context, task, result);
+      Message answer = runTask(handler, appId, context, task, result);
+      // A handler that swallowed the interrupt still ran for a task the client cancelled.
+      return cancelWatch.end() ? cancelledWhileRunning(result) : answer;
     } catch (BatchAbortedException e) {
+      boolean cancelled = cancelWatch.end();
       if (batchWatch != null && batchWatch.fired()) {
         Thread.interrupted();
         throw new FastAbortedException(
@@ -268,8 +277,12 @@ public final class BatchRunner {
         Thread.interrupted();
         return result.setError(timedOut(limits)).build();
       }
+      if (cancelled) {
+        return cancelledWhileRunning(result);
+      }
       throw e;
     } finally {
+      cancelWatch.end();
       if (taskWatch != null) {
         taskWatch.close();
         if (taskWatch.fired()) {
@@ -277,6 +290,13 @@ public final class BatchRunner {
         }
       }
     }
+  }
+
+  private static Message cancelledWhileRunning(Message.Builder result) {
+    return result
+        .setError(TaskErrors.CANCELLED + " by the client while running")
+        .setResultCode(ResultCode.RESULT_CANCELLED)
+        .build();
   }
 
   private static String timedOut(RunLimits limits) {

@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 /**
  * A session's cancellations as one running batch sees them: read again at most every {@link
  * #REFRESH_NANOS}, so a cancel reaches the tasks a long batch has not started yet (the server
- * merges small client batches under load) without a cache read per task. Used by one thread.
+ * merges small client batches under load) without a cache read per task. Used by the batch's thread
+ * and by the timer looking for a cancel of its running task ({@link RunningTaskCancel}).
  */
 public final class LiveCancellations implements Supplier<CancelSet> {
   static final long REFRESH_NANOS = 10_000_000;
@@ -29,7 +30,7 @@ public final class LiveCancellations implements Supplier<CancelSet> {
   }
 
   @Override
-  public CancelSet get() {
+  public synchronized CancelSet get() {
     long now = clock.getAsLong();
     if (now - readAt >= REFRESH_NANOS) {
       current = read.get();

@@ -64,5 +64,23 @@ final class Watchdog {
     return w;
   }
 
+  /**
+   * Runs {@code check} every {@code millis} on the timer thread until the returned future is
+   * cancelled; a check that throws is logged by nobody and tried again next time.
+   */
+  static ScheduledFuture<?> every(long millis, Runnable check) {
+    return TIMER.scheduleWithFixedDelay(
+        () -> {
+          try {
+            check.run();
+          } catch (RuntimeException e) {
+            // a cache read failing while the node stops: the next look decides
+          }
+        },
+        millis,
+        millis,
+        TimeUnit.MILLISECONDS);
+  }
+
   private Watchdog() {}
 }

@@ -40,16 +40,22 @@ public final class Authentication implements ServerInterceptor {
           "gridqueue.v1.Files/DownloadFile",
           "gridqueue.v1.Queue/GetStats");
 
-  private final ApiKeys keys;
+  private final java.util.function.Supplier<ApiKeys> currentKeys;
 
   public Authentication(ApiKeys keys) {
-    this.keys = keys;
+    this(() -> keys);
+  }
+
+  /** Keys that may change while the server runs (a key file read again: {@code ApiKeysFile}). */
+  public Authentication(java.util.function.Supplier<ApiKeys> keys) {
+    this.currentKeys = keys;
   }
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Caller caller;
+    ApiKeys keys = currentKeys.get();
     if (!keys.enabled()) {
       caller = Caller.ANYONE;
     } else {

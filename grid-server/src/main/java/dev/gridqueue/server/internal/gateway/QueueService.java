@@ -70,7 +70,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   /**
    * {@code deliveryAckTimeout}: how long a result or dead-letter delivery stays in the grid after
    * it was sent when the client does not acknowledge it; {@code defaultIdleTimeout}: the idle
-   * timeout of sessions that set none.
+   * timeout of sessions that set none; {@code polyglotBatchDeadline}: how long a polyglot worker
+   * may hold a batch of a session that sets no {@code max_task_running_time}.
    */
   public QueueService(
       Ignite ignite,
@@ -78,7 +79,8 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
       Executor blockingCalls,
       java.time.Duration deliveryAckTimeout,
       GatewayQuotas quotas,
-      java.time.Duration defaultIdleTimeout) {
+      java.time.Duration defaultIdleTimeout,
+      java.time.Duration polyglotBatchDeadline) {
     this.ignite = ignite;
     this.queuedBytes =
         new QueuedBytes(
@@ -96,7 +98,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     this.updateNotices = new SessionUpdateNotices(ignite);
     this.intake = new BatchIntake(ignite, announcer, queuedBytes);
     this.feed = new ResultFeed(ignite, blockingCalls);
-    this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls);
+    this.remoteWorkers = RemoteWorkerHub.install(ignite, blockingCalls, polyglotBatchDeadline);
     this.guard = new SessionGuard(ignite, remoteWorkers::serves);
     IdleSessionJanitor janitor =
         new IdleSessionJanitor(ignite, sessions, this::attachedSessions, defaultIdleTimeout);
@@ -233,6 +235,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     cancelCalls.shutdownNow();
     feed.close();
     announcer.close();
+    remoteWorkers.close();
   }
 
   /** The caller's right to sessions (ownership by API key). */
