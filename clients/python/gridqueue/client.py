@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from . import errors
-from .options import DEFAULT_BATCH_SIZE, batch_size as check_batch_size, seconds, session_request
+from .options import DEFAULT_BATCH_SIZE, batch_size as check_batch_size, seconds, session_request, update_request
 from .session import Session
 from .shared import SharedData
 from ._internal.credentials import Connection
@@ -85,6 +85,16 @@ class Client:
         if not isinstance(session_id, str) or not session_id:
             raise errors.invalid("session_id", f"must be a non-empty string, got {session_id!r}")
         return SharedData(self._endpoints, session_id)
+
+    def update_session(self, session_id: str, **changes: Any) -> queue_pb2.Session:
+        """Changes a running session's attributes (UpdateSession) and returns the session as it now
+        is. Only the keywords given change: ``priority``, ``min_workers``, ``max_workers``,
+        ``preemptible``, ``tags``, ``max_inflight_batches_per_worker``, ``idle_timeout``,
+        ``blocked_worker_hosts`` (``tags=[]`` clears). No keyword reads the session unchanged.
+        Refused with :class:`gridqueue.InvalidArgument` naming the field (nothing changes), or
+        ``NotFound`` for a closed session."""
+        request = update_request(session_id, **changes)
+        return self._endpoints.call(lambda e: e.queue.UpdateSession(request, timeout=e.timeout))
 
     def close_session(self, session_id: str) -> None:
         """Closes a session by id: its queued tasks and undelivered results are dropped."""

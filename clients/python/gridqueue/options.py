@@ -99,6 +99,38 @@ def session_request(
     return queue_pb2.Session(app=queue_pb2.App(id=app), attributes=a)
 
 
+#: The attributes UpdateSession may change (the rest are fixed when the session is created).
+UPDATABLE = ("priority", "min_workers", "max_workers", "preemptible", "tags",
+             "max_inflight_batches_per_worker", "idle_timeout", "blocked_worker_hosts")
+
+
+def update_request(session_id: str, **changes: Any) -> queue_pb2.Session:
+    """The UpdateSession request changing exactly ``changes`` (its ``update_mask`` names them):
+    an attribute not given stays as it is; ``tags=[]`` or ``blocked_worker_hosts=[]`` clears it.
+    Values are checked as ``session_request`` checks them; min_workers > max_workers against the
+    session's current values is the server's to refuse."""
+    if not isinstance(session_id, str) or not session_id:
+        raise invalid("session_id", f"must be a non-empty string, got {session_id!r}")
+    for name in changes:
+        if name not in UPDATABLE:
+            raise invalid(name, f"cannot be changed by UpdateSession; updatable: {', '.join(UPDATABLE)}")
+    if any(v is None for v in changes.values()):
+        raise invalid(next(k for k, v in changes.items() if v is None), "must not be None")
+    checked = session_request("-", **changes).attributes
+    a = queue_pb2.SessionAttributes()
+    for name in changes:
+        field = a.DESCRIPTOR.fields_by_name[name]
+        if field.label == field.LABEL_REPEATED:
+            getattr(a, name).extend(getattr(checked, name))
+        elif field.message_type is not None:
+            getattr(a, name).CopyFrom(getattr(checked, name))
+        else:
+            setattr(a, name, getattr(checked, name))
+    request = queue_pb2.Session(id=session_id, attributes=a)
+    request.update_mask.paths.extend(changes)
+    return request
+
+
 def batch_size(value: Any) -> int:
     """Tasks per batch on the wire (a client-side setting)."""
     return _int("batch_size", value, 1, MAX_BATCH_SIZE)

@@ -288,6 +288,23 @@ class Session:
         s = self._endpoints.call(lambda e: e.queue.GetStats(request, timeout=e.timeout))
         return next((x for x in s.sessions if x.session_id == self.id), None)
 
+    def update(self, **changes: Any) -> queue_pb2.Session:
+        """Changes this session's attributes while it runs (``Client.update_session``)."""
+        from .options import update_request
+        request = update_request(self.id, **changes)
+        return self._endpoints.call(lambda e: e.queue.UpdateSession(request, timeout=e.timeout))
+
+    def block_host(self, host: str) -> queue_pb2.Session:
+        """Work Queue's ``blacklist(host)``: workers on ``host`` take no more of this session's
+        batches (the one running finishes; unstarted ones go back to the queue)."""
+        hosts = list(self.update().attributes.blocked_worker_hosts)
+        return self.update(blocked_worker_hosts=hosts + ([host] if host not in hosts else []))
+
+    def unblock_host(self, host: str) -> queue_pb2.Session:
+        """Work Queue's ``blacklist_clear(host)``: workers on ``host`` may serve it again."""
+        hosts = list(self.update().attributes.blocked_worker_hosts)
+        return self.update(blocked_worker_hosts=[h for h in hosts if h != host])
+
     def close(self) -> None:
         """Ends the streams and closes the session on the server (queued tasks and unread results
         are dropped). Closing twice is harmless."""

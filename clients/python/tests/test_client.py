@@ -214,3 +214,27 @@ class RawStream:
         self._call.cancel()
         self._requests.put(None)
         self._channel.close()
+
+
+def test_update_session_changes_only_what_it_names_and_refuses_bad_input(client):
+    with client.session("sleep", priority=3, max_workers=2, tags=[]) as s:
+        # when: named attributes change, the others stay
+        updated = s.update(priority=8, blocked_worker_hosts=["10.0.0.7"])
+        assert updated.attributes.priority == 8
+        assert updated.attributes.max_workers == 2
+        assert list(s.block_host("gpu-7.example.org").attributes.blocked_worker_hosts) == \
+            ["10.0.0.7", "gpu-7.example.org"]
+        assert list(s.unblock_host("10.0.0.7").attributes.blocked_worker_hosts) == ["gpu-7.example.org"]
+
+        # then: bad input is refused naming the field, nothing changes
+        with pytest.raises(gridqueue.InvalidArgument, match=r"min_workers \(3\) must not exceed"):
+            client.update_session(s.id, min_workers=3)
+        with pytest.raises(gridqueue.InvalidArgument, match="is not a host name or an IP address"):
+            s.update(blocked_worker_hosts=["not a host"])
+        with pytest.raises(gridqueue.InvalidArgument, match="max_retries cannot be changed"):
+            s.update(max_retries=1)
+        now = client.update_session(s.id).attributes
+        assert (now.priority, now.min_workers, list(now.blocked_worker_hosts)) == (8, 0, ["gpu-7.example.org"])
+        sid = s.id
+    with pytest.raises(gridqueue.NotFound):
+        client.update_session(sid, priority=1)

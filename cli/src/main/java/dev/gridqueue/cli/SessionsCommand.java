@@ -10,13 +10,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code gridqueue sessions list|close|cancel}: the grid's open sessions, for operators. */
+/** {@code gridqueue sessions list|update|close|cancel}: the grid's open sessions, for operators. */
 @Command(
     name = "sessions",
     mixinStandardHelpOptions = true,
-    description = "List, close or cancel the tasks of sessions on a running grid.",
+    description = "List, update, close or cancel the tasks of sessions on a running grid.",
     subcommands = {
       SessionsCommand.ListSessions.class,
+      SessionsUpdateCommand.class,
       SessionsCommand.CloseSessions.class,
       SessionsCommand.CancelTasks.class
     })

@@ -1,5 +1,6 @@
 package dev.gridqueue.cli;
 
+import dev.gridqueue.client.BatchOptions;
 import dev.gridqueue.client.CommandTask;
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.client.GridQueueClient;
@@ -104,6 +105,32 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
   int gpus;
 
   @Option(
+      names = "--batch-priority",
+      description = "Priority of the tasks' batches within the session (higher first; default 0).")
+  Integer batchPriority;
+
+  @Option(
+      names = "--category",
+      description =
+          "Category of the tasks' batches (Work Queue's categories; fast abort compares within one).")
+  String category;
+
+  @Option(
+      names = "--max-retries",
+      description = "Times a batch lost with its worker is run again (default: the session's, 3).")
+  Integer maxRetries;
+
+  @Option(names = "--tag", description = "Tag of every task (`sessions cancel --tag` names it).")
+  String tag = "";
+
+  @Option(
+      names = "--batch-resources",
+      split = ",",
+      paramLabel = "CORES,MEMORY_MB,DISK_MB,GPUS",
+      description = "Resources of the tasks' batches, overriding the session's and the category's.")
+  List<Long> batchResources;
+
+  @Option(
       names = "--max-task-ms",
       description = "Maximum running time of a task in ms (MAX_WALLTIME).")
   Long maxTaskMillis;
@@ -128,6 +155,7 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
   @Override
   public Integer call() throws Exception {
     List<CommandTaskFile.Entry> commandTasks = commandTasks();
+    BatchOptions batch = batchOptions(); // checked before anything is sent
     if (commandTasks != null) {
       app = ContractLimits.COMMAND_APP_ID;
     }
@@ -156,12 +184,15 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       new WorkerFit(app, tags, cores, memoryMb, diskMb, gpus)
           .warning(client.stats())
           .ifPresent(w -> System.err.println("gridqueue submit: warning: " + w));
-      return run(client, options.build(), commandTasks);
+      return run(client, options.build(), batch, commandTasks);
     }
   }
 
   private int run(
-      GridQueueClient client, SessionOptions options, List<CommandTaskFile.Entry> commandTasks)
+      GridQueueClient client,
+      SessionOptions options,
+      BatchOptions batch,
+      List<CommandTaskFile.Entry> commandTasks)
       throws Exception {
     try (TaskSession session = client.openSession(options)) {
       if (commandTasks != null) {
@@ -175,8 +206,9 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       System.out.printf("session %s: %,d tasks of app %s%n", session.id(), tasks, app);
       long started = System.nanoTime();
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+      session.useBatchOptions(batch);
       for (int i = 0; i < tasks; i++) {
-        session.submit("t" + i, bytes);
+        session.submit("t" + i, bytes, tag);
       }
       session.finishSending();
       Set<String> seen = new HashSet<>();
@@ -216,6 +248,32 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       }
       return ExitCodes.OK;
     }
+  }
+
+  /** What --batch-priority, --category, --max-retries and --batch-resources ask of every batch. */
+  private BatchOptions batchOptions() {
+    BatchOptions.Builder b = BatchOptions.newBuilder();
+    if (batchPriority != null) {
+      b.priority(batchPriority);
+    }
+    if (category != null) {
+      b.category(category);
+    }
+    if (maxRetries != null) {
+      b.maxRetries(maxRetries);
+    }
+    if (batchResources != null) {
+      if (batchResources.size() != 4) {
+        throw new IllegalArgumentException(
+            "--batch-resources needs CORES,MEMORY_MB,DISK_MB,GPUS, got " + batchResources);
+      }
+      b.resources(
+          Math.toIntExact(batchResources.get(0)),
+          batchResources.get(1),
+          batchResources.get(2),
+          Math.toIntExact(batchResources.get(3)));
+    }
+    return b.build();
   }
 
   /** The command tasks asked for (--command, or --tasks FILE), or null for N tasks of an app. */

@@ -15,6 +15,7 @@ import dev.gridqueue.proto.v1.Instruction;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
+import dev.gridqueue.proto.v1.SessionAttributes;
 import dev.gridqueue.proto.v1.SharedData;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.proto.v1.StatsRequest;
@@ -41,9 +42,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Who may talk to the grid, through gRPC as an attacker would: calls without a known key are
  * UNAUTHENTICATED; a session belongs to the key that created it and every call on it with another
- * client key is PERMISSION_DENIED; GetStats shows a client its own sessions and no workers; a
- * WorkerStream opened with another worker's id, or for a session its worker is not bound to, is
- * refused.
+ * client key (UpdateSession too) is PERMISSION_DENIED; GetStats shows a client its own sessions and
+ * no workers; a WorkerStream opened with another worker's id, or for a session its worker is not
+ * bound to, is refused.
  */
 class AuthorizationIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -179,6 +180,13 @@ class AuthorizationIT {
                       CancelRequest.newBuilder().setSessionId(id).setAll(true).build()),
               "CloseSession",
               () -> queue.closeSession(Session.newBuilder().setId(id).build()),
+              "UpdateSession",
+              () ->
+                  queue.updateSession(
+                      Session.newBuilder()
+                          .setId(id)
+                          .setAttributes(SessionAttributes.newBuilder().setPriority(10))
+                          .build()),
               "GetSharedData",
               () -> cache.getSharedData(level2.toBuilder().setUpdateLevel(1).build()),
               "SetSharedData",
@@ -217,6 +225,7 @@ class AuthorizationIT {
       session.finishSending();
       assertThat(session.awaitResults(20, WAIT)).hasSize(20).allMatch(r -> r.succeeded());
       assertThat(alice.sharedData(id).get(1)).containsExactly(1, 2, 3);
+      assertThat(alice.session(id).getAttributes().getPriority()).isEqualTo(5);
       // an admin key may look at any session
       assertThat(
               QueueGrpc.newBlockingStub(as("key-ops"))
