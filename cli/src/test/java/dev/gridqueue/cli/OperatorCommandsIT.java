@@ -88,9 +88,8 @@ class OperatorCommandsIT {
       // (the category's max until 10 tasks were measured)
       assertThat(run.exit).isZero();
       assertThat(run.out).contains("CATEGORY").contains("FIRST ALLOCATION");
-      assertThat(run.out.lines().filter(l -> l.startsWith(session.id())))
+      assertThat(run.out.lines().filter(l -> l.startsWith(session.id()) && l.contains(" sim ")))
           .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-          .contains(" sim ")
           .contains(" max ")
           .contains("disk 3MB")
           .contains("cores 1 mem 300MB disk 0MB");
