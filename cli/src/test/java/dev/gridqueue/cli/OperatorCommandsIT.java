@@ -4,11 +4,16 @@ import static dev.gridqueue.cli.SeparateWorkerProcessIT.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gridqueue.client.CommandTask;
+import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.grid.FreePorts;
+import dev.gridqueue.proto.v1.AllocationMode;
+import dev.gridqueue.proto.v1.CategoryLimits;
+import dev.gridqueue.proto.v1.Resources;
 import dev.gridqueue.server.EmbeddedGrid;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The operator's commands as a user runs them ({@code ./gridqueue ...} processes) against a real
  * grid node: one-line errors and exit codes, {@code status --json}, {@code sessions}, {@code
- * submit}'s warning and exit code, a taken port, a worker saying what it waits for.
+ * submit}'s warning and exit code, a taken port, a worker saying what it waits for, {@code status
+ * --categories}.
  */
 class OperatorCommandsIT {
   @RegisterExtension static EmbeddedGrid grid = new EmbeddedGrid(2);
@@ -50,6 +56,44 @@ class OperatorCommandsIT {
     assertThat(run.out.strip())
         .startsWith("{\"grid_nodes\":1,\"workers_connected\":1,")
         .contains("\"tasks_waiting\":\"0\"");
+  }
+
+  @Test
+  void shouldShowCategoriesWithTheirMeasuredPeaksAndFirstAllocation() throws Exception {
+    GridQueueClient client = new GridQueueClient(grid.newChannel());
+    String server = "localhost:" + grid.server().grpcPort();
+    CategoryLimits limits =
+        CategoryLimits.newBuilder()
+            .setMax(Resources.newBuilder().setCores(1).setMemoryMb(300))
+            .setMode(AllocationMode.ALLOCATION_MODE_MAX)
+            .build();
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp(ContractLimits.COMMAND_APP_ID)
+                .categoryLimits("sim", limits)
+                .batchSize(1)
+                .build())) {
+      // given: two command tasks of category "sim" ran
+      for (int i = 0; i < 2; i++) {
+        session.submit(
+            "t" + i, CommandTask.of("head -c 3000000 /dev/zero > f").category("sim").build());
+      }
+      session.flush();
+      assertThat(session.awaitResults(2, Duration.ofSeconds(60))).allMatch(TaskResult::succeeded);
+
+      // when
+      Run run = run("status", "--server", server, "--categories");
+
+      // then: its line shows the mode, the tasks measured, the disk peak and the first allocation
+      // (the category's max until 10 tasks were measured)
+      assertThat(run.exit).isZero();
+      assertThat(run.out).contains("CATEGORY").contains("FIRST ALLOCATION");
+      assertThat(run.out.lines().filter(l -> l.startsWith(session.id()) && l.contains(" sim ")))
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains(" max ")
+          .contains("disk 3MB")
+          .contains("cores 1 mem 300MB disk 0MB");
+    }
   }
 
   @Test

@@ -28,7 +28,7 @@ final class UsageSummary {
       measured++;
       memory = Math.max(memory, u.getMemoryPeakBytes());
       disk = Math.max(disk, u.getDiskPeakBytes());
-      cores = Math.max(cores, u.getCores());
+      cores = Math.max(cores, coresOf(u));
       if (ResourceWatch.exceededAllocation(m)) {
         exhausted++;
       }
@@ -42,8 +42,16 @@ final class UsageSummary {
         1,
         mb(u.getMemoryPeakBytes()),
         mb(u.getDiskPeakBytes()),
-        (int) Math.ceil(u.getCores()),
+        (int) Math.ceil(coresOf(u)),
         exhausted ? 1 : 0);
+  }
+
+  /** Cores used: as measured for a command, from CPU and wall time for a handler. */
+  private static double coresOf(ResourceUsage u) {
+    if (u.getCores() > 0 || u.getWallTimeUs() == 0) {
+      return u.getCores();
+    }
+    return (double) u.getCpuTimeUs() / u.getWallTimeUs();
   }
 
   private static long mb(long bytes) {
