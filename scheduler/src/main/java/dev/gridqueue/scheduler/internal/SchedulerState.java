@@ -228,13 +228,15 @@ final class SchedulerState {
       FastAbort.ran(session, running.entry(), outcome.runNanos());
     }
     ResourceAmounts need = running.entry().need();
-    capacity.report(
-        outcome.runNanos(),
-        outcome.readNanos() + outcome.writeNanos(),
-        clock.getAsLong() - running.dispatchedAtNanos(),
-        need != null
-            ? need
-            : worker != null ? worker.descriptor.resources() : ResourceAmounts.NONE);
+    if (outcome.tasks() > 0) { // a run that found the batch done already ran nothing
+      capacity.report(
+          outcome.runNanos(),
+          outcome.readNanos() + outcome.writeNanos(),
+          clock.getAsLong() - running.dispatchedAtNanos(),
+          need != null
+              ? need
+              : worker != null ? worker.descriptor.resources() : ResourceAmounts.NONE);
+    }
     log.done(key, workerId, outcome);
   }
 
