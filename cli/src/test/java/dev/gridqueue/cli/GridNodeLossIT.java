@@ -9,6 +9,7 @@ import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.grid.FreePorts;
 import dev.gridqueue.grid.LocalGridPorts;
+import dev.gridqueue.proto.v1.Stats;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +85,7 @@ class GridNodeLossIT {
       // Counters are checkpointed every second, and no interface tells when: after this wait the
       // checkpoint holds at least doneAtKill.
       Thread.sleep(2_500);
+      Stats atKill = client.stats();
 
       // when
       schedulerHost.destroyForcibly().waitFor();
@@ -105,6 +107,14 @@ class GridNodeLossIT {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> assertThat(client.stats().getTasksDone()).isGreaterThanOrEqualTo(doneAtKill));
+      // Work Queue's cumulative fields carry over too, and the new scheduler does not count again
+      // the queued batches and the workers it finds: every task submitted once, workers joined
+      // once.
+      Stats after = client.stats();
+      assertThat(after.getTasksSubmitted()).isEqualTo(tasks);
+      assertThat(after.getWorkersJoined()).isEqualTo(atKill.getWorkersJoined());
+      assertThat(after.getTasksDispatched()).isGreaterThanOrEqualTo(atKill.getTasksDispatched());
+      assertThat(after.getBytesSent()).isGreaterThanOrEqualTo(atKill.getBytesSent());
     }
   }
 

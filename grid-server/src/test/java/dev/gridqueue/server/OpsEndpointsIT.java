@@ -93,6 +93,13 @@ class OpsEndpointsIT {
                 String scrape = get(metricsUrl);
                 assertThat(value(scrape, "gridqueue_tasks_done")).isGreaterThanOrEqualTo(30);
                 assertThat(value(scrape, "gridqueue_workers_connected")).isEqualTo(1);
+                // Work Queue's cumulative fields
+                assertThat(value(scrape, "gridqueue_tasks_submitted")).isGreaterThanOrEqualTo(30);
+                assertThat(value(scrape, "gridqueue_tasks_dispatched")).isGreaterThanOrEqualTo(30);
+                assertThat(value(scrape, "gridqueue_bytes_sent")).isPositive();
+                assertThat(value(scrape, "gridqueue_workers_joined")).isGreaterThanOrEqualTo(1);
+                assertThat(value(scrape, "gridqueue_capacity_tasks")).isGreaterThanOrEqualTo(10);
+                assertThat(scrape).contains("gridqueue_time_workers_execute ");
                 assertThat(scrape)
                     .contains("gridqueue_tasks_waiting ")
                     .contains("gridqueue_tasks_running ")

@@ -6,24 +6,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Appends lines to a file from a thread of its own, so that the scheduling loop never waits on the
  * disk: {@link #add} only queues an unformatted line, which this thread formats and writes, and it
- * flushes whenever it has caught up (so {@code tail -f} shows events within milliseconds). When the
- * disk cannot keep up, lines beyond {@link #CAPACITY} are dropped and counted, and a comment says
- * how many, rather than holding the scheduler back.
+ * flushes whenever it has caught up (so {@code tail -f} shows events within milliseconds). Idle, it
+ * looks for lines every millisecond. When the disk cannot keep up, lines beyond {@link #CAPACITY}
+ * are dropped and counted, and a comment says how many, rather than holding the scheduler back.
  */
 final class LogWriter implements AutoCloseable {
   static final int CAPACITY = 1 << 18;
+  private static final long IDLE_NANOS = 5_000_000;
   private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
 
   /** A line to write, formatted on the writer's thread. */
@@ -32,7 +32,9 @@ final class LogWriter implements AutoCloseable {
   }
 
   private final Path file;
-  private final BlockingQueue<Line> lines = new ArrayBlockingQueue<>(CAPACITY);
+  // Lock-free: the scheduling loop's add is a CAS or two, never a lock the writer holds.
+  private final Queue<Line> lines = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
   private final Thread thread;
   private volatile boolean closing;
@@ -55,13 +57,15 @@ final class LogWriter implements AutoCloseable {
 
   /** Queues a line; never blocks. */
   void add(Line line) {
-    if (!lines.offer(line)) {
+    if (waiting.incrementAndGet() > CAPACITY) {
+      waiting.decrementAndGet();
       dropped.incrementAndGet();
+      return;
     }
+    lines.add(line);
   }
 
   private void run() {
-    List<Line> batch = new ArrayList<>();
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -75,17 +79,18 @@ final class LogWriter implements AutoCloseable {
               StandardOpenOption.APPEND,
               StandardOpenOption.WRITE)) {
         while (!closing || !lines.isEmpty()) {
-          Line first = lines.poll(100, TimeUnit.MILLISECONDS);
-          if (first == null) {
+          Line line = lines.poll();
+          if (line == null) {
+            // caught up: flush, then look again in 5 ms (no lock to wake us: see add)
+            out.flush();
+            LockSupport.parkNanos(IDLE_NANOS);
             continue;
           }
-          batch.add(first);
-          lines.drainTo(batch);
-          for (Line line : batch) {
+          for (; line != null; line = lines.poll()) {
+            waiting.decrementAndGet();
             out.write(line.format());
             out.newLine();
           }
-          batch.clear();
           long lost = dropped.getAndSet(0);
           if (lost > 0) {
             out.write("# " + lost + " lines dropped: the disk did not keep up");
@@ -94,8 +99,6 @@ final class LogWriter implements AutoCloseable {
           out.flush();
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot write {}: {}; it stays as it is", file, e.toString());
     }

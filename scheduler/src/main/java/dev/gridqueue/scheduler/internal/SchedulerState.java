@@ -281,13 +281,15 @@ final class SchedulerState {
       CategorySizing.ran(session, running.entry(), outcome.usage());
     }
     ResourceAmounts need = running.entry().need();
-    capacity.report(
-        outcome.runNanos(),
-        outcome.readNanos() + outcome.writeNanos(),
-        clock.getAsLong() - running.dispatchedAtNanos(),
-        need != null
-            ? need
-            : worker != null ? worker.descriptor.resources() : ResourceAmounts.NONE);
+    if (outcome.tasks() > 0) { // a run that found the batch done already ran nothing
+      capacity.report(
+          outcome.runNanos(),
+          outcome.readNanos() + outcome.writeNanos(),
+          clock.getAsLong() - running.dispatchedAtNanos(),
+          need != null
+              ? need
+              : worker != null ? worker.descriptor.resources() : ResourceAmounts.NONE);
+    }
     log.done(key, workerId, outcome);
   }
 

@@ -28,7 +28,7 @@ class TransactionsLog implements AutoCloseable {
           "# time node WORKER worker_id host (FAST_ABORT|BLOCKLISTED) session_id",
           "# time node BATCH batch_key WAITING session_id tasks category {resources_requested}",
           "# time node BATCH batch_key RUNNING worker_id attempt tasks",
-          "# time node BATCH batch_key DONE worker_id (SUCCESS|TASK_ERRORS) tasks failed"
+          "# time node BATCH batch_key DONE worker_id (SUCCESS|TASK_ERRORS|SKIPPED) tasks failed"
               + " cancelled {measured}",
           "# time node BATCH batch_key RETRY worker_id (WORKER_LOST|JOB_FAILED|FAST_ABORT"
               + "|RETURNED)",
@@ -129,7 +129,7 @@ class TransactionsLog implements AutoCloseable {
         key,
         "DONE",
         token(workerId),
-        o.failed() + o.cancelled() == 0 ? "SUCCESS" : "TASK_ERRORS",
+        verdict(o),
         o.tasks(),
         o.failed(),
         o.cancelled(),
@@ -158,6 +158,14 @@ class TransactionsLog implements AutoCloseable {
         return text.get();
       }
     };
+  }
+
+  /** SKIPPED: nothing ran (an earlier run had written the results, or the session closed). */
+  private static String verdict(SchedulerState.Outcome o) {
+    if (o.tasks() == 0) {
+      return "SKIPPED";
+    }
+    return o.failed() + o.cancelled() == 0 ? "SUCCESS" : "TASK_ERRORS";
   }
 
   void retry(String key, String workerId, String why) {
