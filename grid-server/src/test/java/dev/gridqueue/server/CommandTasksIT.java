@@ -112,10 +112,15 @@ class CommandTasksIT {
       // one transfer of the cacheable input for the worker, however many tasks read it
       assertThat(grid.server().localWorker().commands().fetches()).isEqualTo(1);
     }
-    // sandboxes removed after each task
-    try (Stream<Path> left = Files.list(sandboxRoot())) {
-      assertThat(left).isEmpty();
-    }
+    // sandboxes removed after each task (by the worker's remover thread, soon after)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              try (Stream<Path> left = Files.list(sandboxRoot())) {
+                assertThat(left).isEmpty();
+              }
+            });
   }
 
   @Test

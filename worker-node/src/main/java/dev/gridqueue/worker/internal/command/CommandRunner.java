@@ -14,7 +14,6 @@ import dev.gridqueue.proto.v1.OutputFile;
 import dev.gridqueue.proto.v1.ResultCode;
 import dev.gridqueue.proto.v1.TaskRun;
 import dev.gridqueue.shareddata.FileStore;
-import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,9 +39,16 @@ public final class CommandRunner {
   private final InputCache cache;
   private final FileStore files;
   private final RunningCommands running;
+  private final CommandShells shells;
 
-  CommandRunner(Sandboxes sandboxes, InputCache cache, FileStore files, RunningCommands running) {
+  CommandRunner(
+      Sandboxes sandboxes,
+      InputCache cache,
+      FileStore files,
+      RunningCommands running,
+      CommandShells shells) {
     this.sandboxes = sandboxes;
+    this.shells = shells;
     this.cache = cache;
     this.files = files;
     this.running = running;
@@ -55,13 +61,22 @@ public final class CommandRunner {
   public static CommandRunner create(
       FileStore files, Path sandboxRoot, Path cacheDir, long cacheBytes, String workerId) {
     RunningCommands running = new RunningCommands();
+    Sandboxes sandboxes = new Sandboxes(sandboxRoot);
+    CommandShells shells = new CommandShells(sandboxes.root());
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(running::stopAll, "gridqueue-stop-commands-" + workerId));
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  shells.close();
+                  running.stopAll();
+                },
+                "gridqueue-stop-commands-" + workerId));
     return new CommandRunner(
-        new Sandboxes(sandboxRoot),
+        sandboxes,
         new InputCache(cacheDir, cacheBytes, files::copyTo, workerId),
         files,
-        running);
+        running,
+        shells);
   }
 
   /** Inputs fetched over the network since the worker started. */
@@ -187,16 +202,15 @@ public final class CommandRunner {
       BooleanSupplier cancelled,
       ResourceAmounts allocation)
       throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder()
-            .directory(run.sandbox().toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(run.stdout().toFile())
-            .redirectError(run.stderr().toFile());
-    builder.environment().putAll(command.getEnvMap());
     ProcessGroup group;
     try {
-      group = ProcessGroup.start(builder, command.getCommandLine());
+      group =
+          shells.start(
+              run.sandbox(),
+              run.stdout(),
+              run.stderr(),
+              command.getEnvMap(),
+              command.getCommandLine());
     } catch (IOException e) {
       return ended(result, ResultCode.RESULT_RESOURCE_EXHAUSTION, "cannot start the command: " + e);
     }
@@ -249,7 +263,7 @@ public final class CommandRunner {
       exceeded = exceededAtEnd;
     }
     result.setRun(TaskRun.newBuilder().setUsage(watch.usage()));
-    int exit = group.process().exitValue();
+    int exit = group.exitCode();
     CommandResult.Builder out = CommandResult.newBuilder();
     captureStd(run.stdout(), true, out);
     captureStd(run.stderr(), false, out);
