@@ -186,11 +186,12 @@ public final class TaskSession implements AutoCloseable {
   }
 
   /**
-   * Work Queue's {@code blacklist(host)}: workers on {@code host} (a host name or IP address, as a
-   * result's {@code run().getHost()} lists it) take no more of the session's batches; one running a
-   * batch of it finishes that batch, and its unstarted ones go back to the queue. Returns the
-   * session as it now is. Reads the blocked hosts and writes them back: two clients blocking hosts
-   * of one session at the same instant may lose one of the two.
+   * Work Queue's {@code blacklist(host)}: workers on {@code host} (one of the host names or IP
+   * addresses the grid lists for a worker: {@code WorkerStats.host} in {@link
+   * GridQueueClient#stats()}) take no more of the session's batches; one running a batch of it
+   * finishes that batch, and its unstarted ones go back to the queue. Returns the session as it now
+   * is. Reads the blocked hosts and writes them back: two clients blocking hosts of one session at
+   * the same instant may lose one of the two.
    */
   public Session blockHost(String host) {
     java.util.List<String> hosts =

@@ -12,6 +12,8 @@ import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.SessionUpdate;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
+import dev.gridqueue.grid.CacheNames;
+import dev.gridqueue.grid.store.SessionRecord;
 import dev.gridqueue.proto.v1.App;
 import dev.gridqueue.proto.v1.QueueGrpc;
 import dev.gridqueue.proto.v1.Session;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.apache.ignite.IgniteCache;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,8 +103,9 @@ class SessionUpdateIT {
         TaskSession session = client.openSession(sleepSession(5))) {
       // given: a session running on the worker
       submit(session, "t", 40);
-      TaskResult first = session.take();
-      String host = first.run().getHost().split(",")[0];
+      session.take();
+      // the host as the grid knows the worker (status, WorkerStats.host: names and addresses)
+      String host = client.stats().getWorkers(0).getHost().split(",")[0];
 
       // when: its host is blocked (Work Queue's blacklist)
       Session blocked = session.blockHost(host);
@@ -115,11 +119,34 @@ class SessionUpdateIT {
           .during(Duration.ofMillis(500))
           .atMost(Duration.ofSeconds(5))
           .until(() -> line(session).getTasksRunning() == 0);
-      assertThat(line(session).getTasksWaiting()).isEqualTo(waiting);
+      assertThat(line(session).getTasksWaiting()).as("%s", client.stats()).isEqualTo(waiting);
 
       // when: unblocked, the rest runs
       assertThat(session.unblockHost(host).getAttributes().getBlockedWorkerHostsList()).isEmpty();
       assertThat(session.awaitResults(39, Duration.ofSeconds(60))).hasSize(39);
+    }
+  }
+
+  @Test
+  void shouldApplyAnUpdateWhoseNoticeWasLost() throws Exception {
+    try (TaskSession session = client.openSession(sleepSession(3))) {
+      // given: a session the scheduler knows
+      submit(session, "t", 2);
+      await().until(() -> line(session).getTasksWaiting() == 2);
+
+      // when: a newer version is stored and no notice is sent (as when its node died)
+      IgniteCache<String, SessionRecord> sessions =
+          grid.server().ignite().cache(CacheNames.SESSIONS);
+      SessionRecord stored = sessions.get(session.id());
+      SessionAttributes raised =
+          SessionAttributes.parseFrom(stored.attributes()).toBuilder().setPriority(9).build();
+      sessions.put(
+          session.id(),
+          stored.updated(
+              9, stored.maxInflightBatchesPerWorker(), raised.toByteArray(), stored.policy()));
+
+      // then: the scheduler's version check finds it
+      await().atMost(Duration.ofSeconds(10)).until(() -> line(session).getPriority() == 9);
     }
   }
 
