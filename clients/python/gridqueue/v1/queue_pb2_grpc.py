@@ -77,7 +77,29 @@ class QueueServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def UpdateSession(self, request, context):
-        """Changes a session's attributes. Not implemented yet: answers UNIMPLEMENTED.
+        """Changes a running session's scheduling attributes (ALPCRUN.CH's UpdateSession) and returns the
+        session with all its attributes as they now are. `id` is required. The scheduler applies the
+        change at once, on its next scheduling pass: a raised priority or min_workers takes workers as
+        a new session would; a lowered max_workers, or a worker host newly in blocked_worker_hosts (or
+        a worker no longer carrying every tag), gets UNBIND: the batch it runs finishes, the session's
+        batches it holds but has not started go back to the queue (not counted as attempts), as with
+        preemption. Batches already queued keep the resources they were queued with.
+
+        Which attributes change (see Session.update_mask):
+        - update_mask set: exactly the attributes it names, each to its value in `attributes` (a
+        repeated field named with an empty list is cleared; an optional field named but absent goes
+        back to its default).
+        - update_mask absent: replace, as ALPCRUN.CH does: every updatable attribute takes its value
+        in `attributes`, absent ones their defaults (tags and blocked hosts cleared).
+        Updatable: priority, min_workers, max_workers, preemptible, tags, max_inflight_batches_per_worker,
+        idle_timeout, blocked_worker_hosts. The others (client_id, cleanup_on_client_exit, max_retries,
+        task_resources, categories, max_task_running_time, fast_abort_multiplier) are fixed at
+        creation: a mask naming one, or a request setting one to another value than the session's, is
+        INVALID_ARGUMENT. Errors change nothing: NOT_FOUND for an unknown or closed session;
+        INVALID_ARGUMENT naming the field and its limit for a value out of range (the CreateSession
+        rules: min_workers > max_workers, priority above 10, ...), an unknown mask path, or a
+        blocked_worker_hosts entry that is not a host name or an IP address; PERMISSION_DENIED for
+        another key's session.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
