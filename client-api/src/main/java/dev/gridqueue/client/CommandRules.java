@@ -79,6 +79,16 @@ public final class CommandRules {
         return name;
       }
     }
+    for (int i = 0; i < command.getCachedOutputsCount(); i++) {
+      if (!command.getOutputNamesList().contains(command.getCachedOutputs(i))) {
+        return field
+            + ".cached_outputs["
+            + i
+            + "] '"
+            + command.getCachedOutputs(i)
+            + "' is not one of output_names";
+      }
+    }
     for (String key : command.getEnvMap().keySet()) {
       if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
         return field + ".env has an invalid variable name '" + key + "'";
@@ -103,6 +113,12 @@ public final class CommandRules {
           field + ".directories",
           command.getDirectoriesCount(),
           ContractLimits.COMMAND_DIRECTORIES_MAX);
+    }
+    if (command.getCachedOutputsCount() > command.getOutputNamesCount()) {
+      return tooMany(
+          field + ".cached_outputs",
+          command.getCachedOutputsCount(),
+          command.getOutputNamesCount());
     }
     if (command.getOutputDirectoriesCount() > ContractLimits.COMMAND_OUTPUT_DIRECTORIES_MAX) {
       return tooMany(

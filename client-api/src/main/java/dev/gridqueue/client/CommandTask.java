@@ -40,6 +40,7 @@ public final class CommandTask {
   private final List<Input> inputs;
   private final Map<String, Path> outputs;
   private final List<String> directories;
+  private final List<String> cachedOutputs;
   private final Map<String, Path> outputDirectories;
   private final Map<String, String> env;
   private final Resources resources;
@@ -54,6 +55,7 @@ public final class CommandTask {
     this.inputs = List.copyOf(b.inputs);
     this.outputs = new LinkedHashMap<>(b.outputs);
     this.directories = List.copyOf(b.directories);
+    this.cachedOutputs = List.copyOf(b.cachedOutputs);
     this.outputDirectories = new LinkedHashMap<>(b.outputDirectories);
     this.env = Map.copyOf(b.env);
     this.resources = b.resources;
@@ -126,6 +128,7 @@ public final class CommandTask {
     }
     c.addAllOutputNames(outputs.keySet());
     c.addAllDirectories(directories);
+    c.addAllCachedOutputs(cachedOutputs);
     c.addAllOutputDirectories(outputDirectories.keySet());
     if (maxRunningTime != null) {
       c.setMaxRunningTime(
@@ -142,6 +145,7 @@ public final class CommandTask {
     private final List<Input> inputs = new ArrayList<>();
     private final Map<String, Path> outputs = new LinkedHashMap<>();
     private final List<String> directories = new ArrayList<>();
+    private final List<String> cachedOutputs = new ArrayList<>();
     private final Map<String, Path> outputDirectories = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Resources resources;
@@ -210,6 +214,20 @@ public final class CommandTask {
      */
     public Builder output(String remoteName, Path local) {
       outputs.put(remoteName, local);
+      return this;
+    }
+
+    /**
+     * As {@link #output(String, Path)}; {@code cache}: the worker also keeps the file in its input
+     * cache (Work Queue's cache flag on an output), so a later task on that worker reading it as a
+     * cacheable input (same bytes) gets it without a transfer.
+     */
+    public Builder output(String remoteName, Path local, boolean cache) {
+      output(remoteName, local);
+      cachedOutputs.remove(remoteName);
+      if (cache) {
+        cachedOutputs.add(remoteName);
+      }
       return this;
     }
 

@@ -48,8 +48,8 @@ class CommandDirectoriesIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    dir = grid.workDir().resolve("command-directories-it");
-    Files.createDirectories(dir);
+    Files.createDirectories(grid.workDir());
+    dir = Files.createTempDirectory(grid.workDir(), "command-directories-it");
     client = new GridQueueClient(grid.newChannel());
   }
 
@@ -234,6 +234,53 @@ class CommandDirectoriesIT {
           .contains("command.output_directories[0] 'out'")
           .contains("the limit is " + ContractLimits.DIRECTORY_FILES_MAX);
       assertThat(dir.resolve("big-back")).doesNotExist();
+    }
+  }
+
+  @Test
+  void shouldKeepACachedOutputForLaterTasksOnTheWorker() throws Exception {
+    try (TaskSession session = commandSession()) {
+      // given: one output kept in the worker's cache, one not
+      session.submit(
+          "make",
+          CommandTask.of(
+                  "head -c 2000000 /dev/urandom > kept.bin && head -c 2000000 /dev/urandom >"
+                      + " plain.bin")
+              .output("kept.bin", dir.resolve("kept.bin"), true)
+              .output("plain.bin", dir.resolve("plain.bin"))
+              .build());
+      session.flush();
+      TaskResult made = session.awaitResults(1, Duration.ofSeconds(60)).get(0);
+      assertThat(made.resultCode()).as(made.error()).isEqualTo(ResultCode.RESULT_SUCCESS);
+      assertThat(made.command().getOutputsList())
+          .extracting(o -> o.getRemoteName() + ":" + o.getCached())
+          .containsExactly("kept.bin:true", "plain.bin:false");
+      long before = grid.server().localWorker().commands().fetches();
+
+      // when: later tasks read both as cacheable inputs (the grid holds them: not uploaded again)
+      session.submit(
+          "useKept",
+          CommandTask.of("sha256sum in.bin | cut -c1-64")
+              .input(dir.resolve("kept.bin"), "in.bin", true)
+              .build());
+      session.flush();
+      TaskResult kept = session.awaitResults(1, Duration.ofSeconds(60)).get(0);
+      long afterKept = grid.server().localWorker().commands().fetches();
+      session.submit(
+          "usePlain",
+          CommandTask.of("sha256sum in.bin | cut -c1-64")
+              .input(dir.resolve("plain.bin"), "in.bin", true)
+              .build());
+      session.flush();
+      TaskResult plain = session.awaitResults(1, Duration.ofSeconds(60)).get(0);
+
+      // then: the cached output crossed no network, the other was fetched once
+      assertThat(kept.stdout().trim())
+          .isEqualTo(CommandTasksIT.sha256(Files.readAllBytes(dir.resolve("kept.bin"))));
+      assertThat(plain.stdout().trim())
+          .isEqualTo(CommandTasksIT.sha256(Files.readAllBytes(dir.resolve("plain.bin"))));
+      assertThat(afterKept).isEqualTo(before);
+      assertThat(grid.server().localWorker().commands().fetches()).isEqualTo(before + 1);
     }
   }
 

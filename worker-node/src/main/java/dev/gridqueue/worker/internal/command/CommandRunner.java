@@ -45,7 +45,7 @@ public final class CommandRunner {
     this.cache = cache;
     this.files = files;
     this.running = running;
-    this.outputs = new OutputCollector(files);
+    this.outputs = new OutputCollector(files, cache);
   }
 
   /**

@@ -27,9 +27,11 @@ import java.util.List;
  */
 final class OutputCollector {
   private final FileStore files;
+  private final InputCache cache;
 
-  OutputCollector(FileStore files) {
+  OutputCollector(FileStore files, InputCache cache) {
     this.files = files;
+    this.cache = cache;
   }
 
   /**
@@ -66,7 +68,11 @@ final class OutputCollector {
                 + " bytes; the limit is "
                 + ContractLimits.FILE_MAX_BYTES);
       }
-      found.add(store(sessionId, name, file, size, true));
+      OutputFile stored = store(sessionId, name, file, size, true);
+      if (command.getCachedOutputsList().contains(name)) {
+        stored = stored.toBuilder().setCached(cache.keep(stored.getSha256(), file)).build();
+      }
+      found.add(stored);
     }
     for (int i = 0; i < command.getOutputDirectoriesCount(); i++) {
       String name = command.getOutputDirectories(i);
