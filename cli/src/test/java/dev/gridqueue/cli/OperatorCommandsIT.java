@@ -183,6 +183,34 @@ class OperatorCommandsIT {
     }
   }
 
+  @Test
+  void shouldSubmitACommandWithAnInputAndAnOutputDirectory() throws Exception {
+    Path dir =
+        Files.createTempDirectory(
+                Files.createDirectories(Path.of("target", "operator-commands")), "dirs")
+            .toAbsolutePath();
+    Path in = Files.createDirectories(dir.resolve("in/sub"));
+    Files.writeString(in.resolve("a.txt"), "alpha\n");
+    Files.write(in.resolve("b.bin"), new byte[] {0, 1, 2, (byte) 255});
+    Path back = dir.resolve("back");
+
+    Run run =
+        run(
+            "submit",
+            "--server",
+            "localhost:" + grid.server().grpcPort(),
+            "--command",
+            "cp -r data out",
+            "--input",
+            dir.resolve("in") + ":data",
+            "--output",
+            "out/:" + back);
+
+    assertThat(run.exit).as(run.out + run.err).isZero();
+    assertThat(Files.readString(back.resolve("sub/a.txt"))).isEqualTo("alpha\n");
+    assertThat(Files.readAllBytes(back.resolve("sub/b.bin"))).containsExactly(0, 1, 2, 255);
+  }
+
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) throws IOException, InterruptedException {
