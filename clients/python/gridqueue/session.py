@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import os
 import queue
 import threading
 import time
@@ -117,6 +118,8 @@ class Session:
                                  f"this one is of app {self.app!r}")
         hashes = {p: self.files.upload(p, field=f"input {str(p)!r}") for p in task.local_inputs()}
         wanted = {name: path for name, path in task.outputs.items() if path is not None}
+        # Directories under their name with a '/' added: no file name ends so (the contract's rule).
+        wanted.update({name + "/": path for name, path in task.output_directories.items() if path is not None})
         return self._enqueue(task.to_proto(hashes), id, tag if tag is not None else task.tag, wanted)
 
     def _enqueue(self, data: Any, id: Optional[str], tag: Optional[str],
@@ -243,6 +246,33 @@ class Session:
                     self.files.download(out.sha256, local)
             except OSError as e:
                 raise OSError(f"cannot write output {out.remote_name!r} of task {r.id} to {local}: {e}") from e
+        for d in r.command.output_directories:
+            root = wanted.get(d.remote_name + "/")
+            if root is not None:
+                self._write_directory(r.id, d, root.absolute())
+
+    def _write_directory(self, task_id: str, d: Any, root: Path) -> None:
+        """Writes an output directory under ``root``; never outside it, whatever the result says."""
+        def under(sandbox_path: str) -> Path:
+            rel = "" if sandbox_path == d.remote_name else sandbox_path[len(d.remote_name) + 1:]
+            target = Path(os.path.normpath(root / rel))
+            if not (sandbox_path == d.remote_name or sandbox_path.startswith(d.remote_name + "/")) \
+                    or not (target == root or root in target.parents):
+                raise OSError(f"output {sandbox_path!r} of task {task_id} is not under {d.remote_name!r}")
+            return target
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for empty in d.empty_directories:
+                under(empty).mkdir(parents=True, exist_ok=True)
+            for out in d.files:
+                local = under(out.remote_name)
+                if out.inline:
+                    local.parent.mkdir(parents=True, exist_ok=True)
+                    local.write_bytes(out.content)
+                else:
+                    self.files.download(out.sha256, local)
+        except OSError as e:
+            raise OSError(f"cannot write output directory {d.remote_name!r} of task {task_id} to {root}: {e}") from e
 
     def _fill(self, deadline: Optional[float]) -> None:
         """Moves the next delivery from the inbox into ``_ready``, waiting until ``deadline``."""

@@ -126,3 +126,36 @@ def test_work_queue_method_names_build_the_same_task(tmp_path):
     proto = ours.to_proto(hashes)
     assert proto.max_running_time.seconds == 60 and proto.inputs[0].sha256 == "0" * 64
     assert proto.inputs[1].content == b"1" and list(proto.output_names) == ["a.gz"]
+
+
+def test_directories_in_and_out_byte_for_byte_links_not_followed(client, tmp_path):
+    # given: a tree with nested files (one above the inline limit) and an empty directory
+    tree = tmp_path / "tree"
+    (tree / "sub" / "deeper").mkdir(parents=True)
+    (tree / "empty").mkdir()
+    (tree / "a.txt").write_text("alpha\n")
+    (tree / "sub" / "deeper" / "c.bin").write_bytes(os.urandom(200_000))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret\n")
+    with client.session("command") as s:
+        # when: the command copies it into an output directory, with a link out of the sandbox
+        t = (gridqueue.CommandTask(f"cp -r in out && ln -s {secret} out/link")
+             .input(tree, "in")  # a directory: sent with everything under it
+             .output_directory("out", tmp_path / "back"))
+        s.submit(t, id="copy")
+        r = by_id(s)["copy"]
+
+    # then: the tree came back whole, the link listed and not followed
+    assert r.ok and r.result_name == "RESULT_SUCCESS", r
+    assert (tmp_path / "back" / "a.txt").read_text() == "alpha\n"
+    assert (tmp_path / "back" / "sub" / "deeper" / "c.bin").read_bytes() == (tree / "sub" / "deeper" / "c.bin").read_bytes()
+    assert (tmp_path / "back" / "empty").is_dir() and not any((tmp_path / "back" / "empty").iterdir())
+    assert not (tmp_path / "back" / "link").exists()
+    assert list(r.command.output_directories[0].skipped_links) == ["out/link"]
+
+
+def test_bad_directories_are_refused_naming_the_field(tmp_path):
+    with pytest.raises(gridqueue.InvalidArgument, match="is not a directory"):
+        gridqueue.CommandTask("true").input_directory(tmp_path / "missing", "in")
+    with pytest.raises(gridqueue.InvalidArgument, match="output directory remote name"):
+        gridqueue.CommandTask("true").output_directory("../x")

@@ -15,7 +15,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1agridqueue/v1/command.proto\x12\x0cgridqueue.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xec\x01\n\x07\x43ommand\x12\x14\n\x0c\x63ommand_line\x18\x01 \x01(\t\x12+\n\x03\x65nv\x18\x02 \x03(\x0b\x32\x1e.gridqueue.v1.Command.EnvEntry\x12\'\n\x06inputs\x18\x03 \x03(\x0b\x32\x17.gridqueue.v1.InputFile\x12\x14\n\x0coutput_names\x18\x04 \x03(\t\x12\x33\n\x10max_running_time\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x1a*\n\x08\x45nvEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"^\n\tInputFile\x12\x13\n\x0bremote_name\x18\x01 \x01(\t\x12\x11\n\x07\x63ontent\x18\x02 \x01(\x0cH\x00\x12\x10\n\x06sha256\x18\x03 \x01(\tH\x00\x12\r\n\x05\x63\x61\x63he\x18\x04 \x01(\x08\x42\x08\n\x06source\"\xb1\x01\n\rCommandResult\x12\x11\n\texit_code\x18\x01 \x01(\x05\x12\x0e\n\x06signal\x18\x02 \x01(\x05\x12\x0e\n\x06stdout\x18\x03 \x01(\x0c\x12\x18\n\x10stdout_truncated\x18\x04 \x01(\x08\x12\x0e\n\x06stderr\x18\x05 \x01(\x0c\x12\x18\n\x10stderr_truncated\x18\x06 \x01(\x08\x12)\n\x07outputs\x18\x07 \x03(\x0b\x32\x18.gridqueue.v1.OutputFile\"`\n\nOutputFile\x12\x13\n\x0bremote_name\x18\x01 \x01(\t\x12\x0e\n\x06sha256\x18\x02 \x01(\t\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\x0c\x12\x0e\n\x06inline\x18\x05 \x01(\x08\"\xbf\x01\n\x07TaskRun\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x0c\n\x04host\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\r\x12+\n\x07started\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05\x65nded\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x05usage\x18\x06 \x01(\x0b\x32\x1b.gridqueue.v1.ResourceUsage\"\x9b\x01\n\rResourceUsage\x12\x19\n\x11memory_peak_bytes\x18\x01 \x01(\x04\x12\x17\n\x0f\x64isk_peak_bytes\x18\x02 \x01(\x04\x12\x13\n\x0b\x63pu_time_us\x18\x03 \x01(\x04\x12\x14\n\x0cwall_time_us\x18\x04 \x01(\x04\x12\r\n\x05\x63ores\x18\x05 \x01(\x01\x12\x1c\n\x14memory_is_allocation\x18\x06 \x01(\x08*\x82\x02\n\nResultCode\x12\x16\n\x12RESULT_UNSPECIFIED\x10\x00\x12\x12\n\x0eRESULT_SUCCESS\x10\x01\x12\x18\n\x14RESULT_INPUT_MISSING\x10\x02\x12\x19\n\x15RESULT_OUTPUT_MISSING\x10\x03\x12\x11\n\rRESULT_SIGNAL\x10\x04\x12\x1b\n\x17RESULT_MAX_RUNNING_TIME\x10\x05\x12\x1e\n\x1aRESULT_RESOURCE_EXHAUSTION\x10\x06\x12\x16\n\x12RESULT_MAX_RETRIES\x10\x07\x12\x14\n\x10RESULT_CANCELLED\x10\x08\x12\x15\n\x11RESULT_TASK_ERROR\x10\tB(\n\x16\x64\x65v.gridqueue.proto.v1B\x0c\x43ommandProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1agridqueue/v1/command.proto\x12\x0cgridqueue.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x02\n\x07\x43ommand\x12\x14\n\x0c\x63ommand_line\x18\x01 \x01(\t\x12+\n\x03\x65nv\x18\x02 \x03(\x0b\x32\x1e.gridqueue.v1.Command.EnvEntry\x12\'\n\x06inputs\x18\x03 \x03(\x0b\x32\x17.gridqueue.v1.InputFile\x12\x14\n\x0coutput_names\x18\x04 \x03(\t\x12\x33\n\x10max_running_time\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x13\n\x0b\x64irectories\x18\r \x03(\t\x12\x1a\n\x12output_directories\x18\x0e \x03(\t\x12\x16\n\x0e\x63\x61\x63hed_outputs\x18\x0f \x03(\t\x1a*\n\x08\x45nvEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"^\n\tInputFile\x12\x13\n\x0bremote_name\x18\x01 \x01(\t\x12\x11\n\x07\x63ontent\x18\x02 \x01(\x0cH\x00\x12\x10\n\x06sha256\x18\x03 \x01(\tH\x00\x12\r\n\x05\x63\x61\x63he\x18\x04 \x01(\x08\x42\x08\n\x06source\"\xec\x01\n\rCommandResult\x12\x11\n\texit_code\x18\x01 \x01(\x05\x12\x0e\n\x06signal\x18\x02 \x01(\x05\x12\x0e\n\x06stdout\x18\x03 \x01(\x0c\x12\x18\n\x10stdout_truncated\x18\x04 \x01(\x08\x12\x0e\n\x06stderr\x18\x05 \x01(\x0c\x12\x18\n\x10stderr_truncated\x18\x06 \x01(\x08\x12)\n\x07outputs\x18\x07 \x03(\x0b\x32\x18.gridqueue.v1.OutputFile\x12\x39\n\x12output_directories\x18\x0b \x03(\x0b\x32\x1d.gridqueue.v1.OutputDirectory\"\x81\x01\n\x0fOutputDirectory\x12\x13\n\x0bremote_name\x18\x01 \x01(\t\x12\'\n\x05\x66iles\x18\x02 \x03(\x0b\x32\x18.gridqueue.v1.OutputFile\x12\x19\n\x11\x65mpty_directories\x18\x03 \x03(\t\x12\x15\n\rskipped_links\x18\x04 \x03(\t\"p\n\nOutputFile\x12\x13\n\x0bremote_name\x18\x01 \x01(\t\x12\x0e\n\x06sha256\x18\x02 \x01(\t\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\x0c\x12\x0e\n\x06inline\x18\x05 \x01(\x08\x12\x0e\n\x06\x63\x61\x63hed\x18\x08 \x01(\x08\"\xbf\x01\n\x07TaskRun\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x0c\n\x04host\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\r\x12+\n\x07started\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05\x65nded\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x05usage\x18\x06 \x01(\x0b\x32\x1b.gridqueue.v1.ResourceUsage\"\x9b\x01\n\rResourceUsage\x12\x19\n\x11memory_peak_bytes\x18\x01 \x01(\x04\x12\x17\n\x0f\x64isk_peak_bytes\x18\x02 \x01(\x04\x12\x13\n\x0b\x63pu_time_us\x18\x03 \x01(\x04\x12\x14\n\x0cwall_time_us\x18\x04 \x01(\x04\x12\r\n\x05\x63ores\x18\x05 \x01(\x01\x12\x1c\n\x14memory_is_allocation\x18\x06 \x01(\x08*\x82\x02\n\nResultCode\x12\x16\n\x12RESULT_UNSPECIFIED\x10\x00\x12\x12\n\x0eRESULT_SUCCESS\x10\x01\x12\x18\n\x14RESULT_INPUT_MISSING\x10\x02\x12\x19\n\x15RESULT_OUTPUT_MISSING\x10\x03\x12\x11\n\rRESULT_SIGNAL\x10\x04\x12\x1b\n\x17RESULT_MAX_RUNNING_TIME\x10\x05\x12\x1e\n\x1aRESULT_RESOURCE_EXHAUSTION\x10\x06\x12\x16\n\x12RESULT_MAX_RETRIES\x10\x07\x12\x14\n\x10RESULT_CANCELLED\x10\x08\x12\x15\n\x11RESULT_TASK_ERROR\x10\tB(\n\x16\x64\x65v.gridqueue.proto.v1B\x0c\x43ommandProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridqueue.v1.command_pb2', globals())
@@ -25,20 +25,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'\n\026dev.gridqueue.proto.v1B\014CommandProtoP\001'
   _COMMAND_ENVENTRY._options = None
   _COMMAND_ENVENTRY._serialized_options = b'8\001'
-  _RESULTCODE._serialized_start=1075
-  _RESULTCODE._serialized_end=1333
+  _RESULTCODE._serialized_start=1355
+  _RESULTCODE._serialized_end=1613
   _COMMAND._serialized_start=110
-  _COMMAND._serialized_end=346
-  _COMMAND_ENVENTRY._serialized_start=304
-  _COMMAND_ENVENTRY._serialized_end=346
-  _INPUTFILE._serialized_start=348
-  _INPUTFILE._serialized_end=442
-  _COMMANDRESULT._serialized_start=445
-  _COMMANDRESULT._serialized_end=622
-  _OUTPUTFILE._serialized_start=624
-  _OUTPUTFILE._serialized_end=720
-  _TASKRUN._serialized_start=723
-  _TASKRUN._serialized_end=914
-  _RESOURCEUSAGE._serialized_start=917
-  _RESOURCEUSAGE._serialized_end=1072
+  _COMMAND._serialized_end=419
+  _COMMAND_ENVENTRY._serialized_start=377
+  _COMMAND_ENVENTRY._serialized_end=419
+  _INPUTFILE._serialized_start=421
+  _INPUTFILE._serialized_end=515
+  _COMMANDRESULT._serialized_start=518
+  _COMMANDRESULT._serialized_end=754
+  _OUTPUTDIRECTORY._serialized_start=757
+  _OUTPUTDIRECTORY._serialized_end=886
+  _OUTPUTFILE._serialized_start=888
+  _OUTPUTFILE._serialized_end=1000
+  _TASKRUN._serialized_start=1003
+  _TASKRUN._serialized_end=1194
+  _RESOURCEUSAGE._serialized_start=1197
+  _RESOURCEUSAGE._serialized_end=1352
 # @@protoc_insertion_point(module_scope)

@@ -29,7 +29,9 @@ import java.util.Map;
  *
  * An input or output given as a string is the same name locally and in the sandbox (an input's
  * sandbox name is its file name); inputs named as strings are cached on the workers. Local paths
- * are relative to the working directory. A task without an id gets {@code line<N>}.
+ * are relative to the working directory. A task without an id gets {@code line<N>}. An input whose
+ * local path is a directory sends the directory with everything under it; an output whose remote
+ * name ends with '/' brings back a directory ({@code "outputs": ["results/"]}).
  */
 final class CommandTaskFile {
   /** One task of the file, with the id it runs under. */
@@ -57,6 +59,27 @@ final class CommandTaskFile {
     return entries;
   }
 
+  /** Adds {@code local} as an input file, or as an input directory when it is one. */
+  static void input(CommandTask.Builder b, Path local, String remote, boolean cache) {
+    if (Files.isDirectory(local)) {
+      b.inputDirectory(local, remote, cache);
+    } else {
+      b.input(local, remote, cache);
+    }
+  }
+
+  /**
+   * Adds {@code remote} as an output file, or as an output directory when it ends with '/' (a local
+   * path with the slash kept names the same directory).
+   */
+  static void output(CommandTask.Builder b, String remote, Path local) {
+    if (remote.endsWith("/") && remote.length() > 1) {
+      b.outputDirectory(remote.substring(0, remote.length() - 1), local);
+    } else {
+      b.output(remote, local);
+    }
+  }
+
   private static Entry parse(JsonObject o, String defaultId) {
     if (!o.has("command")) {
       throw new IllegalArgumentException("\"command\" is required");
@@ -65,13 +88,13 @@ final class CommandTaskFile {
     for (JsonElement in : array(o, "inputs")) {
       if (in.isJsonPrimitive()) {
         Path local = Path.of(in.getAsString());
-        b.input(local, local.getFileName().toString(), true);
+        input(b, local, local.getFileName().toString(), true);
       } else {
         JsonObject f = in.getAsJsonObject();
         Path local = Path.of(f.get("local").getAsString());
         String remote =
             f.has("remote") ? f.get("remote").getAsString() : local.getFileName().toString();
-        b.input(local, remote, !f.has("cache") || f.get("cache").getAsBoolean());
+        input(b, local, remote, !f.has("cache") || f.get("cache").getAsBoolean());
       }
     }
     for (JsonElement buf : array(o, "buffers")) {
@@ -82,11 +105,11 @@ final class CommandTaskFile {
     }
     for (JsonElement out : array(o, "outputs")) {
       if (out.isJsonPrimitive()) {
-        b.output(out.getAsString(), Path.of(out.getAsString()));
+        output(b, out.getAsString(), Path.of(out.getAsString()));
       } else {
         JsonObject f = out.getAsJsonObject();
         String remote = f.get("remote").getAsString();
-        b.output(remote, Path.of(f.has("local") ? f.get("local").getAsString() : remote));
+        output(b, remote, Path.of(f.has("local") ? f.get("local").getAsString() : remote));
       }
     }
     if (o.has("env")) {

@@ -53,13 +53,14 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       names = "--input",
       paramLabel = "LOCAL[:REMOTE]",
       description =
-          "An input file of the --command task, placed in its sandbox as REMOTE (default: its file name) and cached on the worker.")
+          "An input file of the --command task, placed in its sandbox as REMOTE (default: its file name) and cached on the worker; a directory is sent with everything under it.")
   List<String> inputs = List.of();
 
   @Option(
       names = "--output",
       paramLabel = "REMOTE[:LOCAL]",
-      description = "An output file of the --command task, written to LOCAL (default: REMOTE).")
+      description =
+          "An output file of the --command task, written to LOCAL (default: REMOTE); REMOTE ending with / brings back a directory with everything under it.")
   List<String> outputs = List.of();
 
   @Option(
@@ -283,13 +284,16 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       for (String in : inputs) {
         int colon = in.indexOf(':');
         Path local = Path.of(colon < 0 ? in : in.substring(0, colon));
-        task.input(
-            local, colon < 0 ? local.getFileName().toString() : in.substring(colon + 1), true);
+        CommandTaskFile.input(
+            task,
+            local,
+            colon < 0 ? local.getFileName().toString() : in.substring(colon + 1),
+            true);
       }
       for (String out : outputs) {
         int colon = out.indexOf(':');
         String remote = colon < 0 ? out : out.substring(0, colon);
-        task.output(remote, Path.of(colon < 0 ? out : out.substring(colon + 1)));
+        CommandTaskFile.output(task, remote, Path.of(colon < 0 ? out : out.substring(colon + 1)));
       }
       return List.of(new CommandTaskFile.Entry("command", task.build()));
     }

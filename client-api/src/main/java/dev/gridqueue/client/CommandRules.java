@@ -24,6 +24,10 @@ public final class CommandRules {
     if (command.getCommandLine().isBlank()) {
       return field + ".command_line must not be empty";
     }
+    String counts = countProblem(command, field);
+    if (counts != null) {
+      return counts;
+    }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < command.getInputsCount(); i++) {
       InputFile in = command.getInputs(i);
@@ -62,6 +66,29 @@ public final class CommandRules {
         return name;
       }
     }
+    for (int i = 0; i < command.getDirectoriesCount(); i++) {
+      String name = nameProblem(command.getDirectories(i), field + ".directories[" + i + "]");
+      if (name != null) {
+        return name;
+      }
+    }
+    for (int i = 0; i < command.getOutputDirectoriesCount(); i++) {
+      String name =
+          nameProblem(command.getOutputDirectories(i), field + ".output_directories[" + i + "]");
+      if (name != null) {
+        return name;
+      }
+    }
+    for (int i = 0; i < command.getCachedOutputsCount(); i++) {
+      if (!command.getOutputNamesList().contains(command.getCachedOutputs(i))) {
+        return field
+            + ".cached_outputs["
+            + i
+            + "] '"
+            + command.getCachedOutputs(i)
+            + "' is not one of output_names";
+      }
+    }
     for (String key : command.getEnvMap().keySet()) {
       if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
         return field + ".env has an invalid variable name '" + key + "'";
@@ -73,6 +100,37 @@ public final class CommandRules {
       return field + ".max_running_time must not be negative";
     }
     return null;
+  }
+
+  /** The lists of {@code command} over their limits, or null. */
+  private static String countProblem(Command command, String field) {
+    if (command.getInputsCount() > ContractLimits.COMMAND_INPUTS_MAX) {
+      return tooMany(
+          field + ".inputs", command.getInputsCount(), ContractLimits.COMMAND_INPUTS_MAX);
+    }
+    if (command.getDirectoriesCount() > ContractLimits.COMMAND_DIRECTORIES_MAX) {
+      return tooMany(
+          field + ".directories",
+          command.getDirectoriesCount(),
+          ContractLimits.COMMAND_DIRECTORIES_MAX);
+    }
+    if (command.getCachedOutputsCount() > command.getOutputNamesCount()) {
+      return tooMany(
+          field + ".cached_outputs",
+          command.getCachedOutputsCount(),
+          command.getOutputNamesCount());
+    }
+    if (command.getOutputDirectoriesCount() > ContractLimits.COMMAND_OUTPUT_DIRECTORIES_MAX) {
+      return tooMany(
+          field + ".output_directories",
+          command.getOutputDirectoriesCount(),
+          ContractLimits.COMMAND_OUTPUT_DIRECTORIES_MAX);
+    }
+    return null;
+  }
+
+  private static String tooMany(String field, int count, int limit) {
+    return field + " has " + count + " entries; the limit is " + limit;
   }
 
   /**

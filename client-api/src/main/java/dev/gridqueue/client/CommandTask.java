@@ -39,6 +39,9 @@ public final class CommandTask {
   private final String commandLine;
   private final List<Input> inputs;
   private final Map<String, Path> outputs;
+  private final List<String> directories;
+  private final List<String> cachedOutputs;
+  private final Map<String, Path> outputDirectories;
   private final Map<String, String> env;
   private final Resources resources;
   private final String category;
@@ -51,6 +54,9 @@ public final class CommandTask {
     this.commandLine = b.commandLine;
     this.inputs = List.copyOf(b.inputs);
     this.outputs = new LinkedHashMap<>(b.outputs);
+    this.directories = List.copyOf(b.directories);
+    this.cachedOutputs = List.copyOf(b.cachedOutputs);
+    this.outputDirectories = new LinkedHashMap<>(b.outputDirectories);
     this.env = Map.copyOf(b.env);
     this.resources = b.resources;
     this.category = b.category;
@@ -76,6 +82,11 @@ public final class CommandTask {
   /** Output files by name in the sandbox, with where to write each (null: do not fetch). */
   public Map<String, Path> outputs() {
     return java.util.Collections.unmodifiableMap(outputs);
+  }
+
+  /** Output directories by name in the sandbox, with where to write each (null: do not fetch). */
+  public Map<String, Path> outputDirectories() {
+    return java.util.Collections.unmodifiableMap(outputDirectories);
   }
 
   List<Input> inputs() {
@@ -116,6 +127,9 @@ public final class CommandTask {
       c.addInputs(f);
     }
     c.addAllOutputNames(outputs.keySet());
+    c.addAllDirectories(directories);
+    c.addAllCachedOutputs(cachedOutputs);
+    c.addAllOutputDirectories(outputDirectories.keySet());
     if (maxRunningTime != null) {
       c.setMaxRunningTime(
           com.google.protobuf.Duration.newBuilder()
@@ -130,6 +144,9 @@ public final class CommandTask {
     private final String commandLine;
     private final List<Input> inputs = new ArrayList<>();
     private final Map<String, Path> outputs = new LinkedHashMap<>();
+    private final List<String> directories = new ArrayList<>();
+    private final List<String> cachedOutputs = new ArrayList<>();
+    private final Map<String, Path> outputDirectories = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Resources resources;
     private String category = "";
@@ -151,6 +168,40 @@ public final class CommandTask {
       return this;
     }
 
+    /**
+     * Sends the directory {@code local} with everything under it (Work Queue's {@code
+     * specify_directory} / {@code specify_input_file} on a directory): each regular file is an
+     * input placed under {@code remoteName} at its path in the directory (uploaded once per
+     * session; {@code cache}: workers keep it for later tasks), and each empty subdirectory is
+     * created. The directory is read now; links to files are read as files, links to directories
+     * are not followed.
+     *
+     * @throws IllegalArgumentException if {@code local} is not a directory, or holds more than
+     *     {@link ContractLimits#DIRECTORY_FILES_MAX} files or {@link
+     *     ContractLimits#DIRECTORY_MAX_BYTES} bytes
+     */
+    public Builder inputDirectory(Path local, String remoteName, boolean cache) {
+      for (DirectoryTree.Entry e : DirectoryTree.read(local, "inputDirectory(" + local + ")")) {
+        String name = remoteName + (e.relative().isEmpty() ? "" : "/" + e.relative());
+        if (e.file() == null) {
+          directories.add(name);
+        } else {
+          inputs.add(new Input(name, e.file(), null, cache));
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Brings the directory {@code remoteName} back from the sandbox with every regular file and
+     * empty subdirectory under it, written under {@code local} (null: only list it in the result)
+     * before the result is handed over. Links in it are not followed nor returned.
+     */
+    public Builder outputDirectory(String remoteName, Path local) {
+      outputDirectories.put(remoteName, local);
+      return this;
+    }
+
     /** Places {@code bytes} in the sandbox as {@code remoteName} (Work Queue's buffer). */
     public Builder buffer(byte[] bytes, String remoteName) {
       inputs.add(new Input(remoteName, null, bytes.clone(), false));
@@ -163,6 +214,20 @@ public final class CommandTask {
      */
     public Builder output(String remoteName, Path local) {
       outputs.put(remoteName, local);
+      return this;
+    }
+
+    /**
+     * As {@link #output(String, Path)}; {@code cache}: the worker also keeps the file in its input
+     * cache (Work Queue's cache flag on an output), so a later task on that worker reading it as a
+     * cacheable input (same bytes) gets it without a transfer.
+     */
+    public Builder output(String remoteName, Path local, boolean cache) {
+      output(remoteName, local);
+      cachedOutputs.remove(remoteName);
+      if (cache) {
+        cachedOutputs.add(remoteName);
+      }
       return this;
     }
 

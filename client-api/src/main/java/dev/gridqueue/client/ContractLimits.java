@@ -168,6 +168,31 @@ public final class ContractLimits {
   /** Output files up to this size also travel inline in the result ({@code OutputFile.content}). */
   public static final int INLINE_OUTPUT_MAX_BYTES = 64 << 10;
 
+  /**
+   * Most {@code Command.inputs} (an input directory travels as one input per file, so this bounds
+   * the files a task's input directories hold, with {@link #DIRECTORY_FILES_MAX} per directory).
+   */
+  public static final int COMMAND_INPUTS_MAX = 10_000;
+
+  /** Most {@code Command.directories} (empty input directories created in the sandbox). */
+  public static final int COMMAND_DIRECTORIES_MAX = 1_000;
+
+  /** Most {@code Command.output_directories}. */
+  public static final int COMMAND_OUTPUT_DIRECTORIES_MAX = 100;
+
+  /** Most files in one input or output directory of a command task. */
+  public static final int DIRECTORY_FILES_MAX = 10_000;
+
+  /** Most bytes, all files together, in one input or output directory of a command task. */
+  public static final long DIRECTORY_MAX_BYTES = FILE_MAX_BYTES;
+
+  /**
+   * Bytes of one output directory's files that travel inline in the result ({@code
+   * OutputDirectory.files[].content}); the rest are downloaded from the file store, so a directory
+   * of many small files does not fill the result's batch.
+   */
+  public static final int DIRECTORY_INLINE_MAX_BYTES = 1 << 20;
+
   /** Between SIGTERM and SIGKILL when a command's process group is stopped. */
   public static final Duration KILL_GRACE = Duration.ofSeconds(2);
 

@@ -258,7 +258,7 @@ public final class TaskSession implements AutoCloseable {
             .setTag(task.tag())
             .setCommand(task.toCommand(hashes))
             .build();
-    outputs.expect(taskId, task.outputs());
+    outputs.expect(taskId, task.outputs(), task.outputDirectories());
     if (task.needsOwnBatch()) {
       sender.submitAlone(message, task.batchAttributes());
     } else {

@@ -10,7 +10,6 @@ import dev.gridqueue.proto.v1.Command;
 import dev.gridqueue.proto.v1.CommandResult;
 import dev.gridqueue.proto.v1.InputFile;
 import dev.gridqueue.proto.v1.Message;
-import dev.gridqueue.proto.v1.OutputFile;
 import dev.gridqueue.proto.v1.ResultCode;
 import dev.gridqueue.proto.v1.TaskRun;
 import dev.gridqueue.shareddata.FileStore;
@@ -20,7 +19,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -40,6 +38,7 @@ public final class CommandRunner {
   private final FileStore files;
   private final RunningCommands running;
   private final CommandShells shells;
+  private final OutputCollector outputs;
 
   CommandRunner(
       Sandboxes sandboxes,
@@ -52,6 +51,7 @@ public final class CommandRunner {
     this.cache = cache;
     this.files = files;
     this.running = running;
+    this.outputs = new OutputCollector(files, cache);
   }
 
   /**
@@ -164,6 +164,9 @@ public final class CommandRunner {
   /** Null when every input is in place, else why one is not. */
   private String placeInputs(String sessionId, Command command, Sandboxes.Run run)
       throws IOException {
+    for (String dir : command.getDirectoriesList()) {
+      Files.createDirectories(run.inSandbox(dir));
+    }
     for (int i = 0; i < command.getInputsCount(); i++) {
       InputFile in = command.getInputs(i);
       Path target = run.inSandbox(in.getRemoteName());
@@ -294,33 +297,15 @@ public final class CommandRunner {
           "SIGNAL: the command was ended by signal " + (exit - 128));
     }
     out.setExitCode(exit);
-    List<String> missing = new ArrayList<>();
-    for (String name : command.getOutputNamesList()) {
-      Path file = run.inSandbox(name);
-      if (!Files.isRegularFile(file)) {
-        missing.add(name);
-        continue;
-      }
-      long size = Files.size(file);
-      if (size > ContractLimits.FILE_MAX_BYTES) {
-        return ended(
-            result.setCommandResult(out),
-            ResultCode.RESULT_RESOURCE_EXHAUSTION,
-            "output "
-                + name
-                + " is "
-                + size
-                + " bytes; the limit is "
-                + ContractLimits.FILE_MAX_BYTES);
-      }
-      FileStore.Stored stored = files.store(sessionId, file);
-      OutputFile.Builder o =
-          OutputFile.newBuilder().setRemoteName(name).setSha256(stored.sha256()).setSize(size);
-      if (size <= ContractLimits.INLINE_OUTPUT_MAX_BYTES) {
-        o.setContent(ByteString.copyFrom(Files.readAllBytes(file))).setInline(true);
-      }
-      out.addOutputs(o);
+    OutputCollector.Collected collected = outputs.collect(sessionId, command, run);
+    out.addAllOutputs(collected.files()).addAllOutputDirectories(collected.directories());
+    if (collected.overLimit() != null) {
+      return ended(
+          result.setCommandResult(out),
+          ResultCode.RESULT_RESOURCE_EXHAUSTION,
+          collected.overLimit());
     }
+    List<String> missing = collected.missing();
     result.setCommandResult(out);
     if (!missing.isEmpty()) {
       return ended(

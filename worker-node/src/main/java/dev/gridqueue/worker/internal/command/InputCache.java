@@ -100,6 +100,33 @@ final class InputCache {
     }
   }
 
+  /**
+   * Keeps {@code file} (a task's output, whose SHA-256 is {@code sha256}) in the cache, so a later
+   * task reading it as a cacheable input gets it without a fetch. A copy, not a link: the sandbox
+   * it comes from is removed, and a process the command left behind could still write to it.
+   *
+   * @return whether it is held (false: larger than the whole cache)
+   */
+  boolean keep(String sha256, Path file) throws IOException {
+    Object lock = fetchLocks.computeIfAbsent(sha256, k -> new Object());
+    synchronized (lock) {
+      Path cached = dir.resolve(sha256);
+      if (touch(sha256) && Files.exists(cached)) {
+        return true;
+      }
+      long size = Files.size(file);
+      if (size > maxBytes) {
+        return false;
+      }
+      Path part = dir.resolve(sha256 + "." + Thread.currentThread().getId() + ".part");
+      Files.copy(file, part, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(part, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      remember(sha256, size);
+      LOG.info("worker {} kept output {} ({} bytes) in its cache", workerId, sha256, size);
+      return true;
+    }
+  }
+
   private long fetchInto(String sessionId, String sha256, Path path, boolean cacheable)
       throws IOException {
     long started = System.nanoTime();
