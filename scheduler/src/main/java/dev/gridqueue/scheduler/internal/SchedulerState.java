@@ -262,7 +262,9 @@ final class SchedulerState {
    * there (a killed worker's task ran again as attempt 3 instead of 2).
    */
   void lostWithNode(String key, String workerId, UUID nodeId) {
-    removeWorkersOn(nodeId);
+    // Lost, not removed cleanly: its node vanished while it held work. The node's departure event
+    // finds the workers gone already, so this is where workers_lost counts them.
+    removeWorkersOn(nodeId, true);
     requeue(key, workerId, Loss.WORKER_LOST, "its worker left"); // no-op if re-queued above
   }
 
