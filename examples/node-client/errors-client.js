@@ -89,9 +89,9 @@ async function main() {
     await serverStreamStatus(queue, 'ClientStreamDeadLetters', { id: 'no-such-session' }),
     grpc.status.NOT_FOUND, ['no-such-session']);
 
-  check('UpdateSession',
+  check('UpdateSession of an unknown session',
     await unaryStatus(queue, 'UpdateSession', { id: 'no-such-session', app: { id: 'echo' } }),
-    grpc.status.UNIMPLEMENTED);
+    grpc.status.NOT_FOUND, ['no-such-session']);
 
   // Further documented behaviour.
   check('CreateSession with attributes.priority 11',

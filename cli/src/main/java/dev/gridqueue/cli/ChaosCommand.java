@@ -69,11 +69,12 @@ final class ChaosCommand implements Callable<Integer> {
       description = "Workers killed (and replaced) during the run (default: ${DEFAULT-VALUE}).")
   int workerKills = 3;
 
+  // A plain flag, not a negatable --kill-grid-node defaulting to true: picocli sets a negatable
+  // option's negated form to its default, so --no-kill-grid-node still killed a server.
   @Option(
-      names = "--kill-grid-node",
-      negatable = true,
-      description = "Kill one grid server during the run (default: ${DEFAULT-VALUE}).")
-  boolean killGridNode = true;
+      names = "--no-kill-grid-node",
+      description = "Kill no grid server (by default one is killed during the run).")
+  boolean spareGridNodes;
 
   @Option(
       names = "--grid-node",
@@ -119,8 +120,8 @@ final class ChaosCommand implements Callable<Integer> {
     }
     if (noKills) {
       workerKills = 0;
-      killGridNode = false;
     }
+    boolean killGridNode = killsAGridNode();
     if (killGridNode && servers < 2) {
       System.err.println(
           "killing a grid server needs --servers 2 or more (or --no-kill-grid-node)");
@@ -301,5 +302,12 @@ final class ChaosCommand implements Callable<Integer> {
     } catch (Exception e) {
       killLog.add("kill of " + target + " failed: " + e);
     }
+  }
+
+  /**
+   * Whether the run kills a grid server: unless {@code --no-kills} or {@code --no-kill-grid-node}.
+   */
+  boolean killsAGridNode() {
+    return !noKills && !spareGridNodes;
   }
 }

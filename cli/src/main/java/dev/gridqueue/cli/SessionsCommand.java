@@ -107,8 +107,9 @@ final class SessionsCommand implements Runnable {
       name = "cancel",
       mixinStandardHelpOptions = true,
       description =
-          "Cancel a session's tasks that have not started (CancelTasks): all of them, or those"
-              + " given by id or tag. They end as dead letters; running tasks finish.")
+          "Cancel a session's tasks (CancelTasks): all of them, or those given by id or tag."
+              + " Tasks not started never run; running ones are stopped. Each ends as a dead"
+              + " letter.")
   static final class CancelTasks implements Callable<Integer>, CliFailures.TalksToGrid {
     @Mixin GridConnection connection = new GridConnection();
 
@@ -133,7 +134,7 @@ final class SessionsCommand implements Runnable {
         int accepted = client.cancel(sessionId, taskIds, tags, all);
         System.out.println(
             all
-                ? "cancelled every task of session " + sessionId + " that had not started"
+                ? "cancelled every task of session " + sessionId + " (running ones are stopped)"
                 : "cancel accepted for " + accepted + " task id(s) and tag(s) of " + sessionId);
         return ExitCodes.OK;
       }

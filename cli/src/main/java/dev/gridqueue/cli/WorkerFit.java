@@ -12,8 +12,13 @@ import java.util.Optional;
  */
 record WorkerFit(String app, List<String> tags, int cores, long memoryMb, long diskMb, int gpus) {
   Optional<String> warning(Stats stats) {
-    if (stats.getWorkersCount() == 0) {
+    if (stats.getWorkersConnected() == 0) {
       return Optional.of("no worker is connected to the grid; tasks wait until one joins");
+    }
+    if (stats.getWorkersCount() == 0) {
+      // Workers are connected but not listed: a client API key sees no workers in GetStats, so
+      // there is nothing to check them against, and nothing to warn about.
+      return Optional.empty();
     }
     List<WorkerStats> serving =
         stats.getWorkersList().stream()

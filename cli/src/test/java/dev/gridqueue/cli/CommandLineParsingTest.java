@@ -71,4 +71,19 @@ class CommandLineParsingTest {
     String level = parsed.subcommand().subcommand().matchedOption("--log-level").getValue();
     assertThat(level).isEqualTo("WARN");
   }
+
+  @Test
+  void shouldSpareTheGridNodesOnlyWhenChaosIsToldSo() {
+    ChaosCommand byDefault = new ChaosCommand();
+    new CommandLine(byDefault).parseArgs("--tasks", "10");
+    assertThat(byDefault.killsAGridNode()).isTrue();
+
+    ChaosCommand spared = new ChaosCommand();
+    new CommandLine(spared).parseArgs("--no-kill-grid-node");
+    assertThat(spared.killsAGridNode()).isFalse();
+
+    ChaosCommand noKills = new ChaosCommand();
+    new CommandLine(noKills).parseArgs("--no-kills");
+    assertThat(noKills.killsAGridNode()).isFalse();
+  }
 }

@@ -20,9 +20,17 @@ public final class ChildProcesses implements AutoCloseable {
   private final String javaOpts;
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
 
+  /**
+   * Kills the children when this JVM is stopped by a signal (SIGTERM, or Ctrl+C sent to this
+   * process alone): a signal runs shutdown hooks but not the {@code finally} that would call {@link
+   * #close()}, and the children would go on running as orphans.
+   */
+  private final Thread killOnExit = new Thread(this::destroyAll, "gridqueue-kill-children");
+
   public ChildProcesses(Path dir, String javaOpts) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.javaOpts = javaOpts;
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /** Starts {@code gridqueue <args>} as {@code name}. */
@@ -94,11 +102,20 @@ public final class ChildProcesses implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    for (Process p : processes.values()) {
-      p.destroyForcibly();
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or about to: it kills them too
     }
+    destroyAll();
     for (Process p : processes.values()) {
       p.waitFor();
+    }
+  }
+
+  private void destroyAll() {
+    for (Process p : processes.values()) {
+      p.destroyForcibly();
     }
   }
 
