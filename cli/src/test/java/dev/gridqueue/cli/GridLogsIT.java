@@ -9,7 +9,6 @@ import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
-import dev.gridqueue.grid.FreePorts;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
 import dev.gridqueue.scheduler.SchedulerLogs;
@@ -231,23 +230,7 @@ class GridLogsIT {
   private Process startWorker(String name) throws Exception {
     Files.createDirectories(DIR);
     Process p =
-        SeparateWorkerProcessIT.launcher(
-                "worker",
-                "--grid",
-                grid.ports().seedAddress(),
-                "--communication-port",
-                Integer.toString(FreePorts.findRange(100)),
-                "--work-dir",
-                grid.workDir().toString(),
-                "--slots",
-                "2",
-                "--apps",
-                "sleep",
-                "--worker-id",
-                name + "-" + System.nanoTime())
-            .redirectErrorStream(true)
-            .redirectOutput(DIR.resolve("worker-" + name + ".log").toFile())
-            .start();
+        SeparateWorkerProcessIT.sleepWorker(grid, name, DIR.resolve("worker-" + name + ".log"));
     workers.add(p);
     return p;
   }

@@ -102,4 +102,28 @@ class SeparateWorkerProcessIT {
     pb.environment().put("JAVA_OPTS", "-Xms128m -Xmx384m -XX:+UseSerialGC");
     return pb;
   }
+
+  /**
+   * A worker process of 2 slots serving {@code sleep}, joined to {@code grid}, its output in {@code
+   * log} (the worker processes of the crash, loss and log tests).
+   */
+  static Process sleepWorker(EmbeddedGrid grid, String name, Path log) throws java.io.IOException {
+    return launcher(
+            "worker",
+            "--grid",
+            grid.ports().seedAddress(),
+            "--communication-port",
+            Integer.toString(dev.gridqueue.grid.FreePorts.findRange(100)),
+            "--work-dir",
+            grid.workDir().toString(),
+            "--slots",
+            "2",
+            "--apps",
+            "sleep",
+            "--worker-id",
+            name + "-" + System.nanoTime())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
 }

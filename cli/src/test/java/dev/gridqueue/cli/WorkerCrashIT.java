@@ -7,7 +7,6 @@ import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
-import dev.gridqueue.grid.FreePorts;
 import dev.gridqueue.server.EmbeddedGrid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -101,24 +100,7 @@ class WorkerCrashIT {
 
   private Process startWorker(String name) throws Exception {
     Path log = Path.of("target", "worker-" + name + ".log");
-    Process p =
-        SeparateWorkerProcessIT.launcher(
-                "worker",
-                "--grid",
-                grid.ports().seedAddress(),
-                "--communication-port",
-                Integer.toString(FreePorts.findRange(100)),
-                "--work-dir",
-                grid.workDir().toString(),
-                "--slots",
-                "2",
-                "--apps",
-                "sleep",
-                "--worker-id",
-                name + "-" + System.nanoTime())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process p = SeparateWorkerProcessIT.sleepWorker(grid, name, log);
     workers.add(p);
     return p;
   }
