@@ -10,6 +10,7 @@ import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.grid.FreePorts;
+import dev.gridqueue.proto.v1.WorkerStats;
 import dev.gridqueue.server.EmbeddedGrid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class CommandTasksAcrossWorkersIT {
     // given
     startWorker("cache-1", "");
     startWorker("cache-2", "");
-    awaitWorkers(2);
+    awaitWorkers("cache-1", "cache-2");
     byte[] data = new byte[10 << 20];
     new Random(5).nextBytes(data);
     Path input = Files.write(grid.workDir().resolve("shared-input.bin"), data);
@@ -107,7 +108,7 @@ class CommandTasksAcrossWorkersIT {
   void shouldRunACommandOfAKilledWorkerAgainElsewhereAndBringItsOutputsOnce() throws Exception {
     // given: a command running on the only worker of the session
     Process doomed = startWorker("doomed", "crash");
-    awaitWorkers(1);
+    awaitWorkers("doomed");
     Path started = grid.workDir().resolve("crash-started-" + System.nanoTime());
     Path local = grid.workDir().resolve("crash-output-" + System.nanoTime() + ".txt");
     GridQueueClient client = new GridQueueClient(grid.newChannel());
@@ -148,7 +149,7 @@ class CommandTasksAcrossWorkersIT {
   void shouldRunCommandTasksFromTheCommandLineAndFailWhenOneFails() throws Exception {
     // given
     startWorker("cli", "");
-    awaitWorkers(1);
+    awaitWorkers("cli");
     Path dir = Files.createDirectories(grid.workDir().resolve("cli-" + System.nanoTime()));
     Files.writeString(dir.resolve("a.txt"), "alpha\n".repeat(1000));
     Files.writeString(dir.resolve("b.txt"), "beta\n".repeat(1000));
@@ -225,10 +226,20 @@ class CommandTasksAcrossWorkersIT {
         .contains("input file nope.txt does not exist");
   }
 
-  private void awaitWorkers(int n) {
-    await("workers join")
+  /**
+   * Until the scheduler can assign to each of {@code ids}: a worker node joins the grid before it
+   * registers its slots, and tasks submitted in between all went to the first worker (CI, once).
+   */
+  private void awaitWorkers(String... ids) {
+    GridQueueClient client = new GridQueueClient(grid.newChannel());
+    await("workers registered")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> grid.server().ignite().cluster().forClients().nodes().size() == n);
+        .until(
+            () ->
+                client.stats().getWorkersList().stream()
+                    .map(WorkerStats::getWorkerId)
+                    .toList()
+                    .containsAll(List.of(ids)));
   }
 
   private static int count(Pattern p, Path log) throws Exception {

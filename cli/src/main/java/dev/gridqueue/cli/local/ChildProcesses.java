@@ -21,6 +21,14 @@ public final class ChildProcesses implements AutoCloseable {
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
 
   /**
+   * Set once the children are being killed. Starting and killing hold the same lock: without it, a
+   * signal arriving while the main thread is between spawning a child and registering it left that
+   * child running as an orphan (LocalGridStopIT, now and then on a loaded machine); a start after
+   * the kill is refused.
+   */
+  private boolean killed;
+
+  /**
    * Kills the children when this JVM is stopped by a signal (SIGTERM, or Ctrl+C sent to this
    * process alone): a signal runs shutdown hooks but not the {@code finally} that would call {@link
    * #close()}, and the children would go on running as orphans.
@@ -33,8 +41,13 @@ public final class ChildProcesses implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
-  /** Starts {@code gridqueue <args>} as {@code name}. */
-  public Process start(String name, List<String> args) throws IOException {
+  /**
+   * Starts {@code gridqueue <args>} as {@code name}; refused once the children are being killed.
+   */
+  public synchronized Process start(String name, List<String> args) throws IOException {
+    if (killed) {
+      throw new IllegalStateException("stopping: " + name + " not started");
+    }
     List<String> command = new ArrayList<>();
     String launcher = System.getProperty("gridqueue.launcher");
     if (launcher != null && Files.isExecutable(Path.of(launcher))) {
@@ -113,7 +126,8 @@ public final class ChildProcesses implements AutoCloseable {
     }
   }
 
-  private void destroyAll() {
+  private synchronized void destroyAll() {
+    killed = true;
     for (Process p : processes.values()) {
       p.destroyForcibly();
     }
