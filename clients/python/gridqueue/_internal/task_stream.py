@@ -143,7 +143,7 @@ class TaskStream:
                     # costs about as much as the result itself); command tasks need them.
                     ended.append(TaskResult(task_id, m.payload, m.error or None, m.attempts, False))
                 else:
-                    ended.append(_full(task_id, m.payload, m.error or None, False, m))
+                    ended.append(_full(task_id, m.payload, m.error or None, False, m, batch))
         self._handed_over(attachment, batch, ended)
 
     def on_dead_letters(self, attachment: Attachment, batch: queue_pb2.Batch) -> None:
@@ -152,7 +152,7 @@ class TaskStream:
         for m in batch.messages:
             task_id = m.id
             if pop(task_id, None) is not None:
-                ended.append(_full(task_id, b"", m.error or "dead letter", True, m))
+                ended.append(_full(task_id, b"", m.error or "dead letter", True, m, batch))
         self._handed_over(attachment, batch, ended)
 
     def _handed_over(self, attachment: Attachment, batch: queue_pb2.Batch, ended: List[TaskResult]) -> None:
@@ -259,8 +259,18 @@ def _describe(error: Optional[BaseException]) -> str:
 
 
 
-def _full(task_id: str, payload: bytes, error: Optional[str], dead: bool, m: queue_pb2.Message) -> TaskResult:
+def _full(task_id: str, payload: bytes, error: Optional[str], dead: bool, m: queue_pb2.Message,
+          batch: queue_pb2.Batch) -> TaskResult:
     """A result with how its task ended: result code, command result, where and how long."""
     return TaskResult(task_id, payload, error, m.attempts, dead, m.result_code,
-                      m.command_result if m.HasField("command_result") else None,
-                      m.run if m.HasField("run") else None)
+                      m.command_result if m.HasField("command_result") else None, _run(batch, m))
+
+
+def _run(batch: queue_pb2.Batch, m: queue_pb2.Message) -> Optional[command_pb2.TaskRun]:
+    """The result's run with what its batch's results share (worker, host, attempt) filled in."""
+    if not batch.HasField("run"):
+        return m.run if m.HasField("run") else None
+    run = command_pb2.TaskRun()
+    run.CopyFrom(batch.run)
+    run.MergeFrom(m.run)
+    return run

@@ -3,6 +3,7 @@ package dev.gridqueue.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
 import dev.gridqueue.client.GridQueueClient;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
@@ -45,6 +46,14 @@ class EndToEndIT {
       Map<String, String> byId = new HashMap<>();
       for (TaskResult r : results) {
         assertThat(r.succeeded()).as("task %s error %s", r.taskId(), r.error()).isTrue();
+        // where it ran (sent once per result batch) and how long (on each result)
+        assertThat(r.run().getWorkerId()).as(r.taskId()).isEqualTo(grid.name() + "-local");
+        assertThat(r.run().getHost()).as(r.taskId()).isNotEmpty();
+        assertThat(r.run().getAttempt()).as(r.taskId()).isEqualTo(1);
+        assertThat(Timestamps.compare(r.run().getStarted(), r.run().getEnded()))
+            .as(r.taskId())
+            .isLessThanOrEqualTo(0);
+        assertThat(r.run().getStarted().getSeconds()).as(r.taskId()).isPositive();
         assertThat(byId.put(r.taskId(), new String(r.payload(), StandardCharsets.UTF_8)))
             .as("duplicate result for %s", r.taskId())
             .isNull();

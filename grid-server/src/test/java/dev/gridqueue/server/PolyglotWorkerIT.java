@@ -53,6 +53,8 @@ class PolyglotWorkerIT {
     Set<String> ids = new HashSet<>();
     for (TaskResult r : results) {
       assertThat(ids.add(r.taskId())).isTrue();
+      assertThat(r.run().getWorkerId()).isEqualTo(worker.workerId());
+      assertThat(r.run().getAttempt()).isEqualTo(1);
       assertThat(new String(r.payload(), StandardCharsets.UTF_8))
           .isEqualTo("TASK " + r.taskId().substring(1));
     }

@@ -103,9 +103,10 @@ class SessionUpdateIT {
         TaskSession session = client.openSession(sleepSession(5))) {
       // given: a session running on the worker
       submit(session, "t", 40);
-      session.take();
-      // the host as the grid knows the worker (status, WorkerStats.host: names and addresses)
-      String host = client.stats().getWorkers(0).getHost().split(",")[0];
+      // the host its result names (TaskRun.host: what a Work Queue user sees and blocks), which is
+      // one of the names the grid lists for the worker (status, WorkerStats.host)
+      String host = session.take().run().getHost();
+      assertThat(client.stats().getWorkers(0).getHost().split(",")).contains(host);
 
       // when: its host is blocked (Work Queue's blacklist)
       Session blocked = session.blockHost(host);

@@ -128,7 +128,7 @@ public final class WorkerRuntime {
         WorkerDescriptor.KIND_JVM,
         new JvmBatchExecutor(
             ignite,
-            new BatchRunner(handlers, commands, options.workerId(), hostName()),
+            new BatchRunner(handlers, commands, options.workerId(), WorkerDescriptor.machineName()),
             new Slots(options.slots()),
             unbound,
             new CancellationsView(cancellations),
@@ -138,14 +138,6 @@ public final class WorkerRuntime {
   /** Runs this worker's command tasks; null if it runs none. */
   public CommandRunner commands() {
     return commands;
-  }
-
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "localhost";
-    }
   }
 
   /** Shared data as this worker reads it (fetch counts for tests and stats). */

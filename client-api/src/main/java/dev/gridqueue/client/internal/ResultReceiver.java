@@ -3,6 +3,7 @@ package dev.gridqueue.client.internal;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
+import dev.gridqueue.proto.v1.TaskRun;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +27,7 @@ public final class ResultReceiver {
     for (Message m : results.getMessagesList()) {
       if (firstEnd(m)) {
         String error = m.hasError() ? m.getError() : null;
-        inbox.add(of(m, m.getPayload().toByteArray(), error, false));
+        inbox.add(of(m, results, m.getPayload().toByteArray(), error, false));
       }
     }
   }
@@ -36,12 +37,12 @@ public final class ResultReceiver {
     for (Message m : letters.getMessagesList()) {
       if (firstEnd(m)) {
         String error = m.hasError() ? m.getError() : "dead letter";
-        inbox.add(of(m, NO_PAYLOAD, error, true));
+        inbox.add(of(m, letters, NO_PAYLOAD, error, true));
       }
     }
   }
 
-  private static TaskResult of(Message m, byte[] payload, String error, boolean dead) {
+  private static TaskResult of(Message m, Batch batch, byte[] payload, String error, boolean dead) {
     return new TaskResult(
         m.getId(),
         payload,
@@ -50,7 +51,15 @@ public final class ResultReceiver {
         dead,
         m.getResultCode(),
         m.getCommandResult(),
-        m.getRun());
+        run(batch, m));
+  }
+
+  /** The result's run with what its batch's results share (worker, host, attempt) filled in. */
+  static TaskRun run(Batch batch, Message m) {
+    if (!batch.hasRun()) {
+      return m.getRun();
+    }
+    return batch.getRun().toBuilder().mergeFrom(m.getRun()).build();
   }
 
   /** Deliveries of a task that had already ended, dropped. */

@@ -72,13 +72,7 @@ public final class ResultWriter {
     for (Message m : outcome.results()) {
       (m.hasError() ? dead : ok).add(m);
     }
-    Batch results =
-        Batch.newBuilder()
-            .setId(outcome.batchId())
-            .setSessionId(queued.sessionId())
-            .setPriority(outcome.priority())
-            .addAllMessages(ok)
-            .build();
+    Batch results = outcome.resultBatch(queued.sessionId(), ok).build();
     ClientBatches resultRuns =
         dead.isEmpty()
             ? queued.clientBatches()
@@ -92,12 +86,7 @@ public final class ResultWriter {
     // losing them.
     String deadKey = BatchKeys.deadLetters(key);
     Batch deadBatch =
-        Batch.newBuilder()
-            .setId(outcome.batchId())
-            .setSessionId(queued.sessionId())
-            .setDead(true)
-            .addAllMessages(dead)
-            .build();
+        outcome.resultBatch(queued.sessionId(), dead).clearPriority().setDead(true).build();
     StoredBatch deadEntry = queued.deadLetters(attempt, deadBatch.toByteArray(), dead.size(), now);
     return completable(batches.putIfAbsentAsync(deadKey, deadEntry))
         .thenCompose(

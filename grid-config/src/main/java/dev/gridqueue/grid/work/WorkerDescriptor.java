@@ -21,6 +21,7 @@ public final class WorkerDescriptor {
   public static final String ATTR_APPS = "gridqueue.worker.apps";
   static final String ATTR_TAGS = "gridqueue.worker.tags";
   static final String ATTR_RESOURCES = "gridqueue.worker.resources";
+  static final String ATTR_MACHINE = "gridqueue.worker.machine";
 
   /** A worker node (Ignite client JVM, or the local worker inside a grid server). */
   public static final String KIND_JVM = "jvm";
@@ -79,7 +80,21 @@ public final class WorkerDescriptor {
     attrs.put(ATTR_APPS, String.join(",", apps));
     attrs.put(ATTR_TAGS, String.join(",", tags));
     attrs.put(ATTR_RESOURCES, r.cores() + "," + r.memoryMb() + "," + r.diskMb() + "," + r.gpus());
+    attrs.put(ATTR_MACHINE, machineName());
     return attrs;
+  }
+
+  /**
+   * The name of the machine this JVM runs on: what a JVM worker puts in its results ({@code
+   * TaskRun.host}) and the first of the names its {@link #host()} lists, so a host taken from a
+   * result can be blocked.
+   */
+  public static String machineName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   /** The worker a grid node hosts, if it hosts one. */
@@ -102,9 +117,18 @@ public final class WorkerDescriptor {
             KIND_JVM));
   }
 
-  /** Host names and addresses of the node, comma-separated (a blocklist may name any). */
+  /**
+   * The worker's machine name, then the node's host names and addresses, comma-separated (a
+   * blocklist may name any). Ignite's host names need not include the machine name the worker's
+   * results carry: without it, blocking the host a result named could block nothing.
+   */
   private static String hostOf(ClusterNode node) {
-    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(node.hostNames());
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    String machine = node.attribute(ATTR_MACHINE);
+    if (machine != null) {
+      names.add(machine);
+    }
+    names.addAll(node.hostNames());
     names.addAll(node.addresses());
     names.remove("");
     return String.join(",", names);

@@ -34,8 +34,9 @@ public final class BatchRunner {
   }
 
   /**
-   * A runner that also runs command tasks with {@code commands} (null: refuses them), and stamps
-   * every result with where it ran ({@code Message.run}).
+   * A runner that also runs command tasks with {@code commands} (null: refuses them), and says
+   * where the results ran: worker and host once for the batch ({@link RunOutcome#sharedRun}),
+   * start, end and usage on each result ({@code Message.run}).
    */
   public BatchRunner(
       HandlerRegistry handlers, CommandRunner commands, String workerId, String host) {
@@ -109,7 +110,6 @@ public final class BatchRunner {
                 index,
                 stamped(
                     results.get(index),
-                    attempt,
                     batchMillis + (startNanos - batchNanos) / 1_000_000,
                     batchMillis + (endNanos - batchNanos) / 1_000_000,
                     usage));
@@ -138,7 +138,6 @@ public final class BatchRunner {
           results.add(
               stamped(
                   answer,
-                  attempt,
                   batchMillis + (taskStart - batchNanos) / 1_000_000,
                   batchMillis + (ended - batchNanos) / 1_000_000,
                   null));
@@ -189,7 +188,8 @@ public final class BatchRunner {
         results,
         failed,
         cancelled,
-        System.nanoTime() - started);
+        System.nanoTime() - started,
+        TaskRun.newBuilder().setWorkerId(workerId).setHost(host).setAttempt(attempt).build());
   }
 
   /** Runs a command task; a fast abort or a stopping worker ends the batch as for handlers. */
@@ -229,11 +229,11 @@ public final class BatchRunner {
   }
 
   /**
-   * The result with where and how long it ran, and its result code when its runner set none (a
-   * handler's result: success, or its error).
+   * The result with how long it ran and what it used (where it ran is said once for the batch), and
+   * its result code when its runner set none (a handler's result: success, or its error).
    */
-  private Message stamped(
-      Message answer, int attempt, long startedMillis, long endedMillis, ResourceUsage usage) {
+  private static Message stamped(
+      Message answer, long startedMillis, long endedMillis, ResourceUsage usage) {
     if (usage == null && answer.hasRun()) {
       usage = answer.getRun().getUsage(); // a command's, measured by its runner
     }
@@ -247,12 +247,7 @@ public final class BatchRunner {
                   : ResultCode.RESULT_TASK_ERROR);
     }
     TaskRun.Builder run =
-        TaskRun.newBuilder()
-            .setWorkerId(workerId)
-            .setHost(host)
-            .setAttempt(attempt)
-            .setStarted(timestamp(startedMillis))
-            .setEnded(timestamp(endedMillis));
+        TaskRun.newBuilder().setStarted(timestamp(startedMillis)).setEnded(timestamp(endedMillis));
     if (usage != null) {
       run.setUsage(usage);
     }

@@ -12,6 +12,7 @@ import dev.gridqueue.grid.work.RunOutcome;
 import dev.gridqueue.grid.work.TaskErrors;
 import dev.gridqueue.proto.v1.Batch;
 import dev.gridqueue.proto.v1.Message;
+import dev.gridqueue.proto.v1.TaskRun;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -228,8 +229,16 @@ final class WorkerLane {
         }
         results.add(r);
       }
+      // Where the batch ran (the worker reports no times: its results carry none).
+      TaskRun where =
+          TaskRun.newBuilder()
+              .setWorkerId(worker.id)
+              .setHost(worker.host)
+              .setAttempt(p.attempt())
+              .build();
       RunOutcome outcome =
-          new RunOutcome(original.getId(), original.getPriority(), results, failed, cancelled, 0);
+          new RunOutcome(
+              original.getId(), original.getPriority(), results, failed, cancelled, 0, where);
       ResultWriter.Written written =
           new ResultWriter(services.ignite().cache(CacheNames.BATCHES))
               .write(p.key(), p.queued(), p.attempt(), outcome);
