@@ -97,6 +97,16 @@ class ResourcesIT {
       assertThat(u.getWallTimeUs()).isGreaterThanOrEqualTo(600_000);
       assertThat(u.getCores()).isGreaterThan(0);
       assertThat(u.getMemoryIsAllocation()).isFalse();
+
+      // when: a command that only waits runs next, in the shell the worker kept from the last
+      session.submit("light", CommandTask.of("sleep 0.3").build());
+      session.flush();
+      TaskResult light = session.awaitResults(1, Duration.ofSeconds(60)).get(0);
+
+      // then: its CPU time is its own, not the shell's earlier commands' too (it was u's and more)
+      assertThat(light.run().getUsage().getCpuTimeUs())
+          .as("after %s", u)
+          .isLessThan(Math.min(100_000, u.getCpuTimeUs() / 2));
     }
     try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
       // when: a Java handler task runs

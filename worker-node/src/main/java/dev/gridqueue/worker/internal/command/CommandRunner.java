@@ -221,7 +221,8 @@ public final class CommandRunner {
     ResultCode stoppedFor = null;
     long started = System.nanoTime();
     ResourceWatch watch =
-        new ResourceWatch(group.process().pid(), run.sandbox(), allocation, started);
+        new ResourceWatch(
+            group.process().pid(), run.sandbox(), allocation, started, group.cpuNanosBefore());
     String exceeded = null;
     try {
       while (true) {

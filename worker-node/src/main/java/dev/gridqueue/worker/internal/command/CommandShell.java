@@ -37,6 +37,7 @@ final class CommandShell {
   private final OutputStream stdin;
   private final BlockingQueue<Long> answers = new LinkedBlockingQueue<>();
   private volatile long sequence;
+  private long cpuNanosBeforeLast;
 
   private CommandShell(Process process) {
     this.process = process;
@@ -71,12 +72,18 @@ final class CommandShell {
    * @throws IOException if the shell is gone
    */
   void send(String script) throws IOException {
+    cpuNanosBeforeLast = ProcessTree.cpuNanos(process.pid());
     sequence++;
     answers.clear();
     byte[] bytes =
         (script + "; echo \"" + ANSWER + sequence + " $?\"\n").getBytes(StandardCharsets.UTF_8);
     stdin.write(bytes);
     stdin.flush();
+  }
+
+  /** The shell's CPU time (its earlier commands included) when the last command was sent. */
+  long cpuNanosBeforeLast() {
+    return cpuNanosBeforeLast;
   }
 
   /**

@@ -14,6 +14,14 @@ interface ProcessGroup {
    */
   Process process();
 
+  /**
+   * CPU time the root process had used before this command started: a kept shell counts its earlier
+   * commands (reaped children) in its own CPU time, which is not this command's.
+   */
+  default long cpuNanosBefore() {
+    return 0;
+  }
+
   /** Waits up to {@code millis} for the command to end; true if it did. */
   boolean waitFor(long millis) throws InterruptedException;
 

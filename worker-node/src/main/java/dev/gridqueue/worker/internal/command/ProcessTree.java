@@ -57,6 +57,15 @@ final class ProcessTree {
     return found ? new Sample(resident, ticks * (1_000_000_000L / TICKS_PER_SECOND)) : null;
   }
 
+  /**
+   * The CPU time {@code pid} has used so far, its ended and reaped children's included; 0 if it is
+   * gone or this machine has no /proc.
+   */
+  static long cpuNanos(long pid) {
+    long[] stat = stat(pid);
+    return stat == null ? 0 : stat[0] * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
   /** {utime + stime + cutime + cstime, rss pages} of a process; null if it is gone. */
   private static long[] stat(long pid) {
     String line;

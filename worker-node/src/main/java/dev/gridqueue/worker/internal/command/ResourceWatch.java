@@ -31,6 +31,7 @@ public final class ResourceWatch {
   private final long memoryLimitBytes;
   private final long diskLimitBytes;
   private final long startedNanos;
+  private final long cpuBaselineNanos;
   private final boolean proc;
   private long nextSampleNanos;
   private long peakResidentBytes;
@@ -40,10 +41,18 @@ public final class ResourceWatch {
 
   /**
    * Watches the command whose shell is {@code rootPid} in {@code sandbox}; {@code allocation}
-   * (null: the whole worker) bounds its memory and disk where a field is above 0.
+   * (null: the whole worker) bounds its memory and disk where a field is above 0. {@code
+   * cpuBaselineNanos} is what the shell had used before the command (a kept shell's earlier
+   * commands), left out of the command's CPU time.
    */
-  ResourceWatch(long rootPid, Path sandbox, ResourceAmounts allocation, long startedNanos) {
+  ResourceWatch(
+      long rootPid,
+      Path sandbox,
+      ResourceAmounts allocation,
+      long startedNanos,
+      long cpuBaselineNanos) {
     this.rootPid = rootPid;
+    this.cpuBaselineNanos = cpuBaselineNanos;
     this.sandbox = sandbox;
     this.memoryLimitBytes = allocation == null ? 0 : allocation.memoryMb() * MB;
     this.diskLimitBytes = allocation == null ? 0 : allocation.diskMb() * MB;
@@ -65,7 +74,7 @@ public final class ResourceWatch {
       ProcessTree.Sample s = ProcessTree.sample(rootPid);
       if (s != null) {
         peakResidentBytes = Math.max(peakResidentBytes, s.residentBytes());
-        cpuNanos = Math.max(cpuNanos, s.cpuNanos());
+        cpuNanos = Math.max(cpuNanos, s.cpuNanos() - cpuBaselineNanos);
       }
     }
     peakDiskBytes = Math.max(peakDiskBytes, sandboxBytes());

@@ -27,6 +27,11 @@ final class ShellRun implements ProcessGroup {
   }
 
   @Override
+  public long cpuNanosBefore() {
+    return shell.cpuNanosBeforeLast();
+  }
+
+  @Override
   public boolean waitFor(long millis) throws InterruptedException {
     if (ended) {
       return true;
