@@ -107,6 +107,15 @@ class ResourcesIT {
       assertThat(light.run().getUsage().getCpuTimeUs())
           .as("after %s", u)
           .isLessThan(Math.min(100_000, u.getCpuTimeUs() / 2));
+
+      // when: a command busy for less than a sampling period (the shell counting to 50,000)
+      session.submit(
+          "short", CommandTask.of("i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done").build());
+      session.flush();
+      TaskResult quick = session.awaitResults(1, Duration.ofSeconds(60)).get(0);
+
+      // then: its CPU time is counted all the same, read as it ends
+      assertThat(quick.run().getUsage().getCpuTimeUs()).isGreaterThan(10_000);
     }
     try (TaskSession session = client.openSession(SessionOptions.forApp("echo").build())) {
       // when: a Java handler task runs

@@ -317,12 +317,18 @@ public final class CommandRunner {
     return result.setResultCode(ResultCode.RESULT_SUCCESS).build();
   }
 
+  /** Reads the head of a captured stream: one stat when it is empty or absent (most are). */
   private static void captureStd(Path file, boolean stdout, CommandResult.Builder out)
       throws IOException {
-    if (!Files.exists(file)) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (java.nio.file.NoSuchFileException e) {
       return;
     }
-    long size = Files.size(file);
+    if (size == 0) {
+      return;
+    }
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(ContractLimits.STD_STREAM_MAX_BYTES);
