@@ -27,6 +27,7 @@ final class CommandSubmission {
   boolean run(TaskSession session, List<CommandTaskFile.Entry> tasks, Duration timeout)
       throws InterruptedException {
     long started = System.nanoTime();
+    session.uploadInputs(tasks.stream().map(CommandTaskFile.Entry::task).toList());
     for (CommandTaskFile.Entry e : tasks) {
       session.submit(e.id(), e.task());
     }

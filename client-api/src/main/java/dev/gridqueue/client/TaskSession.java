@@ -55,6 +55,7 @@ public final class TaskSession implements AutoCloseable {
   private final TaskSender sender;
   private final StreamSupervisor supervisor;
   private final CommandOutputs outputs = new CommandOutputs(this::files);
+  private final UploadedInputs uploaded = new UploadedInputs(this::files);
   private final HungerGauge hunger;
 
   private TaskSession(
@@ -249,7 +250,7 @@ public final class TaskSession implements AutoCloseable {
     Map<CommandTask.Input, String> hashes = new HashMap<>();
     for (CommandTask.Input in : task.inputs()) {
       if (in.local() != null) {
-        hashes.put(in, files().upload(in.local()));
+        hashes.put(in, uploaded.sha256(in.local()));
       }
     }
     Message message =
@@ -264,6 +265,26 @@ public final class TaskSession implements AutoCloseable {
     } else {
       sender.submit(message);
     }
+  }
+
+  /**
+   * Uploads the local input files of {@code tasks} that the session does not hold yet, several at
+   * once, so that submitting them then sends each task without waiting for its upload. Optional:
+   * {@link #submit(String, CommandTask)} uploads what is missing itself, one file at a time. A file
+   * is uploaded (and hashed) once while its size and modification time stay the same.
+   *
+   * @throws IllegalArgumentException if an input file is missing or over the limit
+   */
+  public void uploadInputs(Collection<CommandTask> tasks) {
+    List<java.nio.file.Path> locals = new java.util.ArrayList<>();
+    for (CommandTask task : tasks) {
+      for (CommandTask.Input in : task.inputs()) {
+        if (in.local() != null) {
+          locals.add(in.local());
+        }
+      }
+    }
+    uploaded.uploadAll(locals);
   }
 
   /** The session's files in the grid (inputs and outputs of command tasks). */

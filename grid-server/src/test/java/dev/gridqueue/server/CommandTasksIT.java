@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,51 @@ class CommandTasksIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+    }
+  }
+
+  @Test
+  void shouldUploadInputsAheadOnceAndAgainWhenAFileChanges() throws Exception {
+    // given: 6 files, 30 tasks reading them (each file by 5 tasks)
+    Path inputs = Files.createDirectories(dir.resolve("ahead-" + System.nanoTime()));
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      files.add(Files.writeString(inputs.resolve("f" + i), "file " + i + "\n"));
+    }
+    Map<String, CommandTask> tasks = new java.util.LinkedHashMap<>();
+    for (int t = 0; t < 30; t++) {
+      tasks.put("t" + t, CommandTask.of("cat in").input(files.get(t % 6), "in", true).build());
+    }
+    try (TaskSession session = commandSession()) {
+      // when: their inputs are uploaded ahead (several at once), then the tasks submitted
+      session.uploadInputs(tasks.values());
+      for (String id : files.stream().map(f -> session.files().upload(f)).toList()) {
+        assertThat(session.files().holds(id)).isTrue();
+      }
+      tasks.forEach(session::submit);
+      // and one file is rewritten before one more task reads it
+      Files.writeString(files.get(0), "file 0, rewritten\n");
+      session.submit("again", CommandTask.of("cat in").input(files.get(0), "in", true).build());
+      session.finishSending();
+      List<TaskResult> results = session.awaitResults(31, Duration.ofSeconds(60));
+
+      // then: every task read its file; the rewritten one was sent again
+      for (TaskResult r : results) {
+        assertThat(r.commandSucceeded()).as(r.taskId() + ": " + r.error()).isTrue();
+        String expected =
+            r.taskId().equals("again")
+                ? "file 0, rewritten\n"
+                : "file " + Integer.parseInt(r.taskId().substring(1)) % 6 + "\n";
+        assertThat(r.stdout()).as(r.taskId()).isEqualTo(expected);
+      }
+      // and a missing input is refused before anything is sent, naming the file
+      Path missing = inputs.resolve("missing");
+      assertThatThrownBy(
+              () ->
+                  session.uploadInputs(
+                      List.of(CommandTask.of("cat in").input(missing, "in", true).build())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(missing.toString());
     }
   }
 
