@@ -79,8 +79,9 @@ class SessionUpdateIT {
     try (WorkerNode w1 = worker("m1", 1);
         WorkerNode w2 = worker("m2", 1);
         TaskSession session = client.openSession(sleepSession(5))) {
-      // given: the session's work spread over both workers
-      submit(session, "t", 80);
+      // given: the session's work spread over both workers (tasks long enough that work is left
+      // once the cap has acted, however slow the machine: with 50 ms ones CI had run them all)
+      submit(session, "t", 80, 200);
       await().until(() -> line(session).getWorkers() == 2);
 
       // when
@@ -93,6 +94,7 @@ class SessionUpdateIT {
           .atMost(Duration.ofSeconds(5))
           .until(() -> line(session).getWorkers() <= 1);
       assertThat(line(session).getTasksWaiting()).isPositive(); // it still had work to spread
+      session.cancelAll(); // the rest ends as dead letters: every task ends once
       assertThat(session.awaitResults(80, Duration.ofSeconds(60))).hasSize(80);
     }
   }
@@ -301,8 +303,12 @@ class SessionUpdateIT {
   }
 
   private static void submit(TaskSession session, String prefix, int n) {
+    submit(session, prefix, n, 50);
+  }
+
+  private static void submit(TaskSession session, String prefix, int n, int millis) {
     for (int i = 0; i < n; i++) {
-      session.submit(prefix + i, "50".getBytes(StandardCharsets.US_ASCII));
+      session.submit(prefix + i, Integer.toString(millis).getBytes(StandardCharsets.US_ASCII));
     }
     session.flush();
   }
