@@ -51,7 +51,7 @@ public final class FilesClient {
       size = Files.size(path);
       sha256 = sha256(path);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new IllegalArgumentException("input file " + path + " does not exist", e);
+      throw missingInput(path, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read input file " + path, e);
     }
@@ -72,6 +72,11 @@ public final class FilesClient {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read input file " + path, e);
     }
+  }
+
+  /** The error for an input file that is not there (one wording wherever inputs are read). */
+  static IllegalArgumentException missingInput(Path path, java.nio.file.NoSuchFileException e) {
+    return new IllegalArgumentException("input file " + path + " does not exist", e);
   }
 
   /** Whether the session holds file {@code sha256}. */

@@ -13,7 +13,9 @@ import dev.gridqueue.client.internal.UnfinishedTasks;
 import dev.gridqueue.proto.v1.Message;
 import dev.gridqueue.proto.v1.Session;
 import io.grpc.Status;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -196,7 +198,7 @@ public final class TaskSession implements AutoCloseable {
    */
   public Session blockHost(String host) {
     java.util.List<String> hosts =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
     if (!hosts.contains(host)) {
       hosts.add(host);
@@ -207,7 +209,7 @@ public final class TaskSession implements AutoCloseable {
   /** Work Queue's {@code blacklist_clear(host)}: workers on {@code host} may serve it again. */
   public Session unblockHost(String host) {
     java.util.List<String> hosts =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
     hosts.remove(host);
     return update(SessionUpdate.newBuilder().blockedWorkerHosts(hosts).build());
@@ -276,7 +278,7 @@ public final class TaskSession implements AutoCloseable {
    * @throws IllegalArgumentException if an input file is missing or over the limit
    */
   public void uploadInputs(Collection<CommandTask> tasks) {
-    List<java.nio.file.Path> locals = new java.util.ArrayList<>();
+    List<Path> locals = new ArrayList<>();
     for (CommandTask task : tasks) {
       for (CommandTask.Input in : task.inputs()) {
         if (in.local() != null) {

@@ -49,7 +49,7 @@ final class UploadedInputs {
     try {
       now = Files.readAttributes(path, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("input file " + local + " does not exist", e);
+      throw FilesClient.missingInput(local, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read input file " + local, e);
     }
