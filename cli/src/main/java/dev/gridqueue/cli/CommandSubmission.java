@@ -1,12 +1,15 @@
 package dev.gridqueue.cli;
 
+import dev.gridqueue.client.CommandTask;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.proto.v1.ResultCode;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,10 +30,9 @@ final class CommandSubmission {
   boolean run(TaskSession session, List<CommandTaskFile.Entry> tasks, Duration timeout)
       throws InterruptedException {
     long started = System.nanoTime();
-    session.uploadInputs(tasks.stream().map(CommandTaskFile.Entry::task).toList());
-    for (CommandTaskFile.Entry e : tasks) {
-      session.submit(e.id(), e.task());
-    }
+    Map<String, CommandTask> byId = new LinkedHashMap<>();
+    tasks.forEach(e -> byId.put(e.id(), e.task()));
+    session.submitAll(byId); // the first tasks run while later inputs upload
     session.finishSending();
     ProgressBar progress = new ProgressBar(out, tasks.size(), System.console() != null);
     Set<String> seen = new HashSet<>();

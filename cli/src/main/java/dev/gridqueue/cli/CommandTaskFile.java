@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,16 +46,31 @@ final class CommandTaskFile {
   static List<Entry> read(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     List<Entry> entries = new ArrayList<>();
+    Map<String, Integer> lineOfId = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
+      Entry entry;
       try {
-        entries.add(parse(JsonParser.parseString(line).getAsJsonObject(), "line" + (i + 1)));
+        entry = parse(JsonParser.parseString(line).getAsJsonObject(), "line" + (i + 1));
       } catch (JsonParseException | IllegalStateException | IllegalArgumentException e) {
         throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
       }
+      // Two tasks under one id would run as one (a session's rule): refuse the file instead.
+      Integer earlier = lineOfId.putIfAbsent(entry.id(), i + 1);
+      if (earlier != null) {
+        throw new IllegalArgumentException(
+            file
+                + " line "
+                + (i + 1)
+                + ": id \""
+                + entry.id()
+                + "\" is already used on line "
+                + earlier);
+      }
+      entries.add(entry);
     }
     return entries;
   }

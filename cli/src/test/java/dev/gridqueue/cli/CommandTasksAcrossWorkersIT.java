@@ -224,6 +224,23 @@ class CommandTasksAcrossWorkersIT {
     assertThat(missing.waitFor()).isEqualTo(2);
     assertThat(Files.readString(dir.resolve("missing.log")))
         .contains("input file nope.txt does not exist");
+
+    // when: a task file using one id twice (the two would run as one task)
+    Files.writeString(
+        dir.resolve("twice.jsonl"),
+        "{\"id\": \"x\", \"command\": \"true\"}\n{\"id\": \"x\", \"command\": \"false\"}\n",
+        StandardCharsets.UTF_8);
+    Process twice =
+        SeparateWorkerProcessIT.launcher("submit", "--server", server, "--tasks", "twice.jsonl")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("twice.log").toFile())
+            .start();
+
+    // then: refused, naming both lines
+    assertThat(twice.waitFor()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("twice.log")))
+        .contains("twice.jsonl line 2: id \"x\" is already used on line 1");
   }
 
   /**

@@ -45,11 +45,35 @@ public final class FilesClient {
    * @throws IllegalArgumentException if the file is missing or over the limit
    */
   public String upload(Path path) {
+    checkedSize(path);
     String sha256;
+    try {
+      sha256 = sha256(path);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw missingInput(path, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read input file " + path, e);
+    }
+    if (holds(sha256)) {
+      return sha256;
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      return send(in, sha256);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read input file " + path, e);
+    }
+  }
+
+  /**
+   * The size of input file {@code path}, read before anything is hashed or sent.
+   *
+   * @throws IllegalArgumentException if the file is missing or over {@link
+   *     ContractLimits#FILE_MAX_BYTES}
+   */
+  static long checkedSize(Path path) {
     long size;
     try {
       size = Files.size(path);
-      sha256 = sha256(path);
     } catch (java.nio.file.NoSuchFileException e) {
       throw missingInput(path, e);
     } catch (IOException e) {
@@ -64,14 +88,7 @@ public final class FilesClient {
               + " bytes; the limit is "
               + ContractLimits.FILE_MAX_BYTES);
     }
-    if (holds(sha256)) {
-      return sha256;
-    }
-    try (InputStream in = Files.newInputStream(path)) {
-      return send(in, sha256);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read input file " + path, e);
-    }
+    return size;
   }
 
   /** The error for an input file that is not there (one wording wherever inputs are read). */

@@ -270,6 +270,30 @@ public final class TaskSession implements AutoCloseable {
   }
 
   /**
+   * Queues command tasks in the map's iteration order (a {@link java.util.LinkedHashMap} keeps
+   * yours), task id to task, uploading their local inputs {@value UploadedInputs#PARALLEL_UPLOADS}
+   * at once: each task is sent as soon as its own inputs and those of the tasks before it are in
+   * the grid, so the first tasks run while later inputs are still uploading. Every input is checked
+   * first: a missing or oversized file is refused before any task is sent. A file is uploaded (and
+   * hashed) once while its size and modification time stay the same.
+   *
+   * @throws IllegalArgumentException if an input file is missing or over the limit (nothing sent)
+   * @throws GridQueueException if an upload fails; the tasks before the one needing it were sent
+   */
+  public void submitAll(Map<String, CommandTask> tasks) {
+    try (UploadedInputs.Uploads uploads = uploaded.start(localInputs(tasks.values()))) {
+      for (Map.Entry<String, CommandTask> e : tasks.entrySet()) {
+        for (CommandTask.Input in : e.getValue().inputs()) {
+          if (in.local() != null) {
+            uploads.await(in.local());
+          }
+        }
+        submit(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /**
    * Uploads the local input files of {@code tasks} that the session does not hold yet, several at
    * once, so that submitting them then sends each task without waiting for its upload. Optional:
    * {@link #submit(String, CommandTask)} uploads what is missing itself, one file at a time. A file
@@ -278,6 +302,10 @@ public final class TaskSession implements AutoCloseable {
    * @throws IllegalArgumentException if an input file is missing or over the limit
    */
   public void uploadInputs(Collection<CommandTask> tasks) {
+    uploaded.uploadAll(localInputs(tasks));
+  }
+
+  private static List<Path> localInputs(Collection<CommandTask> tasks) {
     List<Path> locals = new ArrayList<>();
     for (CommandTask task : tasks) {
       for (CommandTask.Input in : task.inputs()) {
@@ -286,7 +314,7 @@ public final class TaskSession implements AutoCloseable {
         }
       }
     }
-    uploaded.uploadAll(locals);
+    return locals;
   }
 
   /** The session's files in the grid (inputs and outputs of command tasks). */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,44 +69,76 @@ final class UploadedInputs {
    * first failure (as {@link #sha256} would) once all have ended.
    */
   void uploadAll(Collection<Path> locals) {
-    List<Path> distinct = new ArrayList<>(new LinkedHashSet<>(locals));
-    if (distinct.size() <= 1) {
-      distinct.forEach(this::sha256);
-      return;
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(PARALLEL_UPLOADS, distinct.size()),
-            r -> {
-              Thread t = new Thread(r, "gridqueue-upload");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<String>> uploads = new ArrayList<>();
-      for (Path p : distinct) {
-        uploads.add(pool.submit(() -> sha256(p)));
-      }
+    try (Uploads uploads = start(locals)) {
       RuntimeException first = null;
-      for (Future<String> f : uploads) {
+      for (Path p : uploads.files()) {
         try {
-          f.get();
-        } catch (ExecutionException e) {
-          if (first == null) {
-            first =
-                e.getCause() instanceof RuntimeException r
-                    ? r
-                    : new IllegalStateException(e.getCause());
-          }
+          uploads.await(p);
+        } catch (RuntimeException e) {
+          first = first == null ? e : first;
         }
       }
       if (first != null) {
         throw first;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while uploading inputs", e);
-    } finally {
+    }
+  }
+
+  /**
+   * Starts uploading each distinct file of {@code locals}, {@link #PARALLEL_UPLOADS} at once, in
+   * the order given, once every one of them was found within the size limit: a missing or oversized
+   * file is refused here, before anything is sent.
+   *
+   * @throws IllegalArgumentException if a file is missing or over the limit
+   */
+  Uploads start(Collection<Path> locals) {
+    List<Path> distinct = new ArrayList<>(new LinkedHashSet<>(locals));
+    distinct.forEach(FilesClient::checkedSize);
+    return new Uploads(distinct);
+  }
+
+  /** Uploads under way; closing it stops those not started. */
+  final class Uploads implements AutoCloseable {
+    private final Map<Path, Future<String>> byFile = new LinkedHashMap<>();
+    private final ExecutorService pool;
+
+    private Uploads(List<Path> files) {
+      pool =
+          Executors.newFixedThreadPool(
+              Math.max(1, Math.min(PARALLEL_UPLOADS, files.size())),
+              r -> {
+                Thread t = new Thread(r, "gridqueue-upload");
+                t.setDaemon(true);
+                return t;
+              });
+      for (Path p : files) {
+        byFile.put(p, pool.submit(() -> sha256(p)));
+      }
+    }
+
+    Collection<Path> files() {
+      return byFile.keySet();
+    }
+
+    /**
+     * Waits for {@code local}'s upload (one of {@link #files()}); throws its failure as {@link
+     * #sha256} would.
+     */
+    String await(Path local) {
+      try {
+        return byFile.get(local).get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while uploading inputs", e);
+      }
+    }
+
+    @Override
+    public void close() {
       pool.shutdownNow();
     }
   }

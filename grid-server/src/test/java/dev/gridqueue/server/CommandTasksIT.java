@@ -31,6 +31,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -194,6 +196,64 @@ class CommandTasksIT {
                       List.of(CommandTask.of("cat in").input(missing, "in", true).build())))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining(missing.toString());
+    }
+  }
+
+  @Test
+  void shouldRunTheFirstTasksWhileLaterInputsAreStillUploading() throws Exception {
+    // given: task "first" reads a file; task "second" reads a pipe nobody writes yet, so its
+    // upload cannot end
+    Path inputs = Files.createDirectories(dir.resolve("pipelined-" + System.nanoTime()));
+    Path file = Files.writeString(inputs.resolve("file"), "ready\n");
+    Path pipe = inputs.resolve("pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+    Map<String, CommandTask> tasks = new java.util.LinkedHashMap<>();
+    tasks.put("first", CommandTask.of("cat in").input(file, "in", false).build());
+    tasks.put("second", CommandTask.of("wc -c < in").input(pipe, "in", false).build());
+    try (TaskSession session = commandSession()) {
+      CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> session.submitAll(tasks));
+      // when: "first" is sent once its own input is in the grid
+      TaskResult first = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (first == null && System.nanoTime() < deadline) {
+        session.flush(); // submitAll may not have queued it yet
+        first = session.poll(Duration.ofMillis(200));
+      }
+      assertThat(first).as("first task's result while the pipe waits").isNotNull();
+      // then: it ran while the pipe's upload was still waiting for a writer
+      assertThat(first.taskId()).isEqualTo("first");
+      assertThat(first.stdout()).isEqualTo("ready\n");
+      assertThat(sent).isNotDone();
+      // and once the pipe ends (a writer opening and closing it: the client reads an input twice,
+      // to hash it and to send it), "second" is sent and runs too
+      Process writer =
+          new ProcessBuilder("sh", "-c", "while :; do : > \"$0\"; done", pipe.toString()).start();
+      try {
+        sent.get(30, TimeUnit.SECONDS);
+      } finally {
+        writer.destroyForcibly();
+      }
+      session.finishSending();
+      TaskResult second = session.awaitResults(1, Duration.ofSeconds(60)).get(0);
+      assertThat(second.taskId()).isEqualTo("second");
+      assertThat(second.commandSucceeded()).as(second.error()).isTrue();
+      assertThat(second.stdout().strip()).isEqualTo("0");
+    }
+  }
+
+  @Test
+  void shouldRefuseAMissingInputBeforeSendingAnyTask() throws Exception {
+    Path inputs = Files.createDirectories(dir.resolve("refused-" + System.nanoTime()));
+    Path present = Files.writeString(inputs.resolve("present"), "here\n");
+    Path missing = inputs.resolve("missing");
+    Map<String, CommandTask> tasks = new java.util.LinkedHashMap<>();
+    tasks.put("a", CommandTask.of("cat in").input(present, "in", false).build());
+    tasks.put("b", CommandTask.of("cat in").input(missing, "in", false).build());
+    try (TaskSession session = commandSession()) {
+      assertThatThrownBy(() -> session.submitAll(tasks))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(missing.toString());
+      assertThat(session.empty()).as("no task was submitted").isTrue();
     }
   }
 
