@@ -159,6 +159,7 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
     BatchOptions batch = batchOptions(); // checked before anything is sent
     if (commandTasks != null) {
       app = ContractLimits.COMMAND_APP_ID;
+      commandTasks.forEach(e -> e.task().checkLocalInputs()); // before a session is opened
     }
     SessionOptions.Builder options =
         SessionOptions.forApp(app)

@@ -225,6 +225,30 @@ class CommandTasksAcrossWorkersIT {
     assertThat(Files.readString(dir.resolve("missing.log")))
         .contains("input file nope.txt does not exist");
 
+    // when: the same, with no grid at the address given
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Process offline =
+        SeparateWorkerProcessIT.launcher(
+                "submit",
+                "--server",
+                "127.0.0.1:" + closedPort,
+                "--command",
+                "cat x",
+                "--input",
+                "nope.txt")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("offline.log").toFile())
+            .start();
+
+    // then: the input is refused before the grid is contacted (no session opened for nothing)
+    assertThat(offline.waitFor()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("offline.log")))
+        .contains("input file nope.txt does not exist");
+
     // when: a task file using one id twice (the two would run as one task)
     Files.writeString(
         dir.resolve("twice.jsonl"),

@@ -93,6 +93,20 @@ public final class CommandTask {
     return inputs;
   }
 
+  /**
+   * Checks that every local input file exists and is within {@link ContractLimits#FILE_MAX_BYTES},
+   * without reading it: what submitting would refuse, found before a session is opened.
+   *
+   * @throws IllegalArgumentException naming the first file that is missing or over the limit
+   */
+  public void checkLocalInputs() {
+    for (Input in : inputs) {
+      if (in.local() != null) {
+        FilesClient.checkedSize(in.local());
+      }
+    }
+  }
+
   /** Whether the task sets batch attributes, and so travels in a batch of its own. */
   boolean needsOwnBatch() {
     return resources != null || !category.isEmpty() || maxRetries != null || priority != null;
