@@ -27,7 +27,11 @@ final class CommandSubmission {
   }
 
   /** True when every task ran to its end with exit code 0 within {@code timeout}. */
-  boolean run(TaskSession session, List<CommandTaskFile.Entry> tasks, Duration timeout)
+  boolean run(
+      TaskSession session,
+      ClosedSessionWatch closed,
+      List<CommandTaskFile.Entry> tasks,
+      Duration timeout)
       throws InterruptedException {
     long started = System.nanoTime();
     Map<String, CommandTask> byId = new LinkedHashMap<>();
@@ -41,6 +45,10 @@ final class CommandSubmission {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (seen.size() < tasks.size() && System.nanoTime() < deadline) {
       TaskResult r = session.poll(Duration.ofSeconds(1));
+      if (r == null && closed.closed()) {
+        out.println(closed.message());
+        break;
+      }
       if (r == null || !seen.add(r.taskId())) {
         continue;
       }

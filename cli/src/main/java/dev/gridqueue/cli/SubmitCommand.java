@@ -197,11 +197,12 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       List<CommandTaskFile.Entry> commandTasks)
       throws Exception {
     try (TaskSession session = client.openSession(options)) {
+      ClosedSessionWatch closed = new ClosedSessionWatch(client, session.id());
       if (commandTasks != null) {
         System.out.printf("session %s: %,d command tasks%n", session.id(), commandTasks.size());
         boolean allOk =
             new CommandSubmission(System.out)
-                .run(session, commandTasks, Duration.ofSeconds(timeoutSeconds));
+                .run(session, closed, commandTasks, Duration.ofSeconds(timeoutSeconds));
         return allOk ? ExitCodes.OK : ExitCodes.FAILED;
       }
       int tasks = Integer.parseInt(tasksOrFile);
@@ -220,6 +221,10 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
       while (seen.size() < tasks && System.nanoTime() < deadline) {
         TaskResult r = session.poll(Duration.ofSeconds(1));
+        if (r == null && closed.closed()) {
+          System.out.println(closed.message());
+          break;
+        }
         if (r == null || !seen.add(r.taskId())) {
           continue;
         }

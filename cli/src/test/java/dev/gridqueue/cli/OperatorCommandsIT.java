@@ -135,6 +135,44 @@ class OperatorCommandsIT {
   }
 
   @Test
+  void shouldEndSubmitWhenItsSessionIsClosedElsewhere() throws Exception {
+    String server = "localhost:" + grid.server().grpcPort();
+    Path dir = Files.createDirectories(Path.of("target", "operator-commands"));
+    Path out = Files.createTempFile(dir, "closed", ".txt");
+    Process submit =
+        launcher("submit", "--server", server, "--command", "sleep 10", "--timeout-s", "600")
+            .redirectOutput(out.toFile())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String id =
+          await("submit's session")
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> sessionId(Files.readString(out)), java.util.Objects::nonNull);
+
+      Run close = run("sessions", "close", id, "--server", server);
+
+      assertThat(close.exit).isZero();
+      assertThat(submit.waitFor(60, TimeUnit.SECONDS))
+          .as("submit ended once its session was closed: " + Files.readString(out))
+          .isTrue();
+      assertThat(submit.exitValue()).isEqualTo(ExitCodes.FAILED);
+      assertThat(Files.readString(out))
+          .contains("session " + id + " was closed before all its tasks ended")
+          .contains("1 missing");
+    } finally {
+      submit.destroyForcibly();
+    }
+  }
+
+  /** The id in submit's "session ID: ..." line, or null before it is printed. */
+  private static String sessionId(String output) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^session (\\S+): ").matcher(output);
+    return m.find() ? m.group(1) : null;
+  }
+
+  @Test
   void shouldWarnWhenNoWorkerServesTheAppAndExitNonZero() throws Exception {
     Run run =
         run(
