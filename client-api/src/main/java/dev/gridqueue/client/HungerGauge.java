@@ -3,6 +3,7 @@ package dev.gridqueue.client;
 import dev.gridqueue.client.internal.TaskSender;
 import dev.gridqueue.proto.v1.SessionStats;
 import dev.gridqueue.proto.v1.Stats;
+import dev.gridqueue.proto.v1.WorkerStats;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -17,10 +18,10 @@ import java.util.function.Supplier;
  *
  * where tasks waiting are the session's tasks not dispatched yet: those the client submitted and
  * has no result of (it knows them exactly, including those the scheduler has not heard of yet) less
- * those the grid reports running; and slots are the connected workers' slots, scaled down to {@code
- * max_workers} of them when the session caps its workers. The grid's figures are read with one
- * {@code GetStats} call at most every {@link #REFRESH_NANOS} ns, so a submit loop asking before
- * every task costs no round trip per task. Thread-safe.
+ * those the grid reports running; and slots are the slots of the connected workers serving the
+ * session's app, scaled down to {@code max_workers} of them when the session caps its workers. The
+ * grid's figures are read with one {@code GetStats} call at most every {@link #REFRESH_NANOS} ns,
+ * so a submit loop asking before every task costs no round trip per task. Thread-safe.
  */
 final class HungerGauge {
   /** How long one reading of the grid's figures is used for. */
@@ -59,6 +60,18 @@ final class HungerGauge {
   private long threshold(Stats s, SessionStats line) {
     long slots = s.getTotalSlots();
     int workers = s.getWorkersConnected();
+    if (line != null && s.getWorkersCount() > 0) {
+      // Only the workers serving the session's app can start its tasks. (A client API key sees no
+      // worker list: then every connected slot counts.)
+      slots = 0;
+      workers = 0;
+      for (WorkerStats w : s.getWorkersList()) {
+        if (w.getAppIdsList().contains(line.getAppId())) {
+          slots += w.getSlots();
+          workers++;
+        }
+      }
+    }
     if (line != null && line.getMaxWorkers() > 0 && workers > line.getMaxWorkers()) {
       slots = (slots * line.getMaxWorkers() + workers - 1) / workers;
     }
