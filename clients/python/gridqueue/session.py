@@ -8,7 +8,7 @@ import queue
 import threading
 import time
 from pathlib import Path
-from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Set
+from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Sequence, Set
 
 import grpc
 
@@ -327,13 +327,21 @@ class Session:
     def block_host(self, host: str) -> queue_pb2.Session:
         """Work Queue's ``blacklist(host)``: workers on ``host`` take no more of this session's
         batches (the one running finishes; unstarted ones go back to the queue)."""
-        hosts = list(self.update().attributes.blocked_worker_hosts)
-        return self.update(blocked_worker_hosts=hosts + ([host] if host not in hosts else []))
+        return self._change_hosts(block=[host])
 
     def unblock_host(self, host: str) -> queue_pb2.Session:
         """Work Queue's ``blacklist_clear(host)``: workers on ``host`` may serve it again."""
-        hosts = list(self.update().attributes.blocked_worker_hosts)
-        return self.update(blocked_worker_hosts=[h for h in hosts if h != host])
+        return self._change_hosts(unblock=[host])
+
+    def _change_hosts(self, block: Sequence[str] = (), unblock: Sequence[str] = ()) -> queue_pb2.Session:
+        # Applied by the grid to the list as it holds it: clients blocking hosts at once all stick.
+        for field, hosts in (("block_worker_hosts", block), ("unblock_worker_hosts", unblock)):
+            for h in hosts:
+                if not isinstance(h, str) or not h.strip():
+                    raise errors.invalid(field, f"must hold non-empty host names, got {h!r}")
+        request = queue_pb2.Session(id=self.id, block_worker_hosts=block, unblock_worker_hosts=unblock)
+        request.update_mask.SetInParent()
+        return self._endpoints.call(lambda e: e.queue.UpdateSession(request, timeout=e.timeout))
 
     def close(self) -> None:
         """Ends the streams and closes the session on the server (queued tasks and unread results

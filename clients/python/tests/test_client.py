@@ -231,6 +231,9 @@ def test_update_session_changes_only_what_it_names_and_refuses_bad_input(client)
             client.update_session(s.id, min_workers=3)
         with pytest.raises(gridqueue.InvalidArgument, match="is not a host name or an IP address"):
             s.update(blocked_worker_hosts=["not a host"])
+        with pytest.raises(gridqueue.InvalidArgument,
+                           match=r"block_worker_hosts\[0\] 'not a host' is not a host name"):
+            s.block_host("not a host")
         with pytest.raises(gridqueue.InvalidArgument, match="max_retries cannot be changed"):
             s.update(max_retries=1)
         now = client.update_session(s.id).attributes

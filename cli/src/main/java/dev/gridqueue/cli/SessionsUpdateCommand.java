@@ -5,7 +5,6 @@ import dev.gridqueue.client.SessionUpdate;
 import dev.gridqueue.proto.v1.Session;
 import dev.gridqueue.proto.v1.SessionAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -103,13 +102,8 @@ final class SessionsUpdateCommand implements Callable<Integer>, CliFailures.Talk
       if (idleTimeoutSeconds != null) {
         update.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
       }
-      if (!blockHosts.isEmpty() || !unblockHosts.isEmpty()) {
-        List<String> hosts =
-            new ArrayList<>(client.session(sessionId).getAttributes().getBlockedWorkerHostsList());
-        blockHosts.stream().filter(h -> !hosts.contains(h)).forEach(hosts::add);
-        hosts.removeAll(unblockHosts);
-        update.blockedWorkerHosts(hosts);
-      }
+      blockHosts.forEach(update::blockHost); // added to the grid's list as it is, atomically
+      unblockHosts.forEach(update::unblockHost);
       Session session = client.updateSession(sessionId, update.build());
       print(session);
       return ExitCodes.OK;

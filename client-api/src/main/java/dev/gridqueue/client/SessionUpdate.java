@@ -28,10 +28,14 @@ public final class SessionUpdate {
 
   private final SessionAttributes attributes;
   private final List<String> paths;
+  private final List<String> blockHosts;
+  private final List<String> unblockHosts;
 
   private SessionUpdate(Builder b) {
     this.attributes = b.attributes.build();
     this.paths = List.copyOf(b.paths);
+    this.blockHosts = List.copyOf(b.blockHosts);
+    this.unblockHosts = List.copyOf(b.unblockHosts);
   }
 
   public static Builder newBuilder() {
@@ -49,6 +53,8 @@ public final class SessionUpdate {
         .setId(sessionId)
         .setAttributes(attributes)
         .setUpdateMask(FieldMask.newBuilder().addAllPaths(paths))
+        .addAllBlockWorkerHosts(blockHosts)
+        .addAllUnblockWorkerHosts(unblockHosts)
         .build();
   }
 
@@ -56,6 +62,8 @@ public final class SessionUpdate {
   public static final class Builder {
     private final SessionAttributes.Builder attributes = SessionAttributes.newBuilder();
     private final Set<String> paths = new LinkedHashSet<>();
+    private final Set<String> blockHosts = new LinkedHashSet<>();
+    private final Set<String> unblockHosts = new LinkedHashSet<>();
 
     private Builder() {}
 
@@ -119,6 +127,23 @@ public final class SessionUpdate {
       List<String> given = nonBlank(hosts, "blockedWorkerHosts");
       attributes.clearBlockedWorkerHosts().addAllBlockedWorkerHosts(given);
       paths.add("blocked_worker_hosts");
+      return this;
+    }
+
+    /**
+     * Adds {@code host} to the blocked worker hosts as the grid holds them when it applies the
+     * update (not a list read earlier): two clients blocking hosts at once both stick.
+     */
+    public Builder blockHost(String host) {
+      blockHosts.addAll(nonBlank(List.of(Objects.requireNonNull(host, "host")), "host"));
+      unblockHosts.remove(host);
+      return this;
+    }
+
+    /** Removes {@code host} from the blocked worker hosts as the grid holds them. */
+    public Builder unblockHost(String host) {
+      unblockHosts.addAll(nonBlank(List.of(Objects.requireNonNull(host, "host")), "host"));
+      blockHosts.remove(host);
       return this;
     }
 

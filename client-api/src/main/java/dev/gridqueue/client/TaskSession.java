@@ -193,26 +193,16 @@ public final class TaskSession implements AutoCloseable {
    * addresses the grid lists for a worker: {@code WorkerStats.host} in {@link
    * GridQueueClient#stats()}) take no more of the session's batches; one running a batch of it
    * finishes that batch, and its unstarted ones go back to the queue. Returns the session as it now
-   * is. Reads the blocked hosts and writes them back: two clients blocking hosts of one session at
-   * the same instant may lose one of the two.
+   * is. The grid adds it to the list as it holds it, so clients blocking hosts at once never lose
+   * one another's.
    */
   public Session blockHost(String host) {
-    java.util.List<String> hosts =
-        new ArrayList<>(
-            client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
-    if (!hosts.contains(host)) {
-      hosts.add(host);
-    }
-    return update(SessionUpdate.newBuilder().blockedWorkerHosts(hosts).build());
+    return update(SessionUpdate.newBuilder().blockHost(host).build());
   }
 
   /** Work Queue's {@code blacklist_clear(host)}: workers on {@code host} may serve it again. */
   public Session unblockHost(String host) {
-    java.util.List<String> hosts =
-        new ArrayList<>(
-            client.session(session.getId()).getAttributes().getBlockedWorkerHostsList());
-    hosts.remove(host);
-    return update(SessionUpdate.newBuilder().blockedWorkerHosts(hosts).build());
+    return update(SessionUpdate.newBuilder().unblockHost(host).build());
   }
 
   /** Tasks submitted from now on read no shared data. */

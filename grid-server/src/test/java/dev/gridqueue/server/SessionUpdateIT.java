@@ -131,6 +131,57 @@ class SessionUpdateIT {
   }
 
   @Test
+  void shouldKeepEveryHostBlockedByClientsAtOnce() throws Exception {
+    // given: a session whose priority was set, and 16 clients each about to block a host of its own
+    Session created =
+        queue.createSession(
+            Session.newBuilder()
+                .setApp(App.newBuilder().setId("echo"))
+                .setAttributes(SessionAttributes.newBuilder().setPriority(7))
+                .build());
+    String id = created.getId();
+    List<String> hosts =
+        java.util.stream.IntStream.range(0, 16).mapToObj(i -> "node-" + i + ".example").toList();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(hosts.size());
+    try {
+      List<java.util.concurrent.Future<Session>> done = new java.util.ArrayList<>();
+      for (String host : hosts) {
+        GridQueueClient own = new GridQueueClient(grid.newChannel());
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return own.updateSession(id, SessionUpdate.newBuilder().blockHost(host).build());
+                }));
+      }
+      // when: they all block at once
+      start.countDown();
+      for (java.util.concurrent.Future<Session> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // then: every host is blocked, and nothing else changed
+    SessionAttributes now = client.session(id).getAttributes();
+    assertThat(now.getBlockedWorkerHostsList()).containsExactlyInAnyOrderElementsOf(hosts);
+    assertThat(now.getPriority()).isEqualTo(7);
+
+    // and unblocking one leaves the others
+    assertThat(
+            client
+                .updateSession(id, SessionUpdate.newBuilder().unblockHost("node-3.example").build())
+                .getAttributes()
+                .getBlockedWorkerHostsList())
+        .hasSize(15)
+        .doesNotContain("node-3.example");
+    client.closeSession(id);
+  }
+
+  @Test
   void shouldApplyAnUpdateWhoseNoticeWasLost() throws Exception {
     try (TaskSession session = client.openSession(sleepSession(3))) {
       // given: a session the scheduler knows
@@ -202,6 +253,18 @@ class SessionUpdateIT {
               + notAHost
               + "' is not a host name or an IP address");
     }
+    assertRefused(
+        Session.newBuilder()
+            .setId(id)
+            .addBlockWorkerHosts("ok.example")
+            .addBlockWorkerHosts("a b")
+            .build(),
+        Status.Code.INVALID_ARGUMENT,
+        "block_worker_hosts[1] 'a b' is not a host name or an IP address");
+    assertRefused(
+        Session.newBuilder().setId(id).addUnblockWorkerHosts("").build(),
+        Status.Code.INVALID_ARGUMENT,
+        "unblock_worker_hosts");
     assertRefused(
         masked(id, SessionAttributes.newBuilder().setMaxRetries(1), "max_retries"),
         Status.Code.INVALID_ARGUMENT,

@@ -95,23 +95,27 @@ final class SessionAttributeRules {
     a.getCategoriesMap()
         .forEach((name, r) -> ResourceRules.check("attributes.categories[" + name + "]", r));
     CategoryLimitRules.check(a.getCategoryLimitsMap());
+    hosts("attributes.blocked_worker_hosts", a.getBlockedWorkerHostsList());
+    return a.build();
+  }
+
+  /**
+   * A list of host names or IP addresses (blocked hosts): at most {@link
+   * ContractLimits#NAMES_PER_LIST_MAX}, each a host; INVALID_ARGUMENT naming {@code field[i]}.
+   */
+  static void hosts(String field, java.util.List<String> hosts) {
     names(
-        "attributes.blocked_worker_hosts",
-        new ArrayList<>(a.getBlockedWorkerHostsList()),
+        field,
+        new ArrayList<>(hosts),
         ContractLimits.NAMES_PER_LIST_MAX,
         ContractLimits.NAME_MAX_CHARS);
-    for (int i = 0; i < a.getBlockedWorkerHostsCount(); i++) {
-      String host = a.getBlockedWorkerHosts(i);
+    for (int i = 0; i < hosts.size(); i++) {
+      String host = hosts.get(i);
       if (!HostNames.isHostOrAddress(host)) {
         throw new InvalidRequestException(
-            "attributes.blocked_worker_hosts["
-                + i
-                + "] '"
-                + host
-                + "' is not a host name or an IP address");
+            field + "[" + i + "] '" + host + "' is not a host name or an IP address");
       }
     }
-    return a.build();
   }
 
   /** A google.protobuf.Duration between 0 and {@link ContractLimits#DURATION_MAX}. */

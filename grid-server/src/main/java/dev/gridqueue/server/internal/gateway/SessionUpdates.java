@@ -13,8 +13,9 @@ import java.util.Set;
 /**
  * UpdateSession's rules (queue.proto): which attributes a request changes ({@code update_mask}, or
  * every updatable one when absent), that attributes fixed at creation stay as they are, and the
- * merged attributes checked by the same {@link SessionAttributeRules} as CreateSession. Pure: it
- * computes the new attributes or throws, so an invalid request changes nothing.
+ * merged attributes checked by the same {@link SessionAttributeRules} as CreateSession, then the
+ * hosts to block and unblock applied to the blocked list as it is. Pure: it computes the new
+ * attributes or throws, so an invalid request changes nothing.
  */
 final class SessionUpdates {
   /** The attributes UpdateSession may change, by SessionAttributes field name. */
@@ -43,9 +44,15 @@ final class SessionUpdates {
               + " bytes encoded; the limit is "
               + ContractLimits.SESSION_ATTRIBUTES_MAX_BYTES);
     }
+    SessionAttributeRules.hosts("block_worker_hosts", request.getBlockWorkerHostsList());
+    SessionAttributeRules.hosts("unblock_worker_hosts", request.getUnblockWorkerHostsList());
+    boolean hostsOnly =
+        request.getBlockWorkerHostsCount() + request.getUnblockWorkerHostsCount() > 0;
     Set<String> paths;
     if (request.hasUpdateMask()) {
       paths = maskPaths(request.getUpdateMask().getPathsList());
+    } else if (hostsOnly) {
+      paths = Set.of(); // blocking or unblocking hosts alone changes nothing else
     } else {
       requireFixedUnchanged(current, given);
       paths = UPDATABLE;
@@ -60,6 +67,11 @@ final class SessionUpdates {
         merged.setField(field, given.getField(field));
       }
     }
+    // Applied to the list as it is now (the caller retries on a concurrent change): never lost.
+    Set<String> blocked = new LinkedHashSet<>(merged.getBlockedWorkerHostsList());
+    blocked.addAll(request.getBlockWorkerHostsList());
+    blocked.removeAll(request.getUnblockWorkerHostsList());
+    merged.clearBlockedWorkerHosts().addAllBlockedWorkerHosts(blocked);
     return SessionAttributeRules.withDefaults(merged.build());
   }
 
