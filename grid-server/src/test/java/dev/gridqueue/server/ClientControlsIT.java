@@ -118,8 +118,10 @@ class ClientControlsIT {
 
   @Test
   void shouldBeHungryWhileFewerTasksWaitThanTheWorkersCouldStartTwiceOver() throws Exception {
+    // The session asks for a tag no worker carries, so its tasks keep waiting whoever joins.
     try (TaskSession session =
-        client.openSession(SessionOptions.forApp("sleep").batchSize(5).build())) {
+        client.openSession(
+            SessionOptions.forApp("sleep").batchSize(5).tags(List.of("nowhere")).build())) {
       // given: no worker: hungry below Work Queue's minimum of 10 waiting tasks
       for (int i = 0; i < 9; i++) {
         session.submit("t" + i, ms(1));
@@ -130,18 +132,28 @@ class ClientControlsIT {
       session.flush();
       await().until(() -> waiting(session) == 10);
 
-      // when: a worker with 2 slots joins (serving another app: it counts as capacity, and the
-      // tasks keep waiting): 2 x 2 slots x batches of 5 = 20
-      try (WorkerNode worker = worker("w3", 2, Set.of("echo"))) {
+      // when: a worker with 2 slots serving another app joins
+      try (WorkerNode other = worker("w3", 2, Set.of("echo"))) {
         await().until(() -> client.stats().getTotalSlots() == 2);
 
-        // then
-        await().until(session::hungry);
-        for (int i = 10; i < 20; i++) {
-          session.submit("t" + i, ms(1));
+        // then: it cannot start the session's tasks, so the session stays sated
+        await()
+            .during(Duration.ofMillis(300))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> !session.hungry());
+
+        // when: a worker with 2 slots serving the app joins: 2 x 2 slots x batches of 5 = 20
+        try (WorkerNode serving = worker("w5", 2, Set.of("sleep"))) {
+          await().until(() -> client.stats().getTotalSlots() == 4);
+
+          // then
+          await().until(session::hungry);
+          for (int i = 10; i < 20; i++) {
+            session.submit("t" + i, ms(1));
+          }
+          assertThat(session.hungry()).isFalse();
+          session.cancelAll();
         }
-        assertThat(session.hungry()).isFalse();
-        session.cancelAll();
       }
     }
   }
@@ -183,13 +195,14 @@ class ClientControlsIT {
   }
 
   private static WorkerNode worker(String id, int slots, Set<String> apps) {
+    int before = grid.server().ignite().cluster().forClients().nodes().size();
     WorkerNode node =
         WorkerNode.start(
             grid.ports().options(grid.name() + "-" + id).workDirectory(grid.workDir()).build(),
             WorkerOptions.newBuilder().workerId(id).slots(slots).apps(apps).build());
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> grid.server().ignite().cluster().forClients().nodes().size() == 1);
+        .until(() -> grid.server().ignite().cluster().forClients().nodes().size() == before + 1);
     return node;
   }
 }
