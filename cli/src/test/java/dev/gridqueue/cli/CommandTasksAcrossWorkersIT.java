@@ -156,24 +156,21 @@ class CommandTasksAcrossWorkersIT {
     String server = "127.0.0.1:" + grid.server().grpcPort();
 
     // when: one task with --command, --input, --output
-    Process one =
-        SeparateWorkerProcessIT.launcher(
-                "submit",
-                "--server",
-                server,
-                "--command",
-                "gzip -c a.txt > a.txt.gz",
-                "--input",
-                "a.txt",
-                "--output",
-                "a.txt.gz")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("one.log").toFile())
-            .start();
+    Ran one =
+        gridqueue(
+            dir,
+            "submit",
+            "--server",
+            server,
+            "--command",
+            "gzip -c a.txt > a.txt.gz",
+            "--input",
+            "a.txt",
+            "--output",
+            "a.txt.gz");
 
     // then
-    assertThat(one.waitFor()).as(Files.readString(dir.resolve("one.log"))).isZero();
+    assertThat(one.exit()).as(one.log()).isZero();
     Process gunzip =
         new ProcessBuilder("gunzip", "-c", "a.txt.gz")
             .directory(dir.toFile())
@@ -196,75 +193,69 @@ class CommandTasksAcrossWorkersIT {
             "{\"id\": \"bad\", \"command\": \"echo broken >&2; exit 3\"}",
             ""),
         StandardCharsets.UTF_8);
-    Process many =
-        SeparateWorkerProcessIT.launcher("submit", "--server", server, "--tasks", "tasks.jsonl")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("many.log").toFile())
-            .start();
+    Ran many = gridqueue(dir, "submit", "--server", server, "--tasks", "tasks.jsonl");
 
     // then: the outputs are written, the failure reported, the exit code non-zero
-    assertThat(many.waitFor()).isEqualTo(1);
-    String log = Files.readString(dir.resolve("many.log"));
-    assertThat(log).contains("task bad: exit code 3").contains("broken");
-    assertThat(log).contains("2 succeeded, 1 failed");
+    assertThat(many.exit()).isEqualTo(1);
+    assertThat(many.log()).contains("task bad: exit code 3").contains("broken");
+    assertThat(many.log()).contains("2 succeeded, 1 failed");
     assertThat(Files.readString(dir.resolve("a.count")).trim()).isEqualTo("1000");
     assertThat(Files.readString(dir.resolve("counts/b.count")).trim()).isEqualTo("1000");
 
     // when: an input that does not exist
-    Process missing =
-        SeparateWorkerProcessIT.launcher(
-                "submit", "--server", server, "--command", "cat x", "--input", "nope.txt")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("missing.log").toFile())
-            .start();
+    Ran missing =
+        gridqueue(dir, "submit", "--server", server, "--command", "cat x", "--input", "nope.txt");
 
     // then: one line naming it, exit code 2
-    assertThat(missing.waitFor()).isEqualTo(2);
-    assertThat(Files.readString(dir.resolve("missing.log")))
-        .contains("input file nope.txt does not exist");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.log()).contains("input file nope.txt does not exist");
 
     // when: the same, with no grid at the address given
     int closedPort;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Process offline =
-        SeparateWorkerProcessIT.launcher(
-                "submit",
-                "--server",
-                "127.0.0.1:" + closedPort,
-                "--command",
-                "cat x",
-                "--input",
-                "nope.txt")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("offline.log").toFile())
-            .start();
+    Ran offline =
+        gridqueue(
+            dir,
+            "submit",
+            "--server",
+            "127.0.0.1:" + closedPort,
+            "--command",
+            "cat x",
+            "--input",
+            "nope.txt");
 
     // then: the input is refused before the grid is contacted (no session opened for nothing)
-    assertThat(offline.waitFor()).isEqualTo(2);
-    assertThat(Files.readString(dir.resolve("offline.log")))
-        .contains("input file nope.txt does not exist");
+    assertThat(offline.exit()).isEqualTo(2);
+    assertThat(offline.log()).contains("input file nope.txt does not exist");
 
     // when: a task file using one id twice (the two would run as one task)
     Files.writeString(
         dir.resolve("twice.jsonl"),
         "{\"id\": \"x\", \"command\": \"true\"}\n{\"id\": \"x\", \"command\": \"false\"}\n",
         StandardCharsets.UTF_8);
-    Process twice =
-        SeparateWorkerProcessIT.launcher("submit", "--server", server, "--tasks", "twice.jsonl")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("twice.log").toFile())
-            .start();
+    Ran twice = gridqueue(dir, "submit", "--server", server, "--tasks", "twice.jsonl");
 
     // then: refused, naming both lines
-    assertThat(twice.waitFor()).isEqualTo(2);
-    assertThat(Files.readString(dir.resolve("twice.log")))
-        .contains("twice.jsonl line 2: id \"x\" is already used on line 1");
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.log()).contains("twice.jsonl line 2: id \"x\" is already used on line 1");
+  }
+
+  /** How a {@code gridqueue} command ended: its exit code and what it printed. */
+  private record Ran(int exit, String log) {}
+
+  /** Runs {@code gridqueue ARGS} in {@code dir} to its end. */
+  private static Ran gridqueue(Path dir, String... args) throws Exception {
+    Path log = Files.createTempFile(dir, "gridqueue-", ".log");
+    Process p =
+        SeparateWorkerProcessIT.launcher(args)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    int exit = p.waitFor();
+    return new Ran(exit, Files.readString(log));
   }
 
   /**
