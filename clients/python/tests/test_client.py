@@ -241,3 +241,16 @@ def test_update_session_changes_only_what_it_names_and_refuses_bad_input(client)
         sid = s.id
     with pytest.raises(gridqueue.NotFound):
         client.update_session(sid, priority=1)
+
+
+def test_a_session_closed_by_another_client_ends_the_wait(grid, client):
+    # given: a task that waits (its session asks for a tag no worker carries)
+    with client.session("sleep", batch_size=1, tags=["nowhere"]) as s:
+        s.submit(b"1")
+        s.flush()
+        # when: another client closes the session
+        with gridqueue.connect(grid.address) as other:
+            other.close_session(s.id)
+        # then: the wait ends NOT_FOUND naming the session, instead of at the timeout
+        with pytest.raises(gridqueue.NotFound, match=s.id):
+            s.next_result(timeout=60)

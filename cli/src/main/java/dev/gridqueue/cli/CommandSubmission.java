@@ -1,6 +1,7 @@
 package dev.gridqueue.cli;
 
 import dev.gridqueue.client.CommandTask;
+import dev.gridqueue.client.GridQueueException;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.proto.v1.ResultCode;
@@ -27,11 +28,7 @@ final class CommandSubmission {
   }
 
   /** True when every task ran to its end with exit code 0 within {@code timeout}. */
-  boolean run(
-      TaskSession session,
-      ClosedSessionWatch closed,
-      List<CommandTaskFile.Entry> tasks,
-      Duration timeout)
+  boolean run(TaskSession session, List<CommandTaskFile.Entry> tasks, Duration timeout)
       throws InterruptedException {
     long started = System.nanoTime();
     Map<String, CommandTask> byId = new LinkedHashMap<>();
@@ -44,9 +41,14 @@ final class CommandSubmission {
     int failed = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (seen.size() < tasks.size() && System.nanoTime() < deadline) {
-      TaskResult r = session.poll(Duration.ofSeconds(1));
-      if (r == null && closed.closed()) {
-        out.println(closed.message());
+      TaskResult r;
+      try {
+        r = session.poll(Duration.ofSeconds(1));
+      } catch (GridQueueException e) {
+        if (!ClosedSession.is(e)) {
+          throw e;
+        }
+        out.println(ClosedSession.message(session.id()));
         break;
       }
       if (r == null || !seen.add(r.taskId())) {

@@ -4,6 +4,7 @@ import dev.gridqueue.client.BatchOptions;
 import dev.gridqueue.client.CommandTask;
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.client.GridQueueClient;
+import dev.gridqueue.client.GridQueueException;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
@@ -197,12 +198,11 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       List<CommandTaskFile.Entry> commandTasks)
       throws Exception {
     try (TaskSession session = client.openSession(options)) {
-      ClosedSessionWatch closed = new ClosedSessionWatch(client, session.id());
       if (commandTasks != null) {
         System.out.printf("session %s: %,d command tasks%n", session.id(), commandTasks.size());
         boolean allOk =
             new CommandSubmission(System.out)
-                .run(session, closed, commandTasks, Duration.ofSeconds(timeoutSeconds));
+                .run(session, commandTasks, Duration.ofSeconds(timeoutSeconds));
         return allOk ? ExitCodes.OK : ExitCodes.FAILED;
       }
       int tasks = Integer.parseInt(tasksOrFile);
@@ -220,9 +220,14 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       int dead = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
       while (seen.size() < tasks && System.nanoTime() < deadline) {
-        TaskResult r = session.poll(Duration.ofSeconds(1));
-        if (r == null && closed.closed()) {
-          System.out.println(closed.message());
+        TaskResult r;
+        try {
+          r = session.poll(Duration.ofSeconds(1));
+        } catch (GridQueueException e) {
+          if (!ClosedSession.is(e)) {
+            throw e;
+          }
+          System.out.println(ClosedSession.message(session.id()));
           break;
         }
         if (r == null || !seen.add(r.taskId())) {

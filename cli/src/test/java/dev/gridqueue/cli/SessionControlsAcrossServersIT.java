@@ -83,8 +83,7 @@ class SessionControlsAcrossServersIT {
         assertThat(badHost.err.strip())
             .isEqualTo(
                 "gridqueue update: the grid refused the call: INVALID_ARGUMENT:"
-                    + " attributes.blocked_worker_hosts[1] 'a b' is not a host name or an IP"
-                    + " address");
+                    + " block_worker_hosts[0] 'a b' is not a host name or an IP address");
         Run minAboveMax =
             inProcess(
                 "sessions", "update", session.id(), "--server", otherSide, "--min-workers", "5");

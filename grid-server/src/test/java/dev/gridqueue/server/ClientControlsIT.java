@@ -7,11 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.util.Timestamps;
 import dev.gridqueue.client.BatchOptions;
 import dev.gridqueue.client.GridQueueClient;
+import dev.gridqueue.client.GridQueueException;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.worker.WorkerNode;
 import dev.gridqueue.worker.WorkerOptions;
+import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -155,6 +157,28 @@ class ClientControlsIT {
           session.cancelAll();
         }
       }
+    }
+  }
+
+  @Test
+  void shouldEndTheWaitWhenAnotherClientClosesTheSession() throws Exception {
+    // given: a session whose task waits (its tag is on no worker), a client waiting for results
+    try (TaskSession session =
+        client.openSession(
+            SessionOptions.forApp("sleep").batchSize(1).tags(List.of("nowhere")).build())) {
+      session.submit("t", ms(1));
+      session.flush();
+      await().until(() -> waiting(session) == 1);
+
+      // when: another client closes it
+      new GridQueueClient(grid.newChannel()).closeSession(session.id());
+
+      // then: the wait ends NOT_FOUND naming the session, instead of lasting forever
+      assertThatThrownBy(() -> session.poll(Duration.ofSeconds(30)))
+          .isInstanceOfSatisfying(
+              GridQueueException.class,
+              e -> assertThat(e.status().getCode()).isEqualTo(Status.Code.NOT_FOUND))
+          .hasMessageContaining(session.id());
     }
   }
 

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * One client's task stream (ClientStream): binds it to its session, takes task batches into the
  * grid through a {@link GroupCommit}, sends the session's results back through {@link Deliveries},
  * passes acknowledgements on, and ends the stream: completed once the client half-closed and
- * everything it sent was delivered, failed on a bad request, abandoned when the client leaves
- * (undelivered results then stay in the grid for the next stream of the session).
+ * everything it sent was delivered, failed on a bad request or once its session is closed
+ * elsewhere, abandoned when the client leaves (undelivered results then stay in the grid for the
+ * next stream of the session).
  */
 final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.Stream {
   /** Messages requested from the client ahead (manual flow control). */
@@ -306,5 +307,18 @@ final class ClientStreamHandler implements StreamObserver<Batch>, GroupCommit.St
     if (!out.isEnded()) {
       results.expire();
     }
+  }
+
+  /**
+   * Ends the stream NOT_FOUND when its session was closed meanwhile (CloseSession on any node, the
+   * idle-session janitor): its results will never come, and the client would wait for them.
+   */
+  void endIfSessionClosed() {
+    String session = sessionId;
+    if (out.isEnded() || session == null || sessions.exists(session)) {
+      return;
+    }
+    LOG.info("session {} was closed: ending its client stream", session);
+    fail(new dev.gridqueue.grid.errors.SessionNotFoundException(session));
   }
 }

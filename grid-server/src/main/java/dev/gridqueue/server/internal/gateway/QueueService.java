@@ -132,7 +132,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
   private final java.util.concurrent.ThreadPoolExecutor cancelCalls =
       BoundedPool.of("gridqueue-cancel", 1, 64);
 
-  /** Open dead-letter streams: swept for ack timeouts and closed sessions. */
+  /** Open dead-letter streams: swept for ack timeouts and closed sessions (as client streams). */
   private final Set<DeadLetterStream> deadLetterStreams = ConcurrentHashMap.newKeySet();
 
   private void sweepDeliveries() {
@@ -147,6 +147,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
     try {
       for (ClientStreamHandler stream : streams) {
         stream.expireDeliveries();
+        stream.endIfSessionClosed();
       }
       for (DeadLetterStream stream : deadLetterStreams) {
         stream.sweep();
@@ -190,7 +191,7 @@ public final class QueueService extends QueueGrpc.QueueImplBase implements AutoC
 
   private final SessionGuard guard;
 
-  /** Open client streams, re-scanned for results when a server node leaves. */
+  /** Open client streams: re-scanned for results when a server node leaves, swept every second. */
   private final Set<ClientStreamHandler> streams = ConcurrentHashMap.newKeySet();
 
   private static final long[] RESCAN_DELAYS_MS = {2_000, 6_000, 15_000};
