@@ -1,7 +1,6 @@
 package dev.gridqueue.cli;
 
 import dev.gridqueue.client.CommandTask;
-import dev.gridqueue.client.GridQueueException;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
 import dev.gridqueue.proto.v1.ResultCode;
@@ -40,17 +39,9 @@ final class CommandSubmission {
     int ok = 0;
     int failed = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (seen.size() < tasks.size() && System.nanoTime() < deadline) {
-      TaskResult r;
-      try {
-        r = session.poll(Duration.ofSeconds(1));
-      } catch (GridQueueException e) {
-        if (!ClosedSession.is(e)) {
-          throw e;
-        }
-        out.println(ClosedSession.message(session.id()));
-        break;
-      }
+    ResultWait results = new ResultWait(session, out);
+    while (seen.size() < tasks.size() && System.nanoTime() < deadline && !results.closed()) {
+      TaskResult r = results.next();
       if (r == null || !seen.add(r.taskId())) {
         continue;
       }

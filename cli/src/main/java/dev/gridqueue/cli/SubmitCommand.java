@@ -4,7 +4,6 @@ import dev.gridqueue.client.BatchOptions;
 import dev.gridqueue.client.CommandTask;
 import dev.gridqueue.client.ContractLimits;
 import dev.gridqueue.client.GridQueueClient;
-import dev.gridqueue.client.GridQueueException;
 import dev.gridqueue.client.SessionOptions;
 import dev.gridqueue.client.TaskResult;
 import dev.gridqueue.client.TaskSession;
@@ -219,17 +218,9 @@ final class SubmitCommand implements Callable<Integer>, CliFailures.TalksToGrid 
       int failed = 0;
       int dead = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-      while (seen.size() < tasks && System.nanoTime() < deadline) {
-        TaskResult r;
-        try {
-          r = session.poll(Duration.ofSeconds(1));
-        } catch (GridQueueException e) {
-          if (!ClosedSession.is(e)) {
-            throw e;
-          }
-          System.out.println(ClosedSession.message(session.id()));
-          break;
-        }
+      ResultWait results = new ResultWait(session, System.out);
+      while (seen.size() < tasks && System.nanoTime() < deadline && !results.closed()) {
+        TaskResult r = results.next();
         if (r == null || !seen.add(r.taskId())) {
           continue;
         }
